@@ -1,0 +1,255 @@
+"""The labelling: projects and their members, the label schema, labels, queue, gold, comments."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from claims.models import Article, Quote
+
+
+class Project(models.Model):
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    guidelines = models.TextField(blank=True, help_text="Markdown shown to annotators.")
+    stance_targets = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='What stance is measured toward, e.g. ["negotiations with Russia"].',
+    )
+    annotators_per_quote = models.PositiveSmallIntegerField(
+        default=2, help_text="How many annotators label each quote (k)."
+    )
+    blind_mode = models.BooleanField(
+        default=True, help_text="Annotators do not see each other's labels."
+    )
+    assignment_timeout_minutes = models.PositiveIntegerField(
+        default=60, help_text="An unfinished assignment returns to the pool after this long."
+    )
+    articles = models.ManyToManyField(Article, blank=True, related_name="projects")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(annotators_per_quote__gte=1, annotators_per_quote__lte=50),
+                name="project_k_range",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="project_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MANAGER = "manager", "Manager"
+        ANNOTATOR = "annotator", "Annotator"
+        REVIEWER = "reviewer", "Reviewer"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id", "role", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=["manager", "annotator", "reviewer"]),
+                name="membership_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) in {self.project}"
+
+
+class Dimension(models.Model):
+    """One question asked of every quote (stance, attribution, sourcing, …)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="dimensions")
+    key = models.SlugField(max_length=50, help_text="Machine name used by the API and exports.")
+    name = models.CharField(max_length=100)
+    help_text = models.TextField(blank=True)
+    target = models.CharField(
+        max_length=200, blank=True, help_text="Stance target this dimension asks about, if any."
+    )
+    multiple = models.BooleanField(default=False, help_text="Several choices may be picked.")
+    required = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["project_id", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "key"], name="dimension_key_unique"),
+            models.CheckConstraint(condition=~Q(key=""), name="dimension_key_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Choice(models.Model):
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="choices")
+    value = models.SlugField(max_length=50)
+    label = models.CharField(max_length=100)
+    description = models.CharField(max_length=300, blank=True)
+    shortcut = models.CharField(max_length=1, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    # A choice that labels use is archived, never deleted, so no label loses its meaning.
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["dimension_id", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "value"], name="choice_value_unique"),
+            models.UniqueConstraint(
+                fields=["dimension", "shortcut"],
+                condition=~Q(shortcut="") & Q(archived=False),
+                name="choice_shortcut_unique",
+            ),
+            models.CheckConstraint(condition=~Q(value=""), name="choice_value_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Label(models.Model):
+    """An annotator's current answer for one quote on one dimension."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="labels")
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="labels")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="labels"
+    )
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="labels")
+    choices = models.ManyToManyField(Choice, related_name="labels")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["project_id", "quote_id", "annotator_id", "dimension_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "quote", "annotator", "dimension"], name="label_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annotator} on quote {self.quote_id} / {self.dimension}"
+
+
+class LabelHistory(models.Model):
+    """Append-only record of every label change; nothing an annotator said is lost."""
+
+    label = models.ForeignKey(Label, on_delete=models.CASCADE, related_name="history")
+    values = models.JSONField(help_text="Choice values after the change.")
+    note = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["label_id", "changed_at", "id"]
+        verbose_name_plural = "label history"
+
+    def __str__(self) -> str:
+        return f"{self.label_id}: {self.values}"
+
+
+class Assignment(models.Model):
+    """The queue: one quote handed to one annotator in one project."""
+
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", "Assigned"
+        SUBMITTED = "submitted", "Submitted"
+        SKIPPED = "skipped", "Skipped"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="assignments")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ASSIGNED)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["project_id", "assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "quote", "annotator"], name="assignment_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["assigned", "submitted", "skipped"]),
+                name="assignment_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "annotator", "status"])]
+
+    def __str__(self) -> str:
+        return f"quote {self.quote_id} → {self.annotator} ({self.status})"
+
+
+class Gold(models.Model):
+    """The adjudicated label for one quote on one dimension."""
+
+    class Method(models.TextChoices):
+        UNANIMOUS = "unanimous", "Unanimous"
+        MAJORITY = "majority", "Majority"
+        REVIEWER = "reviewer", "Reviewer"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="gold_labels")
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="gold_labels")
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="gold_labels")
+    choices = models.ManyToManyField(Choice, related_name="gold_labels")
+    method = models.CharField(max_length=16, choices=Method.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["project_id", "quote_id", "dimension_id"]
+        verbose_name_plural = "gold labels"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "quote", "dimension"], name="gold_unique"),
+            models.CheckConstraint(
+                condition=Q(method__in=["unanimous", "majority", "reviewer"]),
+                name="gold_method_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"gold for quote {self.quote_id} / {self.dimension}"
+
+
+class Comment(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="comments")
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["quote_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="comment_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on quote {self.quote_id}"

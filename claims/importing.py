@@ -1,0 +1,162 @@
+"""Reading article files (.txt, .jsonl, folders) into import records, with per-item errors.
+
+This layer only parses: it turns bytes on disk into `ArticleInput` records or `ImportProblem`s
+naming the file (and line) and the reason. Storing is `claims.services.article_import`.
+"""
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, time
+from pathlib import Path
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+SUPPORTED_SUFFIXES = (".txt", ".jsonl")
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    title: str
+    text: str
+    source_name: str
+    url: str | None = None
+    outlet: str | None = None
+    published_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    source_name: str
+    reason: str
+
+
+def parse_published_at(value: object) -> datetime | None:
+    """ISO 8601 date or date-time (naive means UTC); raises ValueError with a readable reason."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(
+            f"published_at must be an ISO 8601 date string, not {type(value).__name__}"
+        )
+    try:
+        parsed = parse_datetime(value)
+        if parsed is None:
+            day = parse_date(value)
+            parsed = datetime.combine(day, time.min) if day else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValueError(f"published_at {value!r} is not a valid ISO 8601 date (e.g. 2023-11-06)")
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, timezone.UTC)
+    return parsed
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if not data.strip():
+        raise ValueError("the file is empty")
+    if b"\x00" in data:
+        raise ValueError("the file is binary, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"the file is not UTF-8 (invalid byte at position {error.start}); "
+            "convert it, e.g. with iconv -t UTF-8"
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _text_record(path: Path, data: bytes) -> ArticleInput:
+    text = _decode(path, data)
+    title, _, body = text.strip().partition("\n")
+    body = body.strip()
+    if not body:
+        raise ValueError("the file has a title line but no article text after it")
+    return ArticleInput(title=title.strip(), text=body, source_name=str(path))
+
+
+def _jsonl_record(source_name: str, line: str) -> ArticleInput:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"malformed JSON ({error.msg} at column {error.colno})") from None
+    if not isinstance(row, dict):
+        raise ValueError("each line must be a JSON object")
+    text = row.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("missing the 'text' field (a non-empty string)")
+    title = row.get("title")
+    if title is not None and not isinstance(title, str):
+        raise ValueError("'title' must be a string")
+    text = text.replace("\r\n", "\n").strip()
+    if not title or not title.strip():
+        title = text.split("\n", 1)[0][:200]
+    for field in ("url", "outlet"):
+        if row.get(field) is not None and not isinstance(row[field], str):
+            raise ValueError(f"'{field}' must be a string")
+    return ArticleInput(
+        title=title.strip(),
+        text=text,
+        source_name=source_name,
+        url=(row.get("url") or "").strip() or None,
+        outlet=(row.get("outlet") or "").strip() or None,
+        published_at=parse_published_at(row.get("published_at")),
+    )
+
+
+def _read_jsonl(path: Path, data: bytes) -> Iterator[ArticleInput | ImportProblem]:
+    text = _decode(path, data)
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        source_name = f"{path}:{number}"
+        try:
+            yield _jsonl_record(source_name, line)
+        except ValueError as error:
+            yield ImportProblem(source_name, str(error))
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | ImportProblem]:
+    """Files as given, and the supported files inside folders (sorted, recursive)."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+            )
+            if not found:
+                yield ImportProblem(str(path), "the folder holds no .txt or .jsonl files")
+            yield from found
+        elif path.is_file():
+            yield path
+        else:
+            yield ImportProblem(str(path), "no such file or folder")
+
+
+def read_articles(paths: Iterable[str | Path]) -> Iterator[ArticleInput | ImportProblem]:
+    """Every article record in the given files and folders, or the problem with each."""
+    for path in expand_paths(paths):
+        if isinstance(path, ImportProblem):
+            yield path
+            continue
+        suffix = path.suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            yield ImportProblem(
+                str(path), f"unsupported file type {suffix or '(none)'}; use .txt or .jsonl"
+            )
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            yield ImportProblem(str(path), f"cannot read the file ({error.strerror})")
+            continue
+        try:
+            if suffix == ".txt":
+                yield _text_record(path, data)
+            else:
+                yield from _read_jsonl(path, data)
+        except ValueError as error:
+            yield ImportProblem(str(path), str(error))

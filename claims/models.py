@@ -1,0 +1,291 @@
+"""The corpus: outlets, articles, speakers and the quotes found in article text."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+
+def text_sha256(text: str) -> str:
+    """Hex SHA-256 of the UTF-8 text: the key that makes importing idempotent."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Outlet(models.Model):
+    name = models.CharField(max_length=200)
+    domain = models.CharField(max_length=253, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="outlet_name_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatch(models.Model):
+    """One import run (command, upload or API call): lets a project take "an imported batch"."""
+
+    name = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(models.Model):
+    class ExtractionStatus(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=2000, null=True, blank=True, unique=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # Quote offsets index this text, so it never changes after import (a trigger enforces it).
+    text = models.TextField()
+    sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    language = models.CharField(max_length=16, default="en")
+    source_name = models.CharField(
+        max_length=500, blank=True, help_text="File or feed the article was imported from."
+    )
+    extraction_status = models.CharField(
+        max_length=16, choices=ExtractionStatus.choices, default=ExtractionStatus.PENDING
+    )
+    extraction_error = models.TextField(blank=True)
+    extracted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="article_text_not_empty"),
+            models.CheckConstraint(condition=~Q(title=""), name="article_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(extraction_status__in=["pending", "running", "done", "failed"]),
+                name="article_extraction_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["extraction_status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.sha256 = text_sha256(self.text)
+        super().save(*args, **kwargs)
+
+
+class Speaker(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Organization"
+        GOVERNMENT = "government", "Government"
+        MEDIA = "media", "Media"
+        UNNAMED = "unnamed", "Unnamed"
+
+    name = models.CharField(max_length=300, help_text="Canonical name, without titles.")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PERSON)
+    description = models.CharField(
+        max_length=300, blank=True, help_text="Role or title, e.g. “Ukrainian president”."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="speaker_name_unique_ci"),
+            models.CheckConstraint(condition=~Q(name=""), name="speaker_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["person", "organization", "government", "media", "unnamed"]),
+                name="speaker_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpeakerAlias(models.Model):
+    """Another name under which a speaker appears ("Zelensky" for "Vladimir Zelensky")."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name_plural = "speaker aliases"
+        constraints = [
+            models.UniqueConstraint(Lower("alias"), name="speaker_alias_unique_ci"),
+            models.CheckConstraint(condition=~Q(alias=""), name="speaker_alias_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.alias
+
+
+def _span_pair_constraints(prefix: str) -> list[models.CheckConstraint]:
+    start, end = f"{prefix}_start", f"{prefix}_end"
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{start}__isnull": True, f"{end}__isnull": True})
+            | Q(
+                **{
+                    f"{start}__isnull": False,
+                    f"{end}__isnull": False,
+                    f"{end}__gt": models.F(start),
+                }
+            ),
+            name=f"quote_{prefix}_span_valid",
+        ),
+    ]
+
+
+class Quote(models.Model):
+    class Kind(models.TextChoices):
+        DIRECT = "direct", "Direct"
+        INDIRECT = "indirect", "Indirect"
+        MIXED = "mixed", "Mixed"
+
+    class Origin(models.TextChoices):
+        EXTRACTED = "extracted", "Extracted"
+        MANUAL = "manual", "Added by an annotator"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    content_start = models.PositiveIntegerField()
+    content_end = models.PositiveIntegerField()
+    speaker = models.ForeignKey(
+        Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
+    )
+    speaker_start = models.PositiveIntegerField(null=True, blank=True)
+    speaker_end = models.PositiveIntegerField(null=True, blank=True)
+    cue_start = models.PositiveIntegerField(null=True, blank=True)
+    cue_end = models.PositiveIntegerField(null=True, blank=True)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.EXTRACTED)
+    extractor_version = models.CharField(max_length=32, blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    # Annotators' fixes: a quote someone edited (or rejected) is never altered by re-extraction.
+    is_rejected = models.BooleanField(
+        default=False, help_text="Marked “not a quote” by an annotator."
+    )
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    edited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article_id", "content_start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_end__gt=models.F("content_start")),
+                name="quote_content_span_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["direct", "indirect", "mixed"]), name="quote_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(origin__in=["extracted", "manual"]), name="quote_origin_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__isnull=True) | Q(confidence__gte=0.0, confidence__lte=1.0),
+                name="quote_confidence_range",
+            ),
+            *_span_pair_constraints("speaker"),
+            *_span_pair_constraints("cue"),
+            models.UniqueConstraint(
+                fields=["article", "content_start", "content_end"],
+                name="quote_unique_span_per_article",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        span = f"[{self.content_start}:{self.content_end}]"
+        return f"{self.get_kind_display()} quote in article {self.article_id} {span}"
+
+    def clean(self) -> None:
+        """Check every span lies inside the article text (the database checks it too)."""
+        if not self.article_id:
+            return
+        length = len(self.article.text)
+        errors = {}
+        for prefix in ("content", "speaker", "cue"):
+            start, end = getattr(self, f"{prefix}_start"), getattr(self, f"{prefix}_end")
+            if start is None and end is None:
+                continue
+            if start is None or end is None or not 0 <= start < end <= length:
+                errors[f"{prefix}_start"] = (
+                    f"The {prefix} span [{start}, {end}) must lie inside the article text "
+                    f"(0 to {length}) and not be empty."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def content(self) -> str:
+        """The quoted text, sliced from the article."""
+        return self.article.text[self.content_start : self.content_end]
+
+    @property
+    def speaker_mention(self) -> str:
+        """The speaker as written in the article ("he", "the Kremlin")."""
+        if self.speaker_start is None:
+            return ""
+        return self.article.text[self.speaker_start : self.speaker_end]
+
+    @property
+    def cue(self) -> str:
+        """The reporting verb or phrase as written ("said", "according to")."""
+        if self.cue_start is None:
+            return ""
+        return self.article.text[self.cue_start : self.cue_end]
+
+
+class QuoteEdit(models.Model):
+    """One fix to a quote by a person: who, when, and the fields before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Added"
+        UPDATE = "update", "Changed"
+        REJECT = "reject", "Marked not a quote"
+        RESTORE = "restore", "Restored"
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="edits")
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} quote {self.quote_id}"

@@ -1,0 +1,257 @@
+"""Writes to the corpus: importing articles, storing extracted quotes, resolving speakers."""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from claims.extraction import EXTRACTOR_VERSION, ExtractedQuote, extract_quotes
+from claims.models import Article, ImportBatch, Outlet, Quote, Speaker, SpeakerAlias, text_sha256
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ArticleImportResult:
+    article: Article
+    created: bool
+    quote_count: int
+
+
+def outlet_get_or_create(*, name: str) -> Outlet:
+    name = name.strip()
+    outlet = Outlet.objects.filter(name__iexact=name).first()
+    return outlet or Outlet.objects.create(name=name)
+
+
+def _validate_article_fields(*, title: str, text: str, url: str | None) -> dict[str, str]:
+    errors = {}
+    if not title.strip():
+        errors["title"] = "The title is empty."
+    elif len(title) > Article._meta.get_field("title").max_length:
+        errors["title"] = "The title is longer than 500 characters."
+    if not text.strip():
+        errors["text"] = "The article text is empty."
+    elif len(text) > settings.ARTICLE_MAX_CHARS:
+        errors["text"] = (
+            f"The article text has {len(text):,} characters; the limit is "
+            f"{settings.ARTICLE_MAX_CHARS:,} (ARTICLE_MAX_CHARS)."
+        )
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            errors["url"] = f"{url!r} is not a valid http(s) URL."
+    return errors
+
+
+@transaction.atomic
+def article_import(
+    *,
+    title: str,
+    text: str,
+    url: str | None = None,
+    outlet: str | None = None,
+    published_at: datetime | None = None,
+    source_name: str = "",
+    batch: ImportBatch | None = None,
+    extract: bool = True,
+) -> ArticleImportResult:
+    """Store one article (or find it again by its text) and extract its quotes.
+
+    Idempotent: the same text imported twice is one article. All or nothing: on a validation
+    error nothing is written.
+    """
+    text = text.replace("\r\n", "\n").strip()
+    title = " ".join(title.split())
+    errors = _validate_article_fields(title=title, text=text, url=url)
+    if errors:
+        raise ValidationError(errors)
+
+    existing = Article.objects.filter(sha256=text_sha256(text)).first()
+    if existing is not None:
+        return ArticleImportResult(existing, created=False, quote_count=existing.quotes.count())
+    if url and (other := Article.objects.filter(url=url).only("id").first()):
+        raise ValidationError(
+            {"url": f"This URL already belongs to article {other.id}, which has a different text."}
+        )
+
+    article = Article.objects.create(
+        title=title,
+        text=text,
+        url=url or None,
+        outlet=outlet_get_or_create(name=outlet) if outlet and outlet.strip() else None,
+        published_at=published_at,
+        source_name=source_name[:500],
+        batch=batch,
+    )
+    quote_count = article_extract_quotes(article=article) if extract else 0
+    return ArticleImportResult(article, created=True, quote_count=quote_count)
+
+
+def article_extract_quotes(*, article: Article, nlp=None) -> int:
+    """Run extraction on one article and store the result; returns how many quotes it has.
+
+    A failure marks the article failed with the error (retryable) and leaves no quote of the
+    failed run behind.
+    """
+    from claims.nlp import get_nlp
+
+    Article.objects.filter(pk=article.pk).update(extraction_status=Article.ExtractionStatus.RUNNING)
+    try:
+        with transaction.atomic():
+            extracted = extract_quotes(article.text, nlp=nlp or get_nlp())
+            quotes_store_extracted(article=article, extracted=extracted)
+    except Exception as error:
+        logger.exception("Extraction failed for article %s", article.pk)
+        article.extraction_status = Article.ExtractionStatus.FAILED
+        article.extraction_error = f"{type(error).__name__}: {error}"[:2000]
+        article.save(update_fields=["extraction_status", "extraction_error"])
+        return article.quotes.count()
+    article.extraction_status = Article.ExtractionStatus.DONE
+    article.extraction_error = ""
+    article.extracted_at = timezone.now()
+    article.save(update_fields=["extraction_status", "extraction_error", "extracted_at"])
+    return article.quotes.count()
+
+
+class SpeakerResolver:
+    """Finds or creates canonical speakers, remembering them for one import run.
+
+    "Vladimir Zelensky" and a later (or earlier) bare "Zelensky" become one speaker: a full
+    name registers its last word as an alias, and a bare surname finds the full name by it.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[str, Speaker] = {}
+
+    def resolve(
+        self, *, name: str, kind: str = Speaker.Kind.PERSON, description: str = ""
+    ) -> Speaker | None:
+        name = " ".join(name.split())
+        if not name:
+            return None
+        key = name.lower()
+        if key not in self._cache:
+            self._cache[key] = speaker_get_or_create(name=name, kind=kind, description=description)
+        return self._cache[key]
+
+
+def _speaker_kind(kind: str) -> str:
+    return kind if kind in Speaker.Kind.values else Speaker.Kind.PERSON
+
+
+def speaker_get_or_create(
+    *, name: str, kind: str = Speaker.Kind.PERSON, description: str = ""
+) -> Speaker:
+    """The one Speaker for a name, matched by name or alias, case-insensitively."""
+    name = " ".join(name.split())[:300]
+    speaker = (
+        Speaker.objects.filter(Q(name__iexact=name) | Q(aliases__alias__iexact=name))
+        .distinct()
+        .first()
+    )
+    if speaker:
+        return speaker
+    words = name.split()
+    kind = _speaker_kind(kind)
+    if kind == Speaker.Kind.PERSON and len(words) > 1:
+        # An earlier bare surname ("Zelensky") becomes this fuller name.
+        surname_only = Speaker.objects.filter(name__iexact=words[-1], kind=kind).first()
+        if surname_only:
+            old_name = surname_only.name
+            surname_only.name = name
+            surname_only.save(update_fields=["name"])
+            SpeakerAlias.objects.get_or_create(speaker=surname_only, alias=old_name)
+            return surname_only
+    speaker = Speaker.objects.create(name=name, kind=kind, description=description[:300])
+    if kind == Speaker.Kind.PERSON and len(words) > 1:
+        surname = words[-1]
+        taken = SpeakerAlias.objects.filter(alias__iexact=surname).exists()
+        if not taken and not Speaker.objects.filter(name__iexact=surname).exists():
+            SpeakerAlias.objects.create(speaker=speaker, alias=surname)
+    return speaker
+
+
+_EXTRACTED_FIELDS = [
+    "kind",
+    "speaker",
+    "speaker_start",
+    "speaker_end",
+    "cue_start",
+    "cue_end",
+    "extractor_version",
+    "confidence",
+]
+
+
+def _protected_quotes(article: Article) -> Iterable[Quote]:
+    from annotations.models import Label
+
+    return article.quotes.filter(
+        Q(edited_at__isnull=False)
+        | Q(is_rejected=True)
+        | Q(origin=Quote.Origin.MANUAL)
+        | Exists(Label.objects.filter(quote=OuterRef("pk")))
+    )
+
+
+def quotes_store_extracted(*, article: Article, extracted: list[ExtractedQuote]) -> None:
+    """Merge an extraction run into the article's quotes.
+
+    New spans are added and untouched extracted quotes are updated or, if no longer found,
+    removed; a quote that annotators labelled, edited, rejected or added is never dropped or
+    altered, and a new span overlapping one of those is not added beside it.
+    """
+    protected = list(_protected_quotes(article))
+    protected_ids = {quote.id for quote in protected}
+    existing = {
+        (quote.content_start, quote.content_end): quote
+        for quote in article.quotes.all()
+        if quote.id not in protected_ids
+    }
+    resolver = SpeakerResolver()
+    seen_spans: set[tuple[int, int]] = set()
+    to_create, to_update = [], []
+    for item in extracted:
+        span = (item.content.start, item.content.end)
+        if span in seen_spans or any(
+            item.content.start < quote.content_end and quote.content_start < item.content.end
+            for quote in protected
+        ):
+            continue
+        seen_spans.add(span)
+        speaker = resolver.resolve(
+            name=item.speaker, kind=item.speaker_kind, description=item.speaker_description
+        )
+        fields = {
+            "kind": item.kind,
+            "speaker": speaker,
+            "speaker_start": item.speaker_mention.start if item.speaker_mention else None,
+            "speaker_end": item.speaker_mention.end if item.speaker_mention else None,
+            "cue_start": item.cue.start if item.cue else None,
+            "cue_end": item.cue.end if item.cue else None,
+            "extractor_version": EXTRACTOR_VERSION,
+            "confidence": max(0.0, min(1.0, item.confidence)),
+        }
+        quote = existing.pop(span, None)
+        if quote is None:
+            to_create.append(
+                Quote(article=article, content_start=span[0], content_end=span[1], **fields)
+            )
+        else:
+            for field, value in fields.items():
+                setattr(quote, field, value)
+            to_update.append(quote)
+    if existing:
+        Quote.objects.filter(id__in=[quote.id for quote in existing.values()]).delete()
+    if to_update:
+        Quote.objects.bulk_update(to_update, _EXTRACTED_FIELDS)
+    Quote.objects.bulk_create(to_create)

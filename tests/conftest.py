@@ -1,0 +1,8 @@
+"""Suite-wide test set-up: fast password hashing, and the spaCy pipeline loaded once."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
