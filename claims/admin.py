@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 
 from claims.models import Article, ImportBatch, Outlet, Quote, QuoteEdit, Speaker, SpeakerAlias
@@ -49,6 +50,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     raw_id_fields = ["batch"]
     inlines = [QuoteInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_readonly_fields(self, request, obj=None):
         # The text is immutable once stored: quote offsets index it.

@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from claims.models import Article, Quote
+from claims.models import Article, Quote, Speaker
 
 
 def article_list_visible(*, user: AbstractBaseUser) -> QuerySet[Article]:
@@ -76,3 +76,43 @@ def article_text_segments(*, text: str, quotes: list[Quote]) -> list[TextSegment
         quote_ids = sorted({m[3] for m in covering})
         segments.append(TextSegment(text[start:end], classes, quote_ids))
     return segments
+
+
+def article_detail_visible(*, user: AbstractBaseUser, article_id: int) -> Article | None:
+    """One visible article with its non-rejected quotes and their speakers prefetched."""
+    quotes = Quote.objects.filter(is_rejected=False).select_related("speaker", "article")
+    return (
+        article_list_visible(user=user)
+        .prefetch_related(Prefetch("quotes", queryset=quotes, to_attr="visible_quotes"))
+        .filter(id=article_id)
+        .first()
+    )
+
+
+def quote_list_visible(*, user: AbstractBaseUser) -> QuerySet[Quote]:
+    """Quotes in the articles the user may see, with article text and speaker joined."""
+    quotes = Quote.objects.select_related("article", "speaker")
+    if not user.is_staff:
+        quotes = quotes.filter(
+            article_id__in=Article.objects.filter(projects__memberships__user=user).values("id")
+        )
+    return quotes
+
+
+def speaker_list_visible(*, user: AbstractBaseUser) -> QuerySet[Speaker]:
+    """Speakers quoted in articles the user may see, with aliases and their quote counts."""
+    visible_quotes = Q(quotes__is_rejected=False)
+    speakers = Speaker.objects.all()
+    if not user.is_staff:
+        article_ids = Article.objects.filter(projects__memberships__user=user).values("id")
+        visible_quotes &= Q(quotes__article_id__in=article_ids)
+        quoted = Quote.objects.filter(article_id__in=article_ids, is_rejected=False)
+        speakers = speakers.filter(id__in=quoted.values("speaker_id"))
+    return speakers.annotate(quote_count=Count("quotes", filter=visible_quotes)).prefetch_related(
+        "aliases"
+    )
+
+
+def article_is_editable_by(*, user: AbstractBaseUser, article: Article) -> bool:
+    """Members of any project holding the article may fix its quotes; staff may always."""
+    return user.is_staff or article.projects.filter(memberships__user=user).exists()

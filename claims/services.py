@@ -13,7 +13,16 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from claims.extraction import EXTRACTOR_VERSION, ExtractedQuote, extract_quotes
-from claims.models import Article, ImportBatch, Outlet, Quote, Speaker, SpeakerAlias, text_sha256
+from claims.models import (
+    Article,
+    ImportBatch,
+    Outlet,
+    Quote,
+    QuoteEdit,
+    Speaker,
+    SpeakerAlias,
+    text_sha256,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -255,3 +264,111 @@ def quotes_store_extracted(*, article: Article, extracted: list[ExtractedQuote])
     if to_update:
         Quote.objects.bulk_update(to_update, _EXTRACTED_FIELDS)
     Quote.objects.bulk_create(to_create)
+
+
+_QUOTE_EDITABLE_FIELDS = (
+    "kind",
+    "content_start",
+    "content_end",
+    "speaker_id",
+    "speaker_start",
+    "speaker_end",
+    "cue_start",
+    "cue_end",
+    "is_rejected",
+)
+
+
+def _quote_state(quote: Quote) -> dict:
+    return {field: getattr(quote, field) for field in _QUOTE_EDITABLE_FIELDS}
+
+
+def _validate_quote(quote: Quote) -> None:
+    errors = {}
+    if quote.kind not in Quote.Kind.values:
+        errors["kind"] = f"Unknown kind {quote.kind!r}; use one of {', '.join(Quote.Kind.values)}."
+    try:
+        quote.clean()
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    clash = Quote.objects.filter(
+        article_id=quote.article_id,
+        content_start=quote.content_start,
+        content_end=quote.content_end,
+    ).exclude(pk=quote.pk)
+    if clash.exists():
+        raise ValidationError({"content_start": "The article already has a quote with this span."})
+
+
+@transaction.atomic
+def quote_create_manual(
+    *,
+    article: Article,
+    editor,
+    kind: str,
+    content_start: int,
+    content_end: int,
+    speaker: Speaker | None = None,
+    speaker_start: int | None = None,
+    speaker_end: int | None = None,
+    cue_start: int | None = None,
+    cue_end: int | None = None,
+) -> Quote:
+    """Add a quote the extractor missed; spans are checked against the article text."""
+    quote = Quote(
+        article=article,
+        kind=kind,
+        content_start=content_start,
+        content_end=content_end,
+        speaker=speaker,
+        speaker_start=speaker_start,
+        speaker_end=speaker_end,
+        cue_start=cue_start,
+        cue_end=cue_end,
+        origin=Quote.Origin.MANUAL,
+        edited_by=editor,
+        edited_at=timezone.now(),
+    )
+    _validate_quote(quote)
+    quote.save()
+    QuoteEdit.objects.create(
+        quote=quote, editor=editor, action=QuoteEdit.Action.CREATE, after=_quote_state(quote)
+    )
+    return quote
+
+
+@transaction.atomic
+def quote_update(*, quote: Quote, editor, **changes) -> Quote:
+    """Correct a quote (span, kind, speaker, cue, or "not a quote"), recording who and when.
+
+    Only the fields given change; the edit is kept with the values before and after.
+    """
+    unknown = set(changes) - {*_QUOTE_EDITABLE_FIELDS, "speaker"}
+    if unknown:
+        raise ValidationError({field: "This field cannot be changed." for field in unknown})
+    quote = Quote.objects.select_for_update().select_related("article").get(pk=quote.pk)
+    before = _quote_state(quote)
+    for field, value in changes.items():
+        setattr(quote, field, value)
+    after = _quote_state(quote)
+    if after == before:
+        return quote
+    _validate_quote(quote)
+    quote.edited_by = editor
+    quote.edited_at = timezone.now()
+    quote.save()
+    if before["is_rejected"] != after["is_rejected"]:
+        action = QuoteEdit.Action.REJECT if after["is_rejected"] else QuoteEdit.Action.RESTORE
+    else:
+        action = QuoteEdit.Action.UPDATE
+    changed = [field for field in after if after[field] != before[field]]
+    QuoteEdit.objects.create(
+        quote=quote,
+        editor=editor,
+        action=action,
+        before={field: before[field] for field in changed},
+        after={field: after[field] for field in changed},
+    )
+    return quote

@@ -1,0 +1,132 @@
+"""API shapes for the corpus: one input and one output serializer per use."""
+
+from rest_framework import serializers
+
+from claims.models import Article, Quote, Speaker
+
+
+class QuoteOutput(serializers.ModelSerializer):
+    content = serializers.CharField(read_only=True)
+    speaker = serializers.SerializerMethodField()
+    speaker_mention = serializers.CharField(read_only=True)
+    cue = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Quote
+        fields = [
+            "id",
+            "article",
+            "kind",
+            "content_start",
+            "content_end",
+            "content",
+            "speaker",
+            "speaker_start",
+            "speaker_end",
+            "speaker_mention",
+            "cue_start",
+            "cue_end",
+            "cue",
+            "origin",
+            "extractor_version",
+            "confidence",
+            "is_rejected",
+            "edited_at",
+        ]
+
+    def get_speaker(self, quote) -> dict | None:
+        if quote.speaker is None:
+            return None
+        return {"id": quote.speaker.id, "name": quote.speaker.name, "kind": quote.speaker.kind}
+
+
+class ArticleListOutput(serializers.ModelSerializer):
+    outlet = serializers.CharField(source="outlet.name", default=None, read_only=True)
+    quote_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "title",
+            "url",
+            "outlet",
+            "published_at",
+            "language",
+            "sha256",
+            "extraction_status",
+            "extraction_error",
+            "quote_count",
+            "created_at",
+        ]
+
+
+class ArticleDetailOutput(ArticleListOutput):
+    quotes = QuoteOutput(many=True, read_only=True, source="visible_quotes")
+
+    class Meta(ArticleListOutput.Meta):
+        fields = [*ArticleListOutput.Meta.fields, "text", "quotes"]
+
+
+class ArticleInput(serializers.Serializer):
+    title = serializers.CharField(max_length=500)
+    text = serializers.CharField(trim_whitespace=False)
+    url = serializers.URLField(max_length=2000, required=False, allow_null=True, allow_blank=True)
+    outlet = serializers.CharField(
+        max_length=200, required=False, allow_null=True, allow_blank=True
+    )
+    published_at = serializers.DateTimeField(required=False, allow_null=True)
+    project = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Add the article to this project (managers)."
+    )
+
+
+class ArticleCreateOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    created = serializers.BooleanField()
+    quote_count = serializers.IntegerField()
+    extraction_status = serializers.CharField()
+
+
+class ArticleCreateResult(serializers.Serializer):
+    created = serializers.IntegerField(help_text="Articles stored by this request.")
+    existing = serializers.IntegerField(help_text="Articles whose text was already stored.")
+    quotes_extracted = serializers.IntegerField()
+    articles = ArticleCreateOutput(many=True)
+
+
+class QuoteCreateInput(serializers.Serializer):
+    article = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Quote.Kind.choices)
+    content_start = serializers.IntegerField(min_value=0)
+    content_end = serializers.IntegerField(min_value=1)
+    speaker = serializers.IntegerField(required=False, allow_null=True)
+    speaker_start = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    speaker_end = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    cue_start = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    cue_end = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+
+class QuoteUpdateInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Quote.Kind.choices, required=False)
+    content_start = serializers.IntegerField(min_value=0, required=False)
+    content_end = serializers.IntegerField(min_value=1, required=False)
+    speaker = serializers.IntegerField(required=False, allow_null=True)
+    speaker_start = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    speaker_end = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    cue_start = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    cue_end = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    is_rejected = serializers.BooleanField(required=False)
+
+
+class SpeakerOutput(serializers.ModelSerializer):
+    aliases = serializers.SerializerMethodField()
+    quote_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Speaker
+        fields = ["id", "name", "kind", "description", "aliases", "quote_count"]
+
+    def get_aliases(self, speaker) -> list[str]:
+        return [alias.alias for alias in speaker.aliases.all()]

@@ -1,0 +1,85 @@
+"""Conventions shared by every API endpoint: the error shape and cursor pagination."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class IdCursorPagination(CursorPagination):
+    """Stable pages over a growing table: the cursor follows the id, newest first."""
+
+    ordering = "-id"
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def _fields_of(detail) -> dict:
+    if isinstance(detail, dict):
+        return {key: _messages(value) for key, value in detail.items()}
+    return {}
+
+
+def _fields_of_items(details: list) -> dict:
+    """Errors of a list input, keyed by item: {"1.text": [...]}."""
+    fields = {}
+    for index, item in enumerate(details):
+        if isinstance(item, dict):
+            fields.update({f"{index}.{key}": _messages(value) for key, value in item.items()})
+        elif item:
+            fields.setdefault("non_field_errors", []).extend(_messages(item))
+    return fields
+
+
+def _messages(value) -> list:
+    if isinstance(value, list):
+        return [item if isinstance(item, dict | list) else str(item) for item in value]
+    if isinstance(value, dict):
+        return [_fields_of(value)]
+    return [str(value)]
+
+
+def exception_handler(exc, context):
+    """Every error as {"detail": message, "code": code, "fields": {field: [messages]}}.
+
+    Django's ValidationError (raised by services), PermissionDenied and Http404 get the same
+    shape as DRF's own errors, and a database integrity error caused by input is a 409, not a
+    500.
+    """
+    if isinstance(exc, DjangoValidationError):
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, IntegrityError):
+        return Response(
+            {
+                "detail": "The change conflicts with existing data.",
+                "code": "conflict",
+                "fields": {},
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _fields_of(exc.detail)
+        if isinstance(exc.detail, list):
+            fields = _fields_of_items(exc.detail)
+        first = next(iter(fields.values()), ["Invalid input."])[0]
+        message = first if isinstance(first, str) else "Invalid input."
+        response.data = {"detail": message, "code": "invalid", "fields": fields}
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        response.data = {"detail": str(detail), "code": code, "fields": {}}
+    return response
