@@ -76,7 +76,8 @@ def article_import(
     """Store one article (or find it again by its text) and extract its quotes.
 
     Idempotent: the same text imported twice is one article. All or nothing: on a validation
-    error nothing is written.
+    error nothing is written. With CELERY_BROKER_URL set, extraction is queued for a worker
+    and the article stays "pending" until it runs; otherwise it runs here.
     """
     text = text.replace("\r\n", "\n").strip()
     title = " ".join(title.split())
@@ -101,8 +102,19 @@ def article_import(
         source_name=source_name[:500],
         batch=batch,
     )
-    quote_count = article_extract_quotes(article=article) if extract else 0
+    quote_count = 0
+    if extract and settings.CELERY_BROKER_URL:
+        article_extract_quotes_later(article=article)
+    elif extract:
+        quote_count = article_extract_quotes(article=article)
     return ArticleImportResult(article, created=True, quote_count=quote_count)
+
+
+def article_extract_quotes_later(*, article: Article) -> None:
+    """Queue extraction for a Celery worker once the article is committed."""
+    from claims.tasks import extract_article_quotes
+
+    transaction.on_commit(lambda: extract_article_quotes.delay(article.id))
 
 
 def article_extract_quotes(*, article: Article, nlp=None) -> int:

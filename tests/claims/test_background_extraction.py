@@ -1,0 +1,53 @@
+"""With a Celery broker configured, imports queue extraction instead of running it inline."""
+
+import pytest
+import redis
+from django.db import transaction
+
+from claims.models import Article
+from claims.services import article_import
+from claims.tasks import extract_article_quotes
+from config.celery import app
+
+BROKER = "redis://127.0.0.1:6379/14"
+
+
+@pytest.fixture
+def broker(settings):
+    connection = redis.Redis.from_url(BROKER)
+    connection.flushdb()
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    settings.CELERY_BROKER_URL = BROKER
+    app.conf.broker_url, app.conf.task_always_eager = BROKER, False
+    yield connection
+    connection.flushdb()
+    app.conf.broker_url, app.conf.task_always_eager = saved
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_queues_extraction_and_a_worker_completes_it(broker):
+    with transaction.atomic():
+        result = article_import(title="T", text="“We will win,” the general said on Friday.")
+    article = Article.objects.get(id=result.article.id)
+    assert article.extraction_status == Article.ExtractionStatus.PENDING
+    assert article.quotes.count() == 0
+    assert broker.llen("celery") == 1
+
+    # What a worker does with the message:
+    extract_article_quotes.apply(args=[article.id])
+    article.refresh_from_db()
+    assert article.extraction_status == Article.ExtractionStatus.DONE
+    assert article.quotes.count() >= 1
+
+
+@pytest.mark.django_db
+def test_without_a_broker_extraction_runs_in_process(settings):
+    settings.CELERY_BROKER_URL = ""
+    result = article_import(title="T", text="“We will win,” the general said on Friday.")
+    assert result.article.extraction_status == Article.ExtractionStatus.DONE
+    assert result.quote_count >= 1
+
+
+@pytest.mark.django_db
+def test_task_for_a_deleted_article_does_nothing():
+    assert extract_article_quotes.apply(args=[999999]).get() == 0
