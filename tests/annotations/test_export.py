@@ -1,0 +1,130 @@
+"""The dataset export: one lossless record per quote, JSONL and CSV, streamed."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from annotations.export import DatasetExporter, ExportOptions, item_agreement
+from annotations.models import Gold, Label
+from annotations.services import membership_set, project_create
+from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "Mayor Smith said the road would reopen. “Not yet,” the engineer replied."
+
+
+def label(project, quote, annotator, **values):
+    for key, value in values.items():
+        dimension = project.dimensions.get(key=key)
+        row = Label.objects.create(
+            project=project, quote=quote, annotator=annotator, dimension=dimension
+        )
+        row.choices.set([dimension.choices.get(value=value)])
+
+
+@pytest.fixture
+def labelled():
+    manager, ann1, ann2 = UserFactory(), UserFactory(username="ann1"), UserFactory(username="ann2")
+    project = project_create(name="P", created_by=manager)
+    for user in (ann1, ann2):
+        membership_set(project=project, user=user, role="annotator")
+    article = ArticleFactory(text=TEXT, title="Road", url="https://x.example.org/road")
+    project.articles.add(article)
+    quote = QuoteFactory(
+        article=article,
+        content_start=17,
+        content_end=38,
+        speaker=SpeakerFactory(name="John Smith"),
+        speaker_start=0,
+        speaker_end=11,
+        cue_start=12,
+        cue_end=16,
+    )
+    other = QuoteFactory(
+        article=article, kind="direct", content_start=41, content_end=48, speaker=None
+    )
+    label(project, quote, ann1, stance="favor", attribution="accurate")
+    label(project, quote, ann2, stance="against", attribution="accurate")
+    gold = Gold.objects.create(
+        project=project,
+        quote=quote,
+        dimension=project.dimensions.get(key="attribution"),
+        method="unanimous",
+    )
+    gold.choices.set([project.dimensions.get(key="attribution").choices.get(value="accurate")])
+    return project, quote, other
+
+
+def records(project, **options):
+    return [
+        json.loads(line)
+        for line in DatasetExporter(project=project, options=ExportOptions(**options)).jsonl()
+    ]
+
+
+def test_jsonl_record_carries_article_quote_speaker_cue_labels_gold_and_agreement(labelled):
+    project, quote, _ = labelled
+    record = records(project)[0]
+    assert record["quote_id"] == quote.id
+    assert (
+        record["article"]["title"] == "Road"
+        and record["article"]["url"] == "https://x.example.org/road"
+    )
+    assert (
+        record["text"]
+        == "the road would reopen"
+        == TEXT[record["content_start"] : record["content_end"]]
+    )
+    assert record["speaker"] == {
+        "id": quote.speaker_id,
+        "name": "John Smith",
+        "kind": "person",
+        "mention": "Mayor Smith",
+        "start": 0,
+        "end": 11,
+    }
+    assert record["cue"] == {"text": "said", "start": 12, "end": 16}
+    assert sorted(v["stance"] for v in record["labels"].values()) == ["against", "favor"]
+    assert record["gold"] == {"attribution": {"value": "accurate", "method": "unanimous"}}
+    assert record["agreement"] == {
+        "stance": 0.5,
+        "attribution": 1.0,
+        "sourcing": None,
+        "mean": 0.75,
+    }
+
+
+def test_annotators_are_pseudonymised_by_default(labelled):
+    project, _, _ = labelled
+    names = list(records(project)[0]["labels"])
+    assert all(name.startswith("annotator-") for name in names)
+    assert "ann1" not in json.dumps(records(project))
+    assert sorted(records(project, pseudonymise=False)[0]["labels"]) == ["ann1", "ann2"]
+
+
+def test_filters_gold_only_dimension_and_min_agreement(labelled):
+    project, quote, other = labelled
+    assert [r["quote_id"] for r in records(project)] == [quote.id, other.id]
+    assert [r["quote_id"] for r in records(project, gold_only=True)] == [quote.id]
+    only_stance = records(project, dimension="stance")[0]
+    assert set(only_stance["agreement"]) == {"stance", "mean"}
+    assert records(project, min_agreement=0.8) == []
+    assert [r["quote_id"] for r in records(project, min_agreement=0.75)] == [quote.id]
+
+
+def test_csv_has_one_row_per_quote_with_flat_columns(labelled):
+    project, quote, _ = labelled
+    text = "".join(DatasetExporter(project=project, options=ExportOptions()).csv())
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 2
+    assert rows[0]["text"] == "the road would reopen"
+    assert rows[0]["gold_attribution"] == "accurate" and rows[0]["agreement_stance"] == "0.5"
+    assert len(json.loads(rows[0]["labels_json"])) == 2
+
+
+def test_item_agreement_is_the_share_of_the_majority():
+    assert item_agreement(["a", "a", "b"]) == pytest.approx(0.6667)
+    assert item_agreement(["a"]) is None
