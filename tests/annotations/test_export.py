@@ -116,7 +116,7 @@ def test_filters_gold_only_dimension_and_min_agreement(labelled):
 
 
 def test_csv_has_one_row_per_quote_with_flat_columns(labelled):
-    project, quote, _ = labelled
+    project, _quote, _ = labelled
     text = "".join(DatasetExporter(project=project, options=ExportOptions()).csv())
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 2
