@@ -190,6 +190,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "QuoteKindEnum": "claims.models.Quote.Kind",
+        "SpeakerKindEnum": "claims.models.Speaker.Kind",
+    },
 }
 
 # Quote extraction. SPACY_MODEL names an installed spaCy pipeline package; when it cannot be
