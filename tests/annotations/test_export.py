@@ -128,3 +128,21 @@ def test_csv_has_one_row_per_quote_with_flat_columns(labelled):
 def test_item_agreement_is_the_share_of_the_majority():
     assert item_agreement(["a", "a", "b"]) == pytest.approx(0.6667)
     assert item_agreement(["a"]) is None
+
+
+def test_docbin_holds_quote_speaker_and_cue_spans_linked_by_quote_id(labelled):
+    import spacy
+    from spacy.tokens import DocBin
+
+    project, quote, other = labelled
+    data = DatasetExporter(project=project, options=ExportOptions()).docbin()
+    docs = list(DocBin().from_bytes(data).get_docs(spacy.blank("en").vocab))
+    assert len(docs) == 1
+    doc = docs[0]
+    assert [(s.text, s.label_, s.id_) for s in doc.spans["quotes"]] == [
+        ("the road would reopen", "indirect", str(quote.id)),
+        ("Not yet", "direct", str(other.id)),
+    ]
+    assert [(s.text, s.id_) for s in doc.spans["speakers"]] == [("Mayor Smith", str(quote.id))]
+    assert [(s.text, s.id_) for s in doc.spans["cues"]] == [("said", str(quote.id))]
+    assert doc.user_data["claimlab"][0]["gold"]["attribution"]["value"] == "accurate"
