@@ -1,0 +1,23 @@
+"""Quote extraction: news text in, direct/indirect/mixed quotes with speakers and offsets out.
+
+A pure library (spaCy, no Django): offsets always index the exact text passed in.
+"""
+
+from claims.extraction.extractor import extract_quotes, extract_quotes_many, quotes_from_doc
+from claims.extraction.pipeline import load_pipeline
+from claims.extraction.speakers import canonical_speaker_name
+from claims.extraction.types import ExtractedQuote, TextSpan
+
+# Bump whenever the output for the same text may change (stored quotes record it).
+EXTRACTOR_VERSION = "1.0.0"
+
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "ExtractedQuote",
+    "TextSpan",
+    "canonical_speaker_name",
+    "extract_quotes",
+    "extract_quotes_many",
+    "load_pipeline",
+    "quotes_from_doc",
+]
