@@ -289,3 +289,44 @@ class QuoteEdit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} quote {self.quote_id}"
+
+
+class SpeakerMerge(models.Model):
+    """One speaker folded into another: enough of the source is kept to undo it exactly."""
+
+    target = models.ForeignKey(
+        Speaker, null=True, on_delete=models.SET_NULL, related_name="merges_received"
+    )
+    target_name = models.CharField(max_length=300)
+    source_speaker_id = models.PositiveIntegerField(help_text="The id the source speaker had.")
+    source_name = models.CharField(max_length=300)
+    source_kind = models.CharField(max_length=16, choices=Speaker.Kind.choices)
+    source_description = models.CharField(max_length=300, blank=True)
+    source_aliases = models.JSONField(default=list, blank=True)
+    added_alias = models.CharField(
+        max_length=300, blank=True, help_text="The source's name, added as an alias of the target."
+    )
+    quote_ids = models.JSONField(default=list, blank=True, help_text="Quotes moved to the target.")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} → {self.target_name}"
+
+    @property
+    def is_undone(self) -> bool:
+        """Whether the merge has been reverted."""
+        return self.undone_at is not None

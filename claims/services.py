@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -21,6 +21,7 @@ from claims.models import (
     QuoteEdit,
     Speaker,
     SpeakerAlias,
+    SpeakerMerge,
     text_sha256,
 )
 
@@ -384,3 +385,99 @@ def quote_update(*, quote: Quote, editor, **changes) -> Quote:
         after={field: after[field] for field in changed},
     )
     return quote
+
+
+def speaker_merge_permitted(*, user) -> bool:
+    """Staff and the manager of any project may merge speakers (and undo merges)."""
+    from annotations.models import Membership
+
+    if user.is_staff:
+        return True
+    return Membership.objects.filter(user=user, role=Membership.Role.MANAGER).exists()
+
+
+@transaction.atomic
+def speaker_merge(*, source: Speaker, target: Speaker, merged_by) -> SpeakerMerge:
+    """Fold `source` into `target`: its quotes and aliases move over, its name becomes an alias.
+
+    The source is deleted; the returned record keeps its name, kind, description, aliases and
+    the ids of the quotes moved, so `speaker_merge_undo` can put everything back.
+    """
+    if not speaker_merge_permitted(user=merged_by):
+        raise PermissionDenied("Only staff or a project manager may merge speakers.")
+    if source.pk == target.pk:
+        raise ValidationError({"source": "A speaker cannot be merged into itself."})
+    locked = {
+        speaker.pk: speaker
+        for speaker in Speaker.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
+    }
+    if len(locked) != 2:
+        raise ValidationError({"source": "One of the speakers no longer exists."})
+    source, target = locked[source.pk], locked[target.pk]
+    quote_ids = sorted(Quote.objects.filter(speaker=source).values_list("id", flat=True))
+    aliases = sorted(source.aliases.values_list("alias", flat=True))
+    name_taken = SpeakerAlias.objects.filter(alias__iexact=source.name).exists()
+    merge = SpeakerMerge.objects.create(
+        target=target,
+        target_name=target.name,
+        source_speaker_id=source.pk,
+        source_name=source.name,
+        source_kind=source.kind,
+        source_description=source.description,
+        source_aliases=aliases,
+        added_alias="" if name_taken else source.name,
+        quote_ids=quote_ids,
+        merged_by=merged_by,
+    )
+    Quote.objects.filter(id__in=quote_ids).update(speaker=target)
+    SpeakerAlias.objects.filter(speaker=source).update(speaker=target)
+    source.delete()
+    if merge.added_alias:
+        SpeakerAlias.objects.create(speaker=target, alias=merge.added_alias)
+    return merge
+
+
+@transaction.atomic
+def speaker_merge_undo(*, merge: SpeakerMerge, undone_by=None) -> Speaker:
+    """Recreate the merged-away speaker as it was and move exactly its quotes and aliases back.
+
+    Quotes someone has since given to yet another speaker stay where they are.
+    """
+    if undone_by is not None and not speaker_merge_permitted(user=undone_by):
+        raise PermissionDenied("Only staff or a project manager may undo a merge.")
+    merge = SpeakerMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.is_undone:
+        raise ValidationError({"merge": "This merge has already been undone."})
+    if merge.target_id is None:
+        raise ValidationError(
+            {"merge": f"{merge.target_name} no longer exists (merged on?); undo that first."}
+        )
+    if Speaker.objects.filter(name__iexact=merge.source_name).exists():
+        raise ValidationError({"merge": f"A speaker named {merge.source_name!r} exists again."})
+    if merge.added_alias:
+        SpeakerAlias.objects.filter(speaker_id=merge.target_id, alias=merge.added_alias).delete()
+    clashing = SpeakerAlias.objects.filter(alias__in=merge.source_aliases).exclude(
+        speaker_id=merge.target_id
+    )
+    if clashing.exists():
+        raise ValidationError(
+            {"merge": f"The alias {clashing.first().alias!r} now belongs to another speaker."}
+        )
+    fields = {
+        "name": merge.source_name,
+        "kind": merge.source_kind,
+        "description": merge.source_description,
+    }
+    # Give the speaker its old id back when free, so links and API clients keep working.
+    if not Speaker.objects.filter(pk=merge.source_speaker_id).exists():
+        fields["id"] = merge.source_speaker_id
+    source = Speaker.objects.create(**fields)
+    SpeakerAlias.objects.filter(speaker_id=merge.target_id, alias__in=merge.source_aliases).delete()
+    SpeakerAlias.objects.bulk_create(
+        SpeakerAlias(speaker=source, alias=alias) for alias in merge.source_aliases
+    )
+    Quote.objects.filter(id__in=merge.quote_ids, speaker_id=merge.target_id).update(speaker=source)
+    merge.undone_at = timezone.now()
+    merge.undone_by = undone_by
+    merge.save(update_fields=["undone_at", "undone_by"])
+    return source
