@@ -366,3 +366,79 @@ class DatasetExporter:
             if span is not None:
                 span.id_ = str(quote_id)
                 doc.spans[group] = [*doc.spans[group], span]
+
+
+def dataset_card(*, project: Project) -> dict:
+    """The dataset's schema card: what each field and label means, and how much there is."""
+    from django.db.models import Count
+
+    dimensions = project.dimensions.filter(archived=False).prefetch_related("choices")
+    article_ids = project.articles.values("id")
+    quotes = Quote.objects.filter(article_id__in=article_ids, is_rejected=False)
+    label_counts = dict(
+        Label.objects.filter(project=project)
+        .values_list("dimension__key")
+        .annotate(n=Count("id"))
+        .values_list("dimension__key", "n")
+    )
+    gold_counts = dict(
+        Gold.objects.filter(project=project)
+        .values_list("dimension__key")
+        .annotate(n=Count("id"))
+        .values_list("dimension__key", "n")
+    )
+    return {
+        "name": project.name,
+        "description": project.description,
+        "stance_targets": project.stance_targets,
+        "annotators_per_quote": project.annotators_per_quote,
+        "blind_mode": project.blind_mode,
+        "counts": {
+            "articles": project.articles.count(),
+            "quotes": quotes.count(),
+            "labelled_quotes": quotes.filter(labels__project=project).distinct().count(),
+            "annotators": Label.objects.filter(project=project)
+            .values("annotator_id")
+            .distinct()
+            .count(),
+        },
+        "dimensions": [
+            {
+                "key": dimension.key,
+                "name": dimension.name,
+                "help": dimension.help_text,
+                "target": dimension.target,
+                "multiple": dimension.multiple,
+                "required": dimension.required,
+                "labels": label_counts.get(dimension.key, 0),
+                "gold": gold_counts.get(dimension.key, 0),
+                "choices": [
+                    {
+                        "value": choice.value,
+                        "label": choice.label,
+                        "description": choice.description,
+                        "archived": choice.archived,
+                    }
+                    for choice in dimension.choices.all()
+                ],
+            }
+            for dimension in dimensions
+        ],
+        "fields": RECORD_FIELDS,
+    }
+
+
+RECORD_FIELDS = {
+    "quote_id": "Claimlab's id of the quote.",
+    "article": "id, title, url, outlet and published_at (ISO 8601) of the article.",
+    "text": "The quoted text: article text[content_start:content_end].",
+    "kind": "direct, indirect or mixed.",
+    "origin": "extracted (by the extractor) or manual (added by an annotator).",
+    "content_start": "Character offset (Unicode code points) of the quote in the article text.",
+    "content_end": "End offset, exclusive.",
+    "speaker": "Canonical speaker (id, name, kind) and the mention as written with its offsets.",
+    "cue": "The reporting verb or phrase with its offsets.",
+    "labels": "Each annotator's labels: {annotator: {dimension: value}}; pseudonymised by default.",
+    "gold": "Adjudicated labels: {dimension: {value, method: unanimous|majority|reviewer}}.",
+    "agreement": "Per dimension, the share of annotators giving the most common answer; mean.",
+}

@@ -1,14 +1,37 @@
-"""Writes for the labelling side: projects, members and their label schema."""
+"""Writes for the labelling side: projects and members, labels, the queue, gold, comments."""
 
+import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
-from annotations.models import Choice, Dimension, Membership, Project
+from annotations.models import (
+    Assignment,
+    Choice,
+    Comment,
+    Dimension,
+    Gold,
+    Label,
+    LabelHistory,
+    Membership,
+    Project,
+)
+from annotations.permissions import ADJUDICATING_ROLES, LABELLING_ROLES, require_role
 from annotations.schema import DEFAULT_SCHEMA
-from claims.models import Article
+from annotations.selectors import (
+    assignment_expired_q,
+    assignment_expiry_cutoff,
+    assignment_live_q,
+    queue_candidates,
+    quotes_in_project,
+)
+from claims.models import Article, Quote
 
 
 def project_schema_create_default(*, project: Project) -> None:
@@ -79,13 +102,532 @@ def project_create(
     return project
 
 
+@transaction.atomic
 def membership_set(*, project: Project, user: AbstractBaseUser, role: str) -> Membership:
-    """Add a member or change their role."""
+    """Add a member or change their role; the last manager cannot stop being one."""
     if role not in Membership.Role.values:
         raise ValidationError(
             {"role": f"Unknown role {role!r}; use one of {Membership.Role.values}."}
         )
+    if role != Membership.Role.MANAGER:
+        managers = list(
+            Membership.objects.select_for_update()
+            .filter(project=project, role=Membership.Role.MANAGER)
+            .values_list("user_id", flat=True)
+        )
+        if managers == [user.pk]:
+            raise ValidationError({"role": "A project needs at least one manager."})
     membership, _ = Membership.objects.update_or_create(
         project=project, user=user, defaults={"role": role}
     )
     return membership
+
+
+# -- labelling ------------------------------------------------------------------------------------
+#
+# Concurrency: every write that gives a quote a live assignment (or makes one live again), and
+# every write of a quote's gold, runs while holding that quote's row lock (SELECT … FOR NO KEY
+# UPDATE); giving a place up (deleting an expired assignment) needs no lock, as it only shrinks
+# the count. The "no key" strength still lets others insert labels and comments that reference
+# the quote. On SQLite select_for_update is a no-op, but SQLite has one writer at a time.
+
+NOTE_MAX_CHARS = 5000
+COMMENT_MAX_CHARS = 5000
+
+
+def _lock_quote(*, project: Project, quote: Quote, allow_rejected: bool = False) -> Quote:
+    """Lock the quote's row, checking it belongs to one of the project's articles."""
+    article_ids = Project.articles.through.objects.filter(project_id=project.id).values(
+        "article_id"
+    )
+    locked = (
+        Quote.objects.filter(pk=quote.pk, article_id__in=article_ids)
+        .select_for_update(no_key=True, of=("self",))
+        .first()
+    )
+    if locked is None:
+        raise ValidationError({"quote": "This quote is not in the project."})
+    if locked.is_rejected and not allow_rejected:
+        raise ValidationError({"quote": "This quote was marked “not a quote”."})
+    return locked
+
+
+def _lock_annotator(annotator: AbstractBaseUser) -> None:
+    """Serialise one person's queue calls (double clicks, two tabs) so they never race."""
+    list(
+        get_user_model()
+        .objects.select_for_update(no_key=True)
+        .filter(pk=annotator.pk)
+        .values_list("pk", flat=True)
+    )
+
+
+def _parse_answer(dimension: Dimension, raw: object) -> tuple[list[Choice], list[str]]:
+    """The choices a raw answer names, or error messages; an empty answer is no choices."""
+    key = dimension.key
+    if isinstance(raw, str):
+        values = [raw] if raw else []
+    elif isinstance(raw, list | tuple) and all(isinstance(value, str) for value in raw):
+        values = list(dict.fromkeys(raw))
+    else:
+        expected = "a list of choice values" if dimension.multiple else "a choice value"
+        return [], [f"'{key}' needs {expected}, not {raw!r}"]
+    if not dimension.multiple and len(values) > 1:
+        return [], [f"'{key}' takes one choice, not {len(values)}"]
+    by_value = {choice.value: choice for choice in dimension.choices.all()}
+    chosen, errors = [], []
+    for value in values:
+        choice = by_value.get(value)
+        if choice is None:
+            errors.append(f"unknown choice '{value}' for '{key}'")
+        elif choice.archived:
+            errors.append(f"archived choice '{value}' for '{key}'")
+        else:
+            chosen.append(choice)
+    chosen.sort(key=lambda choice: (choice.order, choice.id))
+    return chosen, errors
+
+
+def _parse_labels(
+    *, project: Project, labels: object
+) -> tuple[dict[Dimension, list[Choice]], list[str]]:
+    if not isinstance(labels, dict):
+        return {}, ["labels must map dimension keys to choice values"]
+    dimensions = {
+        dimension.key: dimension
+        for dimension in project.dimensions.prefetch_related("choices").order_by("order", "id")
+    }
+    parsed, errors, invalid = {}, [], set()
+    for key, raw in labels.items():
+        dimension = dimensions.get(key)
+        if dimension is None:
+            errors.append(f"unknown dimension '{key}'")
+            continue
+        if dimension.archived:
+            errors.append(f"archived dimension '{key}'")
+            continue
+        chosen, problems = _parse_answer(dimension, raw)
+        if problems:
+            errors.extend(problems)
+            invalid.add(key)
+        else:
+            parsed[dimension] = chosen
+    for key, dimension in dimensions.items():
+        required = dimension.required and not dimension.archived
+        if required and key not in invalid and not parsed.get(dimension):
+            errors.append(f"missing required dimension '{key}'")
+    return parsed, errors
+
+
+@transaction.atomic
+def label_save(
+    *,
+    project: Project,
+    quote: Quote,
+    annotator: AbstractBaseUser,
+    labels: dict[str, str | list[str]],
+    note: str = "",
+) -> list[Label]:
+    """Save one person's answers for one quote and mark their assignment submitted.
+
+    Annotators, reviewers and managers may all label. Each call gives every required
+    dimension (optional ones may be left out, or cleared with "" / []). A changed label gets a
+    LabelHistory row; unchanged ones are left alone. Someone without a live assignment for the
+    quote gets one, unless the quote already has its k annotators. Then unanimous gold is
+    refreshed. Nothing is written if any part is invalid.
+    """
+    require_role(annotator, project, *LABELLING_ROLES)
+    if not isinstance(note, str):
+        raise ValidationError({"note": "The note must be text."})
+    if len(note) > NOTE_MAX_CHARS:
+        raise ValidationError({"note": f"Keep the note under {NOTE_MAX_CHARS} characters."})
+    _lock_quote(project=project, quote=quote)
+    parsed, errors = _parse_labels(project=project, labels=labels)
+    if errors:
+        raise ValidationError({"labels": errors})
+
+    now = timezone.now()
+    mine = Assignment.objects.filter(project=project, quote=quote, annotator=annotator).first()
+    live_ids = set(
+        Assignment.objects.filter(project=project, quote=quote)
+        .filter(assignment_live_q(project=project, now=now))
+        .values_list("id", flat=True)
+    )
+    if mine is None or mine.id not in live_ids:
+        others = len(live_ids - {mine.id} if mine else live_ids)
+        if others >= project.annotators_per_quote:
+            raise ValidationError(
+                {
+                    "quote": "This quote already has its "
+                    f"{project.annotators_per_quote} annotators; take the next one."
+                }
+            )
+
+    existing = {
+        label.dimension_id: label
+        for label in Label.objects.filter(
+            project=project, quote=quote, annotator=annotator, dimension__in=list(parsed)
+        ).prefetch_related("choices")
+    }
+    saved, history = [], []
+    for dimension, chosen in parsed.items():
+        values = [choice.value for choice in chosen]
+        label = existing.get(dimension.id)
+        if label is None and not chosen:
+            continue  # an optional dimension left empty that was never answered
+        if label is None:
+            label = Label.objects.create(
+                project=project, quote=quote, annotator=annotator, dimension=dimension, note=note
+            )
+        elif {c.id for c in label.choices.all()} == {c.id for c in chosen} and label.note == note:
+            saved.append(label)
+            continue
+        else:
+            label.note = note
+            label.save(update_fields=["note", "updated_at"])
+        label.choices.set(chosen)
+        history.append(LabelHistory(label=label, values=values, note=note, changed_by=annotator))
+        saved.append(label)
+    LabelHistory.objects.bulk_create(history)
+
+    # The row may have just been deleted as expired by the annotator's own assign_next_quote
+    # (which needs no quote lock to give up a place); the room check above already treated
+    # it as not live, so creating it afresh is within k.
+    submitted = Assignment.objects.filter(project=project, quote=quote, annotator=annotator).update(
+        status=Assignment.Status.SUBMITTED, completed_at=now
+    )
+    if not submitted:
+        Assignment.objects.create(
+            project=project,
+            quote=quote,
+            annotator=annotator,
+            status=Assignment.Status.SUBMITTED,
+            completed_at=now,
+        )
+    _unanimous_gold_sync(project=project, quote_ids=[quote.pk])
+    return list(
+        Label.objects.filter(pk__in=[label.pk for label in saved])
+        .select_related("dimension")
+        .prefetch_related("choices")
+        .order_by("dimension__order", "dimension_id")
+    )
+
+
+# -- the queue ------------------------------------------------------------------------------------
+@transaction.atomic
+def assign_next_quote(*, project: Project, annotator: AbstractBaseUser) -> Quote | None:
+    """The annotator's open quote, or the next one from the pool; None when nothing is left.
+
+    An open assignment past the project's timeout is given up first (it may come straight
+    back if the quote is still the best free one).
+
+    Why this is safe under concurrency (PostgreSQL, READ COMMITTED):
+    1. The annotator's own calls are serialised by a lock on their user row, so one person
+       never races themselves into two new assignments (double clicks, two tabs).
+    2. Every transaction that adds a live assignment to a quote — or makes one live again —
+       first locks that quote's row and holds the lock until it commits (assign_next_quote,
+       label_save, label_undo_last). Once we hold the lock, a *new* statement (READ COMMITTED
+       takes a fresh snapshot per statement) sees every assignment committed by earlier
+       holders, and no one can add another until we commit. So the count re-read under the
+       lock is exact, and "fewer than k" is still true when our insert commits. The
+       candidate query's own count may be stale: it only chooses, it never decides.
+    3. Candidates are locked with SKIP LOCKED, so concurrent callers spread over different
+       quotes instead of queueing on the best one. Only when every candidate is locked do we
+       wait for the best one — otherwise the queue would look empty while places are left.
+    4. Each attempt runs in a savepoint; a quote found full is unlocked again (rolling back
+       to a savepoint releases its row locks) before the next attempt. So this function never
+       waits for a quote while holding another, and cannot deadlock with its own kind.
+    5. The unique constraint on (project, quote, annotator) backs up "never twice".
+    Expired assignments are deleted, which only ever shrinks a quote's count.
+    """
+    require_role(annotator, project, *LABELLING_ROLES)
+    _lock_annotator(annotator)
+    now = timezone.now()
+    cutoff = assignment_expiry_cutoff(project=project, now=now)
+
+    open_assignments = Assignment.objects.filter(
+        project=project,
+        annotator=annotator,
+        status=Assignment.Status.ASSIGNED,
+        quote__in=quotes_in_project(project=project),
+    ).order_by("-assigned_at", "-id")
+    for assignment in open_assignments.select_related("quote"):
+        if assignment.completed_at is not None or assignment.assigned_at >= cutoff:
+            return assignment.quote
+    Assignment.objects.filter(project=project, annotator=annotator).filter(
+        assignment_expired_q(project=project, now=now)
+    ).delete()
+
+    passed_over: list[int] = []
+    while True:
+        candidates = queue_candidates(project=project, annotator=annotator, now=now).exclude(
+            id__in=passed_over
+        )
+        with transaction.atomic():
+            candidate = (
+                candidates.select_for_update(skip_locked=True, no_key=True, of=("self",)).first()
+                or candidates.select_for_update(no_key=True, of=("self",)).first()
+            )
+            if candidate is None:
+                return None
+            if _place_take(project=project, quote=candidate, annotator=annotator, now=now):
+                return candidate
+            transaction.set_rollback(True)  # unlock the full quote before trying the next
+        passed_over.append(candidate.pk)
+
+
+def _place_take(
+    *, project: Project, quote: Quote, annotator: AbstractBaseUser, now: datetime.datetime
+) -> bool:
+    """With the quote locked: free its expired places, then take one if any is left."""
+    on_quote = Assignment.objects.filter(project=project, quote=quote)
+    on_quote.filter(assignment_expired_q(project=project, now=now)).delete()
+    live = on_quote.filter(assignment_live_q(project=project, now=now)).count()
+    if live >= project.annotators_per_quote or on_quote.filter(annotator=annotator).exists():
+        return False
+    Assignment.objects.create(project=project, quote=quote, annotator=annotator)
+    return True
+
+
+@transaction.atomic
+def assignment_skip(*, project: Project, annotator: AbstractBaseUser, quote: Quote) -> Assignment:
+    """Skip the annotator's open quote; it is never offered to them again."""
+    require_role(annotator, project, *LABELLING_ROLES)
+    _lock_quote(project=project, quote=quote, allow_rejected=True)
+    assignment = Assignment.objects.filter(
+        project=project, quote=quote, annotator=annotator
+    ).first()
+    if assignment is None:
+        raise ValidationError({"quote": "You have no open assignment for this quote."})
+    if assignment.status == Assignment.Status.SKIPPED:
+        return assignment
+    if assignment.status == Assignment.Status.SUBMITTED or assignment.completed_at is not None:
+        raise ValidationError(
+            {"quote": "You have labelled this quote already; change your labels instead."}
+        )
+    assignment.status = Assignment.Status.SKIPPED
+    assignment.completed_at = timezone.now()
+    assignment.save(update_fields=["status", "completed_at"])
+    return assignment
+
+
+@transaction.atomic
+def label_undo_last(*, project: Project, annotator: AbstractBaseUser) -> Quote | None:
+    """Reopen the annotator's most recent submission and return its quote (None if none).
+
+    The labels stay (the form prefills from them) and so does their history; saving again
+    appends to it. The reopened assignment keeps its place: it does not expire.
+    """
+    require_role(annotator, project, *LABELLING_ROLES)
+    _lock_annotator(annotator)
+    last = (
+        Assignment.objects.filter(
+            project=project,
+            annotator=annotator,
+            status=Assignment.Status.SUBMITTED,
+            quote__in=quotes_in_project(project=project),
+        )
+        .select_related("quote")
+        .order_by("-completed_at", "-id")
+        .first()
+    )
+    if last is None:
+        return None
+    _lock_quote(project=project, quote=last.quote)
+    Assignment.objects.filter(pk=last.pk).update(
+        status=Assignment.Status.ASSIGNED, assigned_at=timezone.now()
+    )
+    _unanimous_gold_sync(project=project, quote_ids=[last.quote_id])
+    return last.quote
+
+
+# -- gold -----------------------------------------------------------------------------------------
+def _unanimous_gold_sync(*, project: Project, quote_ids: list[int] | None = None) -> int:
+    """Make unanimous gold match the labels: where a quote's submitted annotators (k or more)
+    give one identical answer on a dimension, that is its gold; stale unanimous gold goes.
+    Reviewer and majority gold are never touched. Returns how many gold rows were written.
+    """
+    k = project.annotators_per_quote
+    submitted = Assignment.objects.filter(project=project, status=Assignment.Status.SUBMITTED)
+    golds = Gold.objects.filter(project=project)
+    if quote_ids is not None:
+        submitted = submitted.filter(quote_id__in=quote_ids)
+        golds = golds.filter(quote_id__in=quote_ids)
+    submitters: dict[int, set[int]] = defaultdict(set)
+    for quote_id, annotator_id in submitted.values_list("quote_id", "annotator_id"):
+        submitters[quote_id].add(annotator_id)
+    complete = [quote_id for quote_id, people in submitters.items() if len(people) >= k]
+
+    answers: dict = defaultdict(lambda: defaultdict(set))
+    for quote_id, dimension_id, annotator_id, choice_id in Label.choices.through.objects.filter(
+        label__project=project,
+        label__quote_id__in=complete,
+        label__dimension__archived=False,
+    ).values_list("label__quote_id", "label__dimension_id", "label__annotator_id", "choice_id"):
+        answers[(quote_id, dimension_id)][annotator_id].add(choice_id)
+    unanimous: dict[tuple[int, int], frozenset[int]] = {}
+    for (quote_id, dimension_id), by_annotator in answers.items():
+        people = submitters[quote_id]
+        given = {frozenset(by_annotator[a]) for a in people if by_annotator.get(a)}
+        if len(given) == 1 and people <= by_annotator.keys():
+            unanimous[(quote_id, dimension_id)] = next(iter(given))
+
+    existing = {
+        (gold.quote_id, gold.dimension_id): gold for gold in golds.prefetch_related("choices")
+    }
+    stale = [
+        gold.pk
+        for key, gold in existing.items()
+        if gold.method == Gold.Method.UNANIMOUS and key not in unanimous
+    ]
+    Gold.objects.filter(pk__in=stale).delete()
+    to_create, to_update = [], []
+    for (quote_id, dimension_id), choice_ids in unanimous.items():
+        gold = existing.get((quote_id, dimension_id))
+        if gold is None:
+            to_create.append(
+                Gold(
+                    project=project,
+                    quote_id=quote_id,
+                    dimension_id=dimension_id,
+                    method=Gold.Method.UNANIMOUS,
+                )
+            )
+        elif gold.method == Gold.Method.UNANIMOUS and choice_ids != {
+            c.id for c in gold.choices.all()
+        }:
+            to_update.append(gold)
+    created = Gold.objects.bulk_create(to_create)
+    through = Gold.choices.through
+    through.objects.filter(gold__in=to_update).delete()
+    Gold.objects.filter(pk__in=[gold.pk for gold in to_update]).update(decided_at=timezone.now())
+    through.objects.bulk_create(
+        through(gold_id=gold.pk, choice_id=choice_id)
+        for gold in [*created, *to_update]
+        for choice_id in sorted(unanimous[(gold.quote_id, gold.dimension_id)])
+    )
+    return len(created) + len(to_update)
+
+
+@transaction.atomic
+def gold_set(
+    *,
+    project: Project,
+    quote: Quote,
+    dimension_key: str,
+    values: str | list[str],
+    reviewer: AbstractBaseUser,
+) -> Gold:
+    """A reviewer's (or manager's) adjudicated answer for one quote on one dimension."""
+    require_role(reviewer, project, *ADJUDICATING_ROLES)
+    _lock_quote(project=project, quote=quote)
+    dimension = (
+        project.dimensions.filter(key=dimension_key, archived=False)
+        .prefetch_related("choices")
+        .first()
+    )
+    if dimension is None:
+        raise ValidationError({"dimension_key": f"unknown dimension '{dimension_key}'"})
+    chosen, errors = _parse_answer(dimension, values)
+    if not errors and not chosen:
+        errors = ["choose at least one value"]
+    if errors:
+        raise ValidationError({"values": errors})
+    gold, _ = Gold.objects.update_or_create(
+        project=project,
+        quote=quote,
+        dimension=dimension,
+        defaults={"method": Gold.Method.REVIEWER, "decided_by": reviewer},
+    )
+    gold.choices.set(chosen)
+    return gold
+
+
+@transaction.atomic
+def gold_auto_resolve(*, project: Project) -> int:
+    """Set unanimous gold wherever all of a quote's k (or more) annotators agree, and drop
+    unanimous gold that no longer holds. Majority is left to a reviewer. Returns rows written.
+    """
+    # Lock, in id order (so two runs cannot deadlock), the quotes whose gold may change.
+    candidates = Assignment.objects.filter(
+        project=project, status=Assignment.Status.SUBMITTED
+    ).values("quote_id")
+    with_gold = Gold.objects.filter(project=project).values("quote_id")
+    list(
+        quotes_in_project(project=project)
+        .filter(Q(id__in=candidates) | Q(id__in=with_gold))
+        .order_by("id")
+        .select_for_update(no_key=True, of=("self",))
+        .values_list("id", flat=True)
+    )
+    return _unanimous_gold_sync(project=project)
+
+
+# -- comments -------------------------------------------------------------------------------------
+@transaction.atomic
+def comment_add(*, project: Project, quote: Quote, author: AbstractBaseUser, text: str) -> Comment:
+    """Add a comment to a quote's discussion; any member may comment, also on rejected quotes."""
+    require_role(author, project)
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError({"text": "Write a comment."})
+    text = text.strip()
+    if len(text) > COMMENT_MAX_CHARS:
+        raise ValidationError(
+            {"text": f"Keep comments under {COMMENT_MAX_CHARS} characters ({len(text)} now)."}
+        )
+    article_ids = project.articles.values("id")
+    if not Quote.objects.filter(pk=quote.pk, article_id__in=article_ids).exists():
+        raise ValidationError({"quote": "This quote is not in the project."})
+    return Comment.objects.create(project=project, quote=quote, author=author, text=text)
+
+
+# -- project settings and scope -------------------------------------------------------------------
+_PROJECT_UPDATABLE = {
+    "name",
+    "description",
+    "guidelines",
+    "annotators_per_quote",
+    "blind_mode",
+    "assignment_timeout_minutes",
+}
+
+
+@transaction.atomic
+def project_update(*, project: Project, **changes) -> Project:
+    """Change a project's settings (not its schema or members)."""
+    unknown = set(changes) - _PROJECT_UPDATABLE
+    if unknown:
+        raise ValidationError({field: "This field cannot be changed here." for field in unknown})
+    if "name" in changes and not str(changes["name"]).strip():
+        raise ValidationError({"name": "A project needs a name."})
+    k = changes.get("annotators_per_quote", project.annotators_per_quote)
+    if not 1 <= k <= 50:
+        raise ValidationError({"annotators_per_quote": "Choose between 1 and 50 annotators."})
+    for field, value in changes.items():
+        setattr(project, field, value.strip() if field == "name" else value)
+    project.save(update_fields=[*changes] or None)
+    return project
+
+
+@transaction.atomic
+def project_articles_change(
+    *, project: Project, add: Iterable[int] = (), remove: Iterable[int] = ()
+) -> None:
+    """Add and remove articles (by id) from a project's scope; labels already given stay."""
+    add, remove = set(add), set(remove)
+    if add - remove:
+        project.articles.add(*(add - remove))
+    if remove:
+        project.articles.remove(*remove)
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    """Take someone out of a project; their labels stay. A project keeps at least one manager."""
+    if membership.role == Membership.Role.MANAGER:
+        managers = Membership.objects.select_for_update().filter(
+            project_id=membership.project_id, role=Membership.Role.MANAGER
+        )
+        if len(managers) <= 1:
+            raise ValidationError({"user": "A project needs at least one manager."})
+    membership.delete()

@@ -1,10 +1,12 @@
 """Conventions shared by every API endpoint: the error shape and cursor pagination."""
 
+import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -83,3 +85,38 @@ def exception_handler(exc, context):
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
         response.data = {"detail": str(detail), "code": code, "fields": {}}
     return response
+
+
+# Bounds that keep a huge number in a request from overflowing a database integer (a 500):
+# ids are 64-bit (BigAutoField), character offsets 32-bit (PositiveIntegerField).
+MAX_ID = 2**63 - 1
+MAX_OFFSET = 2**31 - 1
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def offset_field(*, min_value: int = 0, **kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=min_value, max_value=MAX_OFFSET, **kwargs)
+
+
+def query_id(params, name: str) -> int | None:
+    """An optional id from the query string; anything but a whole number in range is a 400."""
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+        raise exceptions.ValidationError({name: [f"{raw!r} is not a valid id."]})
+    return int(raw)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An id in a query string: a whole number in the database's range, else a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)

@@ -3,6 +3,13 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from annotations.api.views import LabellingViewSet, MemberViewSet, ProjectViewSet
+from claims.api.insights import (
+    InsightSearchView,
+    OutletInsightsView,
+    OutletSourcingView,
+    SpeakerInsightsView,
+)
 from claims.api.views import ArticleViewSet, QuoteViewSet, SpeakerViewSet
 from config.security import ThrottledTokenView
 
@@ -10,8 +17,55 @@ router = DefaultRouter()
 router.register("articles", ArticleViewSet, basename="article")
 router.register("quotes", QuoteViewSet, basename="quote")
 router.register("speakers", SpeakerViewSet, basename="speaker")
+router.register("projects", ProjectViewSet, basename="project")
+
+PROJECT = "projects/<id:project_pk>/"
+labelling = LabellingViewSet.as_view
 
 urlpatterns = [
     path("auth/token/", ThrottledTokenView.as_view(), name="api-token"),
+    path(
+        f"{PROJECT}members/",
+        MemberViewSet.as_view({"get": "list", "post": "create"}),
+        name="project-members",
+    ),
+    path(
+        f"{PROJECT}members/<id:pk>/",
+        MemberViewSet.as_view({"patch": "partial_update", "delete": "destroy"}),
+        name="project-member",
+    ),
+    path(
+        f"{PROJECT}labels/",
+        labelling({"get": "list_labels", "post": "save_labels"}),
+        name="project-labels",
+    ),
+    path(f"{PROJECT}queue/next/", labelling({"get": "queue_next"}), name="project-queue-next"),
+    path(f"{PROJECT}queue/skip/", labelling({"post": "queue_skip"}), name="project-queue-skip"),
+    path(f"{PROJECT}queue/undo/", labelling({"post": "queue_undo"}), name="project-queue-undo"),
+    path(
+        f"{PROJECT}gold/", labelling({"get": "list_gold", "post": "set_gold"}), name="project-gold"
+    ),
+    path(f"{PROJECT}agreement/", labelling({"get": "agreement"}), name="project-agreement"),
+    path(
+        f"{PROJECT}quotes/<id:quote_pk>/comments/",
+        labelling({"get": "list_comments", "post": "add_comment"}),
+        name="project-comments",
+    ),
     *router.urls,
+]
+
+# Insight aggregates (claims/api/insights.py): search, speaker and outlet figures.
+urlpatterns += [
+    path("insights/search/", InsightSearchView.as_view(), name="insights-search"),
+    path(
+        "insights/speakers/<id:speaker_id>/",
+        SpeakerInsightsView.as_view(),
+        name="insights-speaker",
+    ),
+    path("insights/outlets/", OutletSourcingView.as_view(), name="insights-outlets"),
+    path(
+        "insights/outlets/<id:outlet_id>/",
+        OutletInsightsView.as_view(),
+        name="insights-outlet",
+    ),
 ]

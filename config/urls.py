@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+import config.converters  # noqa: F401 - registers the <id:...> converter
 from config.security import ThrottledLoginView
 
 urlpatterns = [

@@ -73,3 +73,43 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     user = factory.SubFactory(UserFactory)
     role = Membership.Role.ANNOTATOR
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "annotations.Assignment"
+
+    project = factory.SubFactory(ProjectFactory)
+    quote = factory.SubFactory(QuoteFactory)
+    annotator = factory.SubFactory(UserFactory)
+
+
+_article_numbers = iter(range(10**9))  # keeps each article's text (and sha256) unique
+
+
+def labelling_project(*, quotes: int = 3, annotators: int = 2, k: int = 2, **options):
+    """A project (default schema) with `quotes` quotes in one article and `annotators` members.
+
+    Returns (project, quotes, annotators); quotes come in text order.
+    """
+    from annotations.services import membership_set, project_create
+
+    project = project_create(
+        name=options.pop("name", "Labelling"),
+        created_by=options.pop("created_by", None) or UserFactory(),
+        annotators_per_quote=k,
+        **options,
+    )
+    sentences = "".join(f"Sentence number {i:04d}. " for i in range(quotes))
+    article = ArticleFactory(text=f"{sentences}End of article {next(_article_numbers)}.")
+    project.articles.add(article)
+    quote_rows = [
+        QuoteFactory(article=article, content_start=i * 22, content_end=i * 22 + 20)
+        for i in range(quotes)
+    ]
+    people = []
+    for _ in range(annotators):
+        user = UserFactory()
+        membership_set(project=project, user=user, role=Membership.Role.ANNOTATOR)
+        people.append(user)
+    return project, quote_rows, people

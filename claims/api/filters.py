@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from claims.models import Article, Quote, Speaker, SpeakerAlias
+from config.api import IdFilter
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -11,7 +12,7 @@ class ArticleFilter(django_filters.FilterSet):
     outlet = django_filters.CharFilter(field_name="outlet__name", lookup_expr="iexact")
     published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
-    project = django_filters.NumberFilter(field_name="projects", distinct=True)
+    project = IdFilter(field_name="projects", distinct=True)
     extraction_status = django_filters.ChoiceFilter(choices=Article.ExtractionStatus.choices)
 
     class Meta:
@@ -32,10 +33,10 @@ class ArticleFilter(django_filters.FilterSet):
 
 
 class QuoteFilter(django_filters.FilterSet):
-    article = django_filters.NumberFilter(field_name="article_id")
-    speaker = django_filters.NumberFilter(field_name="speaker_id")
+    article = IdFilter(field_name="article_id")
+    speaker = IdFilter(field_name="speaker_id")
     kind = django_filters.ChoiceFilter(choices=Quote.Kind.choices)
-    project = django_filters.NumberFilter(field_name="article__projects", distinct=True)
+    project = IdFilter(field_name="article__projects", distinct=True)
     origin = django_filters.ChoiceFilter(choices=Quote.Origin.choices)
     is_rejected = django_filters.BooleanFilter()
 

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from claims.models import Article, Quote, Speaker
+from config.api import id_field, offset_field
 
 
 class QuoteOutput(serializers.ModelSerializer):
@@ -76,7 +77,7 @@ class ArticleInput(serializers.Serializer):
         max_length=200, required=False, allow_null=True, allow_blank=True
     )
     published_at = serializers.DateTimeField(required=False, allow_null=True)
-    project = serializers.IntegerField(
+    project = id_field(
         required=False, allow_null=True, help_text="Add the article to this project (managers)."
     )
 
@@ -97,26 +98,26 @@ class ArticleCreateResult(serializers.Serializer):
 
 
 class QuoteCreateInput(serializers.Serializer):
-    article = serializers.IntegerField()
+    article = id_field()
     kind = serializers.ChoiceField(choices=Quote.Kind.choices)
-    content_start = serializers.IntegerField(min_value=0)
-    content_end = serializers.IntegerField(min_value=1)
-    speaker = serializers.IntegerField(required=False, allow_null=True)
-    speaker_start = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    speaker_end = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    cue_start = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    cue_end = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    content_start = offset_field()
+    content_end = offset_field(min_value=1)
+    speaker = id_field(required=False, allow_null=True)
+    speaker_start = offset_field(required=False, allow_null=True)
+    speaker_end = offset_field(min_value=1, required=False, allow_null=True)
+    cue_start = offset_field(required=False, allow_null=True)
+    cue_end = offset_field(min_value=1, required=False, allow_null=True)
 
 
 class QuoteUpdateInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Quote.Kind.choices, required=False)
-    content_start = serializers.IntegerField(min_value=0, required=False)
-    content_end = serializers.IntegerField(min_value=1, required=False)
-    speaker = serializers.IntegerField(required=False, allow_null=True)
-    speaker_start = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    speaker_end = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    cue_start = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    cue_end = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    content_start = offset_field(required=False)
+    content_end = offset_field(min_value=1, required=False)
+    speaker = id_field(required=False, allow_null=True)
+    speaker_start = offset_field(required=False, allow_null=True)
+    speaker_end = offset_field(min_value=1, required=False, allow_null=True)
+    cue_start = offset_field(required=False, allow_null=True)
+    cue_end = offset_field(min_value=1, required=False, allow_null=True)
     is_rejected = serializers.BooleanField(required=False)
 
 

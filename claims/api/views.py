@@ -56,7 +56,7 @@ def _target_project(user, project_id: int | None) -> Project | None:
 class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Articles in the caller's projects (staff: all). POST one object or a list to import."""
 
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]{1,18}"
     filterset_class = ArticleFilter
     serializer_class = ArticleListOutput
 
@@ -130,7 +130,7 @@ class QuoteViewSet(
 ):
     """Quotes in the caller's articles; POST adds a missed quote, PATCH corrects one."""
 
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]{1,18}"
     filterset_class = QuoteFilter
     serializer_class = QuoteOutput
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -181,7 +181,7 @@ class QuoteViewSet(
 class SpeakerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Speakers quoted in the caller's articles, with aliases and quote counts."""
 
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]{1,18}"
     filterset_class = SpeakerFilter
     serializer_class = SpeakerOutput
 

@@ -1,0 +1,466 @@
+"""REST endpoints for projects: members, schema, labels, queue, gold, agreement, comments, export.
+
+Every endpoint first finds the project among those the caller belongs to (a 404 otherwise, as
+if it did not exist), then checks the caller's role for what they ask.
+"""
+
+from dataclasses import asdict
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, OuterRef, Subquery
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from annotations.api.serializers import (
+    CommentInput,
+    CommentOutput,
+    DimensionOutput,
+    GoldInput,
+    GoldOutput,
+    LabelOutput,
+    LabelSaveInput,
+    MemberInput,
+    MemberOutput,
+    MemberRoleInput,
+    ProjectArticlesInput,
+    ProjectCreateInput,
+    ProjectOutput,
+    ProjectUpdateInput,
+    QuoteRefInput,
+)
+from annotations.export import DatasetExporter, ExportOptions, dataset_card
+from annotations.models import Gold, Membership, Project
+from annotations.permissions import (
+    ADJUDICATING_ROLES,
+    LABELLING_ROLES,
+    projects_visible_to,
+    require_role,
+)
+from annotations.selectors import (
+    annotator_progress,
+    comment_list,
+    labels_visible_to,
+    project_agreement,
+    project_progress,
+    quotes_in_project,
+)
+from annotations.services import (
+    assign_next_quote,
+    assignment_skip,
+    comment_add,
+    gold_set,
+    label_save,
+    label_undo_last,
+    membership_remove,
+    membership_set,
+    project_articles_change,
+    project_create,
+    project_update,
+)
+from claims.api.serializers import QuoteOutput
+from claims.models import Quote
+from claims.selectors import article_list_visible
+from config.api import query_id
+
+MANAGER = Membership.Role.MANAGER
+
+
+def project_for(user, project_id, *roles: str) -> Project:
+    """The project if the caller is a member (404 otherwise) with one of `roles` (403)."""
+    try:
+        project_id = int(project_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such project.") from None
+    project = projects_visible_to(user).filter(id=project_id).first()
+    if project is None:
+        raise NotFound("No such project, or you are not a member of it.")
+    if roles:
+        require_role(user, project, *roles)
+    return project
+
+
+def _visible_article_ids(user, ids: list[int]) -> list[int]:
+    found = set(article_list_visible(user=user).filter(id__in=ids).values_list("id", flat=True))
+    missing = sorted(set(ids) - found)
+    if missing:
+        raise ValidationError({"articles": [f"No article(s) {missing[:20]} that you can see."]})
+    return list(found)
+
+
+class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Projects the caller belongs to, with their role in each."""
+
+    serializer_class = ProjectOutput
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Project.objects.none()
+        user = self.request.user
+        my_role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
+        return (
+            projects_visible_to(user)
+            .annotate(article_count=Count("articles", distinct=True), my_role=Subquery(my_role))
+            .order_by("-id")
+        )
+
+    @extend_schema(request=ProjectCreateInput, responses={201: ProjectOutput})
+    def create(self, request):
+        """Create a project with the default label schema; the caller becomes its manager."""
+        data = ProjectCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        article_ids = _visible_article_ids(request.user, values.pop("articles", []))
+        project = project_create(created_by=request.user, **values)
+        if article_ids:
+            project_articles_change(project=project, add=article_ids)
+        return Response(
+            ProjectOutput(self.get_queryset().get(id=project.id)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=ProjectUpdateInput, responses={200: ProjectOutput})
+    def partial_update(self, request, pk=None):
+        project = project_for(request.user, pk, MANAGER)
+        data = ProjectUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        project_update(project=project, **data.validated_data)
+        return Response(ProjectOutput(self.get_queryset().get(id=project.id)).data)
+
+    @extend_schema(request=ProjectArticlesInput, responses={200: ProjectOutput})
+    @action(detail=True, methods=["post"])
+    def articles(self, request, pk=None):
+        """Managers choose the articles in scope: add/remove ids, a whole batch, or all."""
+        project = project_for(request.user, pk, MANAGER)
+        data = ProjectArticlesInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        visible = article_list_visible(user=request.user)
+        add = _visible_article_ids(request.user, values["add"])
+        if values.get("batch") is not None:
+            add += list(visible.filter(batch_id=values["batch"]).values_list("id", flat=True))
+        if values["all"]:
+            add += list(visible.values_list("id", flat=True))
+        project_articles_change(project=project, add=add, remove=values["remove"])
+        return Response(ProjectOutput(self.get_queryset().get(id=project.id)).data)
+
+    @extend_schema(responses={200: DimensionOutput(many=True)})
+    @action(detail=True, methods=["get"], url_path="schema")
+    def label_schema(self, request, pk=None):
+        """The label schema: dimensions in order, each with its choices and definitions."""
+        project = project_for(request.user, pk)
+        dimensions = project.dimensions.prefetch_related("choices").order_by("order", "id")
+        return Response(DimensionOutput(dimensions, many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", enum=["jsonl", "csv", "spacy"], default="jsonl"),
+            OpenApiParameter("gold_only", bool),
+            OpenApiParameter("dimension", str),
+            OpenApiParameter("min_agreement", float),
+            OpenApiParameter("pseudonymise", bool, description="Managers may turn this off."),
+        ],
+        responses={(200, "application/x-ndjson"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"])
+    def export(self, request, pk=None):
+        """The labelled dataset, one record per quote, streamed (reviewers and managers)."""
+        project = project_for(request.user, pk, MANAGER, Membership.Role.REVIEWER)
+        params = request.query_params
+        fmt = params.get("format", "jsonl")
+        if fmt not in {"jsonl", "csv", "spacy"}:
+            raise ValidationError({"format": ["Use jsonl, csv or spacy."]})
+        options = ExportOptions(
+            gold_only=_flag(params, "gold_only", False),
+            dimension=params.get("dimension") or None,
+            min_agreement=_fraction(params, "min_agreement"),
+            pseudonymise=_flag(params, "pseudonymise", True),
+        )
+        if not options.pseudonymise:
+            require_role(request.user, project, MANAGER)
+        if options.dimension and not project.dimensions.filter(key=options.dimension).exists():
+            raise ValidationError({"dimension": [f"No dimension {options.dimension!r}."]})
+        exporter = DatasetExporter(project=project, options=options)
+        filename = f"claimlab-project-{project.id}"
+        if fmt == "spacy":
+            response = HttpResponse(exporter.docbin(), content_type="application/octet-stream")
+            response["Content-Disposition"] = f'attachment; filename="{filename}.spacy"'
+            return response
+        stream, content_type = (
+            (exporter.jsonl(), "application/x-ndjson; charset=utf-8")
+            if fmt == "jsonl"
+            else (exporter.csv(), "text/csv; charset=utf-8")
+        )
+        response = StreamingHttpResponse(stream, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+        return response
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"], url_path="export/schema")
+    def export_schema(self, request, pk=None):
+        """The dataset card: dimensions, choice definitions, counts and field meanings."""
+        project = project_for(request.user, pk, MANAGER, Membership.Role.REVIEWER)
+        return Response(dataset_card(project=project))
+
+
+def _flag(params, name: str, default: bool) -> bool:
+    raw = params.get(name)
+    if raw is None:
+        return default
+    if raw.lower() in {"1", "true", "yes"}:
+        return True
+    if raw.lower() in {"0", "false", "no"}:
+        return False
+    raise ValidationError({name: [f"{raw!r} is not a boolean (use true or false)."]})
+
+
+def _fraction(params, name: str) -> float | None:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValidationError({name: [f"{raw!r} is not a number."]}) from None
+    if not 0.0 <= value <= 1.0:
+        raise ValidationError({name: ["Use a number from 0 to 1."]})
+    return value
+
+
+class MemberViewSet(viewsets.ViewSet):
+    """A project's members; managers add, change and remove them."""
+
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    @extend_schema(responses={200: MemberOutput(many=True)})
+    def list(self, request, project_pk=None):
+        project = project_for(request.user, project_pk)
+        members = project.memberships.select_related("user").order_by("user__username")
+        return Response(MemberOutput(members, many=True).data)
+
+    @extend_schema(request=MemberInput, responses={201: MemberOutput})
+    def create(self, request, project_pk=None):
+        project = project_for(request.user, project_pk, MANAGER)
+        data = MemberInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = get_user_model().objects.get(username=data.validated_data["username"])
+        membership = membership_set(project=project, user=user, role=data.validated_data["role"])
+        return Response(MemberOutput(membership).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MemberRoleInput, responses={200: MemberOutput})
+    def partial_update(self, request, project_pk=None, pk=None):
+        project = project_for(request.user, project_pk, MANAGER)
+        membership = get_object_or_404(project.memberships, user_id=pk)
+        data = MemberRoleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = membership_set(
+            project=project, user=membership.user, role=data.validated_data["role"]
+        )
+        return Response(MemberOutput(membership).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, project_pk=None, pk=None):
+        project = project_for(request.user, project_pk, MANAGER)
+        membership = get_object_or_404(project.memberships, user_id=pk)
+        membership_remove(membership=membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def quote_in(project: Project, quote_id) -> Quote:
+    quote = quotes_in_project(project=project).select_related("article", "speaker")
+    quote = quote.filter(id=quote_id).first() if isinstance(quote_id, int) else None
+    if quote is None:
+        raise ValidationError({"quote": [f"No quote {quote_id} in this project."]})
+    return quote
+
+
+def _queue_item(request, project: Project, quote: Quote | None) -> Response:
+    if quote is None:
+        return Response(status=status.HTTP_204_NO_CONTENT)
+    mine = labels_visible_to(project=project, user=request.user).filter(
+        quote=quote, annotator=request.user
+    )
+    article = quote.article
+    return Response(
+        {
+            "quote": QuoteOutput(quote).data,
+            "article": {
+                "id": article.id,
+                "title": article.title,
+                "outlet": article.outlet.name if article.outlet_id else None,
+                "published_at": article.published_at,
+            },
+            "my_labels": {
+                label.dimension.key: sorted(c.value for c in label.choices.all()) for label in mine
+            },
+            "progress": asdict(annotator_progress(project=project, annotator=request.user)),
+        }
+    )
+
+
+class LabellingViewSet(viewsets.ViewSet):
+    """Labels, the queue, gold labels, agreement and comments of one project."""
+
+    @extend_schema(request=LabelSaveInput, responses={200: LabelOutput(many=True)})
+    def save_labels(self, request, project_pk=None):
+        """Save the caller's labels for one quote; saving again updates and keeps history."""
+        project = project_for(request.user, project_pk)
+        data = LabelSaveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        quote = quote_in(project, data.validated_data["quote"])
+        labels = label_save(
+            project=project,
+            quote=quote,
+            annotator=request.user,
+            labels=data.validated_data["labels"],
+            note=data.validated_data["note"],
+        )
+        saved = labels_visible_to(project=project, user=request.user).filter(
+            id__in=[label.id for label in labels]
+        )
+        return Response(LabelOutput(saved, many=True).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("quote", int), OpenApiParameter("annotator", str)],
+        responses={200: LabelOutput(many=True)},
+    )
+    def list_labels(self, request, project_pk=None):
+        """Labels the caller may see (blind mode: annotators see only their own)."""
+        project = project_for(request.user, project_pk)
+        labels = labels_visible_to(project=project, user=request.user).order_by("id")
+        if (quote_id := query_id(request.query_params, "quote")) is not None:
+            labels = labels.filter(quote_id=quote_id)
+        if annotator := request.query_params.get("annotator"):
+            labels = labels.filter(annotator__username=annotator)
+        return Response(LabelOutput(labels[:5000], many=True).data)
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 204: None})
+    def queue_next(self, request, project_pk=None):
+        """The caller's next quote (their open one first); 204 when there is nothing left."""
+        project = project_for(request.user, project_pk, *LABELLING_ROLES)
+        return _queue_item(
+            request, project, assign_next_quote(project=project, annotator=request.user)
+        )
+
+    @extend_schema(request=QuoteRefInput, responses={200: OpenApiTypes.OBJECT, 204: None})
+    def queue_skip(self, request, project_pk=None):
+        """Skip a quote (never offered to the caller again) and get the next one."""
+        project = project_for(request.user, project_pk, *LABELLING_ROLES)
+        data = QuoteRefInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        quote = quote_in(project, data.validated_data["quote"])
+        assignment_skip(project=project, annotator=request.user, quote=quote)
+        return _queue_item(
+            request, project, assign_next_quote(project=project, annotator=request.user)
+        )
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT, 204: None})
+    def queue_undo(self, request, project_pk=None):
+        """Reopen the caller's last submission and return it."""
+        project = project_for(request.user, project_pk, *LABELLING_ROLES)
+        return _queue_item(
+            request, project, label_undo_last(project=project, annotator=request.user)
+        )
+
+    @extend_schema(responses={200: GoldOutput(many=True)})
+    def list_gold(self, request, project_pk=None):
+        """Gold labels (in blind mode only reviewers and managers see them)."""
+        project = project_for(request.user, project_pk)
+        if project.blind_mode:
+            require_role(request.user, project, *ADJUDICATING_ROLES)
+        gold = (
+            Gold.objects.filter(project=project)
+            .select_related("dimension", "decided_by")
+            .prefetch_related("choices")
+            .order_by("quote_id", "dimension__order")
+        )
+        if (quote_id := query_id(request.query_params, "quote")) is not None:
+            gold = gold.filter(quote_id=quote_id)
+        return Response(GoldOutput(gold[:5000], many=True).data)
+
+    @extend_schema(request=GoldInput, responses={201: GoldOutput})
+    def set_gold(self, request, project_pk=None):
+        """A reviewer or manager sets the gold label of one quote on one dimension."""
+        project = project_for(request.user, project_pk, *ADJUDICATING_ROLES)
+        data = GoldInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data["values"]
+        if not (
+            isinstance(values, str)
+            or (isinstance(values, list) and all(isinstance(v, str) for v in values))
+        ):
+            raise ValidationError({"values": ["Give a choice value or a list of them."]})
+        gold = gold_set(
+            project=project,
+            quote=quote_in(project, data.validated_data["quote"]),
+            dimension_key=data.validated_data["dimension"],
+            values=values,
+            reviewer=request.user,
+        )
+        return Response(GoldOutput(gold).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def agreement(self, request, project_pk=None):
+        """Krippendorff's alpha and pairwise Cohen's kappa per dimension, counts, progress."""
+        project = project_for(request.user, project_pk)
+        if project.blind_mode:
+            require_role(request.user, project, *ADJUDICATING_ROLES)
+        result = project_agreement(project=project)
+        names = {a.annotator_id: a.username for a in result.annotators}
+        return Response(
+            {
+                "quotes_labelled": result.quotes_labelled,
+                "labels": result.labels,
+                "quotes_with_disagreement": result.quotes_with_disagreement,
+                "progress": asdict(project_progress(project=project)),
+                "dimensions": [
+                    {
+                        "key": d.key,
+                        "name": d.name,
+                        "alpha": d.alpha.value,
+                        "alpha_reason": d.alpha.reason,
+                        "pairable_quotes": d.alpha.pairable_quotes,
+                        "quotes_labelled": d.quotes_labelled,
+                        "labels": d.labels,
+                        "quotes_with_disagreement": d.quotes_with_disagreement,
+                        "kappa": [
+                            {
+                                "annotators": [
+                                    names.get(k.annotator_a, str(k.annotator_a)),
+                                    names.get(k.annotator_b, str(k.annotator_b)),
+                                ],
+                                "shared_quotes": k.shared_quotes,
+                                "value": k.value,
+                                "reason": k.reason,
+                            }
+                            for k in d.kappas
+                        ],
+                    }
+                    for d in result.dimensions
+                ],
+                "annotators": [asdict(a) for a in result.annotators],
+            }
+        )
+
+    @extend_schema(responses={200: CommentOutput(many=True)})
+    def list_comments(self, request, project_pk=None, quote_pk=None):
+        project = project_for(request.user, project_pk)
+        quote = quote_in(project, int(quote_pk))
+        return Response(CommentOutput(comment_list(project=project, quote=quote), many=True).data)
+
+    @extend_schema(request=CommentInput, responses={201: CommentOutput})
+    def add_comment(self, request, project_pk=None, quote_pk=None):
+        project = project_for(request.user, project_pk)
+        quote = quote_in(project, int(quote_pk))
+        data = CommentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = comment_add(
+            project=project, quote=quote, author=request.user, text=data.validated_data["text"]
+        )
+        return Response(CommentOutput(comment).data, status=status.HTTP_201_CREATED)

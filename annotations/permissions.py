@@ -1,0 +1,55 @@
+"""Who may do what in a project: role checks shared by services, pages and the API."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from annotations.models import Membership, Project
+
+Role = Membership.Role
+
+# Everyone in a project may label: annotators do it for a living, reviewers and managers to try
+# the schema out or to help finish a batch. Their labels count like anyone else's.
+LABELLING_ROLES = (Role.ANNOTATOR, Role.REVIEWER, Role.MANAGER)
+# Adjudication (gold labels) and seeing everyone's labels in blind mode.
+ADJUDICATING_ROLES = (Role.REVIEWER, Role.MANAGER)
+
+
+def membership_for(user: AbstractBaseUser | AnonymousUser, project: Project) -> Membership | None:
+    """The user's membership in the project, or None (anonymous users are never members)."""
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(project=project, user=user).first()
+
+
+def require_role(
+    user: AbstractBaseUser | AnonymousUser, project: Project, *roles: str
+) -> Membership:
+    """The user's membership if it has one of `roles` (any role when none are given).
+
+    Superusers always pass; one without a membership gets an unsaved manager membership, so
+    callers can read `.role` without a special case. Raises PermissionDenied otherwise.
+    """
+    membership = membership_for(user, project)
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return membership or Membership(project=project, user=user, role=Role.MANAGER)
+    if membership is None:
+        raise PermissionDenied("You are not a member of this project.")
+    if roles and membership.role not in roles:
+        wanted = " or ".join(str(role) for role in roles)
+        raise PermissionDenied(f"This needs the {wanted} role in this project.")
+    return membership
+
+
+def projects_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Project]:
+    """Projects the user is a member of; superusers see every project."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    if user.is_superuser:
+        return Project.objects.all()
+    return Project.objects.filter(memberships__user=user)
+
+
+def sees_all_labels(membership: Membership, project: Project) -> bool:
+    """Whether this member sees other people's labels (blind mode hides them from annotators)."""
+    return not project.blind_mode or membership.role in ADJUDICATING_ROLES
