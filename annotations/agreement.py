@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
-import krippendorff
-import numpy as np
-from sklearn.metrics import cohen_kappa_score
+# numpy, krippendorff and scikit-learn are imported inside the functions that need them:
+# scikit-learn alone adds ~100 MB to a process, and the export and queue paths that import
+# this module for majority_share must stay lean.
 
 Units = Mapping[Hashable, Mapping[Hashable, Hashable]]
 
@@ -64,6 +64,9 @@ def krippendorff_alpha_nominal(units: Units) -> Alpha:
     codes = {value: code for code, value in enumerate(sorted(values, key=repr))}
     annotators = sorted({a for answers in pairable.values() for a in answers}, key=repr)
     row_of = {annotator: row for row, annotator in enumerate(annotators)}
+    import krippendorff
+    import numpy as np
+
     matrix = np.full((len(annotators), len(pairable)), np.nan)
     for column, answers in enumerate(pairable.values()):
         for annotator, value in answers.items():
@@ -97,6 +100,8 @@ def _pair_kappa(a: Hashable, b: Hashable, answers_a: list, answers_b: list) -> P
         return PairKappa(
             a, b, len(answers_a), None, "Both gave one and the same answer throughout."
         )
+    from sklearn.metrics import cohen_kappa_score
+
     codes = {value: code for code, value in enumerate(labels)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

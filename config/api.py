@@ -1,5 +1,7 @@
 """Conventions shared by every API endpoint: the error shape and cursor pagination."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -109,6 +111,16 @@ def query_id(params, name: str) -> int | None:
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
         raise exceptions.ValidationError({name: [f"{raw!r} is not a valid id."]})
     return int(raw)
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time compared in UTC: any offset Python accepts is then valid SQL too
+    (PostgreSQL refuses offsets beyond ±15:59)."""
+
+    def filter(self, qs, value):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(datetime.UTC)
+        return super().filter(qs, value)
 
 
 class IdFilter(django_filters.NumberFilter):

@@ -3,7 +3,9 @@ OpenAPI schema (bounded) and no input may cause a server error."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
@@ -14,7 +16,18 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 
 
 @pytest.fixture
-def token(db):
+def keep_test_connection():
+    """Like Django's test client: a request must not close the test's connection (on
+    PostgreSQL that would end the test transaction the data lives in)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db, keep_test_connection):
     manager = UserFactory(username="fuzz-manager", is_staff=True)
     project = project_create(name="Fuzz", created_by=manager)
     membership_set(project=project, user=UserFactory(username="fuzz-annotator"), role="annotator")

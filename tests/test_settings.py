@@ -55,7 +55,7 @@ def test_deploy_check_is_clean_with_production_settings():
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
             "DEBUG": "false",
             "SECRET_KEY": "a-long-random-production-secret-key-for-the-deploy-check-0123456789",
             "ALLOWED_HOSTS": "claimlab.example.org",
