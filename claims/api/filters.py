@@ -4,14 +4,14 @@ import django_filters
 from django.db.models import Q
 
 from claims.models import Article, Quote, Speaker, SpeakerAlias
-from config.api import IdFilter
+from config.api import IdFilter, UtcDateTimeFilter
 
 
 class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Words in the title or text")
     outlet = django_filters.CharFilter(field_name="outlet__name", lookup_expr="iexact")
-    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
+    published_after = UtcDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = UtcDateTimeFilter(field_name="published_at", lookup_expr="lt")
     project = IdFilter(field_name="projects", distinct=True)
     extraction_status = django_filters.ChoiceFilter(choices=Article.ExtractionStatus.choices)
 
