@@ -1,0 +1,455 @@
+"""Pages for labelling: the project list, the annotator's card, review, agreement dashboard.
+
+They call the same services and selectors as the API. Actions are POSTed by annotate.js with
+fetch (header X-Requested-With: fetch) and answered with a partial to swap in; without
+JavaScript the same forms work and redirect back to the page.
+"""
+
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from annotations.forms import CommentForm, GoldForm, LabelsForm, QuoteRefForm
+from annotations.models import Choice, Comment, Dimension, Label, Membership, Project
+from annotations.permissions import (
+    ADJUDICATING_ROLES,
+    LABELLING_ROLES,
+    projects_visible_to,
+    require_role,
+)
+from annotations.selectors import (
+    annotator_progress,
+    comment_list,
+    project_agreement,
+    project_progress,
+    quotes_in_project,
+    review_queue,
+)
+from annotations.services import (
+    assign_next_quote,
+    assignment_skip,
+    comment_add,
+    gold_set,
+    label_save,
+    label_undo_last,
+)
+from claims.models import Quote
+from claims.selectors import TextSegment, article_text_segments
+
+REVIEW_ITEMS_SHOWN = 25
+GUIDELINE_TAGS = {
+    "a", "p", "h1", "h2", "h3", "h4", "ul", "ol", "li", "em", "strong", "code", "pre",
+    "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+
+
+# -- helpers --------------------------------------------------------------------------------------
+def _project_for(request: HttpRequest, project_id: int, *roles: str) -> tuple[Project, Membership]:
+    """The project if the user is a member (404 otherwise), and their membership with one of
+    `roles` (403 otherwise)."""
+    project = projects_visible_to(request.user).filter(id=project_id).first()
+    if project is None:
+        raise Http404("No such project, or you are not a member of it.")
+    return project, require_role(request.user, project, *roles)
+
+
+def _is_fetch(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _dimensions(project: Project) -> list[Dimension]:
+    live_choices = Choice.objects.filter(archived=False).order_by("order", "id")
+    return list(
+        project.dimensions.filter(archived=False)
+        .order_by("order", "id")
+        .prefetch_related(Prefetch("choices", queryset=live_choices))
+    )
+
+
+def _quote_in(project: Project, quote_id: int | None) -> Quote | None:
+    if quote_id is None:
+        return None
+    return (
+        quotes_in_project(project=project)
+        .select_related("article__outlet", "speaker")
+        .filter(id=quote_id)
+        .first()
+    )
+
+
+def guidelines_html(text: str) -> str:
+    """The project's Markdown guidelines as sanitised HTML (no scripts, handlers or styles)."""
+    html = markdown.markdown(text, extensions=["tables"], output_format="html")
+    return nh3.clean(html, tags=GUIDELINE_TAGS, attributes={"a": {"href", "title"}})
+
+
+def quote_paragraph(quote: Quote) -> list[TextSegment]:
+    """The paragraph(s) around the quote, split so the quote, speaker and cue can be marked."""
+    text = quote.article.text
+    spans = [(quote.content_start, quote.content_end)]
+    if quote.speaker_start is not None:
+        spans.append((quote.speaker_start, quote.speaker_end))
+    if quote.cue_start is not None:
+        spans.append((quote.cue_start, quote.cue_end))
+    start = text.rfind("\n", 0, min(s for s, _ in spans)) + 1
+    end = text.find("\n", max(e for _, e in spans))
+    end = len(text) if end == -1 else end
+    paragraph, offset = [], 0
+    for segment in article_text_segments(text=text, quotes=[quote]):
+        seg_start, seg_end = offset, offset + len(segment.text)
+        offset = seg_end
+        if seg_end <= start or seg_start >= end:
+            continue
+        clipped = segment.text[
+            max(start - seg_start, 0) : len(segment.text) - max(seg_end - end, 0)
+        ]
+        paragraph.append(TextSegment(clipped, segment.classes, segment.quote_ids))
+    return paragraph
+
+
+# -- project list ---------------------------------------------------------------------------------
+@dataclass
+class ProjectRow:
+    project: Project
+    role: str
+    progress: object
+    mine: object | None
+    can_annotate: bool
+    can_review: bool
+    can_see_dashboard: bool
+
+
+@login_required
+@require_GET
+def project_list(request: HttpRequest) -> HttpResponse:
+    my_role = Membership.objects.filter(project=OuterRef("pk"), user=request.user).values("role")
+    projects = projects_visible_to(request.user).annotate(my_role=Subquery(my_role[:1]))
+    rows = []
+    # A person belongs to a handful of projects; progress is a fixed few queries per project.
+    for project in projects.order_by("name", "id"):
+        role = project.my_role or Membership.Role.MANAGER  # superusers without a membership
+        labelling = role in LABELLING_ROLES
+        adjudicating = role in ADJUDICATING_ROLES
+        rows.append(
+            ProjectRow(
+                project=project,
+                role=role,
+                progress=project_progress(project=project),
+                mine=annotator_progress(project=project, annotator=request.user)
+                if labelling
+                else None,
+                can_annotate=labelling,
+                can_review=adjudicating,
+                can_see_dashboard=adjudicating or not project.blind_mode,
+            )
+        )
+    return render(request, "annotations/project_list.html", {"rows": rows})
+
+
+# -- annotating -----------------------------------------------------------------------------------
+def _card_context(
+    request: HttpRequest,
+    project: Project,
+    quote: Quote | None,
+    *,
+    form: LabelsForm | None = None,
+    errors: list[str] | None = None,
+    message: str = "",
+) -> dict:
+    dimensions = _dimensions(project)
+    picked: dict[str, set[str]] = {}
+    note = ""
+    if quote is not None:
+        quote = _quote_in(project, quote.id) or quote
+        if form is not None and form.is_bound:
+            picked = {d.key: set(form.data.getlist(f"label-{d.key}")) for d in dimensions}
+            note = form.data.get("note", "")
+        else:
+            mine = Label.objects.filter(
+                project=project, quote=quote, annotator=request.user
+            ).prefetch_related("choices")
+            for label in mine:
+                picked[label.dimension_id] = {choice.value for choice in label.choices.all()}
+                note = note or label.note
+            picked = {d.key: picked.get(d.id, set()) for d in dimensions}
+    return {
+        "project": project,
+        "quote": quote,
+        "paragraph": quote_paragraph(quote) if quote is not None else [],
+        "dimensions": [
+            {"dimension": d, "picked": picked.get(d.key, set()), "choices": list(d.choices.all())}
+            for d in dimensions
+        ],
+        "note": note,
+        "errors": errors or [],
+        "message": message,
+        "mine": annotator_progress(project=project, annotator=request.user),
+        "progress": project_progress(project=project),
+        "comments": list(comment_list(project=project, quote=quote)) if quote else [],
+        "comment_form": CommentForm(),
+    }
+
+
+def _card_response(request: HttpRequest, project: Project, context: dict, status: int = 200):
+    if _is_fetch(request):
+        return render(request, "annotations/_annotate_card.html", context, status=status)
+    if status == 200:
+        return redirect("annotations:annotate", project_id=project.id)
+    context["guidelines"] = guidelines_html(project.guidelines)
+    return render(request, "annotations/annotate.html", context, status=status)
+
+
+@login_required
+@require_GET
+def annotate(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, _ = _project_for(request, project_id, *LABELLING_ROLES)
+    quote = assign_next_quote(project=project, annotator=request.user)
+    context = _card_context(request, project, quote)
+    context["guidelines"] = guidelines_html(project.guidelines)
+    return render(request, "annotations/annotate.html", context)
+
+
+@login_required
+@require_POST
+def annotate_submit(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, _ = _project_for(request, project_id, *LABELLING_ROLES)
+    form = LabelsForm(request.POST, dimensions=_dimensions(project))
+    quote = _quote_in(project, form.data.get("quote", "").isdigit() and int(form.data["quote"]))
+    if not form.is_valid() or quote is None:
+        errors = ["This quote is no longer in the project; here is the next one."]
+        next_quote = assign_next_quote(project=project, annotator=request.user)
+        return _card_response(
+            request, project, _card_context(request, project, next_quote, errors=errors), 400
+        )
+    try:
+        label_save(
+            project=project,
+            quote=quote,
+            annotator=request.user,
+            labels=form.labels(),
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages = [m for ms in error.message_dict.values() for m in ms]
+        context = _card_context(request, project, quote, form=form, errors=messages)
+        return _card_response(request, project, context, 400)
+    next_quote = assign_next_quote(project=project, annotator=request.user)
+    context = _card_context(request, project, next_quote, message="Saved.")
+    return _card_response(request, project, context)
+
+
+@login_required
+@require_POST
+def annotate_skip(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, _ = _project_for(request, project_id, *LABELLING_ROLES)
+    form = QuoteRefForm(request.POST)
+    quote = _quote_in(project, form.cleaned_data["quote"]) if form.is_valid() else None
+    errors, message = [], "Skipped."
+    if quote is None:
+        errors = ["No such quote in this project."]
+    else:
+        try:
+            assignment_skip(project=project, annotator=request.user, quote=quote)
+        except ValidationError as error:
+            errors = [m for ms in error.message_dict.values() for m in ms]
+    next_quote = assign_next_quote(project=project, annotator=request.user)
+    context = _card_context(
+        request, project, next_quote, errors=errors, message="" if errors else message
+    )
+    return _card_response(request, project, context, 400 if errors else 200)
+
+
+@login_required
+@require_POST
+def annotate_undo(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, _ = _project_for(request, project_id, *LABELLING_ROLES)
+    quote = label_undo_last(project=project, annotator=request.user)
+    if quote is None:
+        quote = assign_next_quote(project=project, annotator=request.user)
+        context = _card_context(request, project, quote, message="Nothing to undo.")
+    else:
+        context = _card_context(
+            request, project, quote, message="Your last submission is open again."
+        )
+    if not _is_fetch(request):
+        # The reopened quote is the open assignment, so the page shows it again.
+        return redirect("annotations:annotate", project_id=project.id)
+    return _card_response(request, project, context)
+
+
+# -- comments -------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def comment_create(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, membership = _project_for(request, project_id)
+    form = CommentForm(request.POST)
+    quote = _quote_in(project, form.data.get("quote", "").isdigit() and int(form.data["quote"]))
+    if quote is None:
+        raise Http404("No such quote in this project.")
+    status = 200
+    if form.is_valid():
+        try:
+            comment_add(
+                project=project, quote=quote, author=request.user, text=form.cleaned_data["text"]
+            )
+            form = CommentForm()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                form.add_error("text" if field not in form.fields else field, messages)
+            status = 400
+    else:
+        status = 400
+    if not _is_fetch(request):
+        page = "annotations:review" if membership.role in ADJUDICATING_ROLES else None
+        if page and request.POST.get("from") == "review":
+            return redirect(page, project_id=project.id)
+        return redirect("annotations:annotate", project_id=project.id)
+    context = {
+        "project": project,
+        "quote": quote,
+        "comments": list(comment_list(project=project, quote=quote)),
+        "comment_form": form,
+        "comment_from": request.POST.get("from", ""),
+    }
+    return render(request, "annotations/_comments.html", context, status=status)
+
+
+# -- review ---------------------------------------------------------------------------------------
+def _review_items(project: Project, dimensions: list[Dimension], only: int | None = None):
+    labels_by_key = {d.key: {c.value: c for c in d.choices.all()} for d in dimensions}
+    queue = review_queue(project=project, limit=None if only else REVIEW_ITEMS_SHOWN)
+    if only is not None:
+        queue = [item for item in queue if item.quote.id == only]
+    # review_queue joins the article but not its outlet: fetch every outlet in one query.
+    prefetch_related_objects([item.quote.article for item in queue], "outlet")
+    items = []
+    for item in queue:
+        rows = []
+        for dimension in dimensions:
+            choices = labels_by_key[dimension.key]
+            gold = item.gold.get(dimension.key)
+            rows.append(
+                {
+                    "dimension": dimension,
+                    "choices": list(choices.values()),
+                    "answers": [
+                        [choices.get(v) or v for v in entry.values.get(dimension.key, [])]
+                        for entry in item.annotators
+                    ],
+                    "gold": gold,
+                    "gold_values": {c.value for c in gold.choices.all()} if gold else set(),
+                    "open": dimension.key in item.disagreeing_dimensions,
+                }
+            )
+        # label_save gives one note to every dimension's label: show each distinct note once.
+        notes = [
+            (entry.annotator, note)
+            for entry in item.annotators
+            for note in dict.fromkeys(entry.notes.values())
+            if note
+        ]
+        items.append(
+            {
+                "item": item,
+                "quote": item.quote,
+                "rows": rows,
+                "notes": notes,
+                "paragraph": quote_paragraph(item.quote),
+                "resolved": False,
+            }
+        )
+    return items
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, _ = _project_for(request, project_id, *ADJUDICATING_ROLES)
+    dimensions = _dimensions(project)
+    items = _review_items(project, dimensions)
+    quote_ids = [entry["item"].quote.id for entry in items]
+    comments: dict[int, list] = {quote_id: [] for quote_id in quote_ids}
+    # One query for every listed quote's discussion (comment_list takes one quote at a time).
+    discussion = Comment.objects.filter(project=project, quote_id__in=quote_ids)
+    for comment in discussion.select_related("author").order_by("created_at", "id"):
+        comments[comment.quote_id].append(comment)
+    for entry in items:
+        entry["comments"] = comments[entry["item"].quote.id]
+    context = {
+        "project": project,
+        "items": items,
+        "dimensions": dimensions,
+        "shown": REVIEW_ITEMS_SHOWN,
+        "comment_form": CommentForm(),
+    }
+    return render(request, "annotations/review.html", context)
+
+
+@login_required
+@require_POST
+def review_gold(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, _ = _project_for(request, project_id, *ADJUDICATING_ROLES)
+    form = GoldForm(request.POST)
+    quote = _quote_in(project, form.cleaned_data["quote"]) if form.is_valid() else None
+    errors = []
+    if quote is None:
+        raise Http404("No such quote in this project.")
+    try:
+        gold_set(
+            project=project,
+            quote=quote,
+            dimension_key=form.cleaned_data["dimension"],
+            values=form.cleaned_data["value"],
+            reviewer=request.user,
+        )
+    except ValidationError as error:
+        errors = [m for ms in error.message_dict.values() for m in ms]
+    if not _is_fetch(request):
+        return redirect("annotations:review", project_id=project.id)
+    dimensions = _dimensions(project)
+    entries = _review_items(project, dimensions, only=quote.id)
+    # No entry left means every disagreement on the quote now has reviewer gold.
+    entry = entries[0] if entries else {"item": None, "quote": quote, "resolved": True}
+    entry["errors"] = errors
+    entry["comments"] = list(comment_list(project=project, quote=quote))
+    context = {"project": project, "entry": entry, "comment_form": CommentForm()}
+    return render(request, "annotations/_review_item.html", context, status=400 if errors else 200)
+
+
+# -- dashboard ------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, membership = _project_for(request, project_id)
+    if project.blind_mode and membership.role not in ADJUDICATING_ROLES:
+        raise PermissionDenied("In a blind project only reviewers and managers see agreement.")
+    result = project_agreement(project=project)
+    names = {a.annotator_id: a.username for a in result.annotators}
+    dimensions = [
+        {
+            "agreement": d,
+            "kappas": [
+                {
+                    "a": names.get(k.annotator_a, str(k.annotator_a)),
+                    "b": names.get(k.annotator_b, str(k.annotator_b)),
+                    "kappa": k,
+                }
+                for k in d.kappas
+            ],
+        }
+        for d in result.dimensions
+    ]
+    context = {
+        "project": project,
+        "result": result,
+        "dimensions": dimensions,
+        "progress": project_progress(project=project),
+    }
+    return render(request, "annotations/dashboard.html", context)
