@@ -81,13 +81,17 @@ def main() -> int:
     else:
         print(f"Shared data is not present ({seed_gold} missing): using the vendored copies.")
         gold = PROJECT / "tests" / "fixtures" / "seed_quotes_gold.jsonl"
-        evaluate("seed gold (vendored)", gold, sorted((PROJECT / "demo/articles").glob("*.txt")), nlp)
+        evaluate(
+            "seed gold (vendored)", gold, sorted((PROJECT / "demo/articles").glob("*.txt")), nlp
+        )
 
     polnear = SHARED / "data" / "polnear" / args.polnear_split
     if not (polnear / "text").is_dir():
         print(f"Shared data is not present ({polnear} missing): PolNeAR evaluation skipped.")
         return 0
-    annotated = {re.sub(r"_[0-9a-f]{4}$", "", path.stem) for path in (polnear / "attributions").glob("*.ann")}
+    annotated = {
+        re.sub(r"_[0-9a-f]{4}$", "", path.stem) for path in (polnear / "attributions").glob("*.ann")
+    }
     paths = [path for path in sorted((polnear / "text").glob("*.txt")) if path.stem in annotated]
     if args.limit:
         paths = paths[: args.limit]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from claims.extraction.lexicon import PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
+from claims.extraction.lexicon import INTENT_FORMS, PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
 from claims.extraction.quotemarks import Quoted, find_quoted
 from claims.extraction.speakers import (
     Mention,
@@ -31,12 +31,16 @@ MULTIPROCESS_MAX_LENGTH = 10_000_000
 MIN_UNATTRIBUTED_WORDS = 8
 # Longest "…,” said X, a voter from Y. “…" aside that still joins the two halves of a quote.
 MAX_ASIDE_CHARS = 200
+# An unattributed quote starting this close after an attributed one continues its speaker.
+CONTINUATION_CHARS = 400
 # An attribution whose content is at least this share quoted is a direct quote, else mixed.
 DIRECT_SHARE = 0.8
 
 _NAMED_ENTITIES = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
 _MENTION_STOP_DEPS = ("relcl", "acl", "advcl", "parataxis", "ccomp", "xcomp")
-_LEADING_FILLERS = frozenset("however though meanwhile also moreover furthermore but and".split())
+_LEADING_FILLERS = frozenset(
+    ["however", "though", "meanwhile", "also", "moreover", "furthermore", "but", "and"]
+)
 _QUOTE_CHARS = "“”„«»\"'‘’"
 _WORD = re.compile(r"\w+")
 
@@ -87,10 +91,8 @@ def quotes_from_doc(doc: Doc) -> list[ExtractedQuote]:
         return []
     quoted = _merge_split_quotes(text, find_quoted(text))
     article = _Article(doc, quoted)
-    if doc.has_annotation("DEP"):
-        drafts = article.parsed_drafts()
-    else:
-        drafts = article.rule_drafts()
+    # A blank pipeline (model missing) has no parse: regular expressions stand in for it.
+    drafts = article.parsed_drafts() if doc.has_annotation("DEP") else article.rule_drafts()
     headline = _headline_draft(text)
     if headline is not None:
         drafts.append(headline)
@@ -144,7 +146,9 @@ def _merge_split_quotes(text: str, quoted: list[Quoted]) -> list[Quoted]:
 
 
 _HEADLINE = re.compile(r"\A\s*(?P<speaker>[A-Z][^:\n]{1,50}?)(?P<cue>:)\s+(?P<content>[^\n]+)")
-_NOT_SPEAKERS = frozenset("the a an breaking update exclusive watch video live".split())
+_NOT_SPEAKERS = frozenset(
+    ["the", "a", "an", "breaking", "update", "exclusive", "watch", "video", "live"]
+)
 
 
 def _headline_draft(text: str) -> _Draft | None:
@@ -225,7 +229,7 @@ class _Article:
             return None
         start, end = self.span_of(doc[first], doc[last])
         # A closing mark stays when its opening mark is inside: "is “complex”", not "“complex".
-        keep_closing = any(mark in self.text[start:end] for mark in "“\"")
+        keep_closing = any(mark in self.text[start:end] for mark in '“"')
         trailing = ",;:— " if keep_closing else _QUOTE_CHARS + ",;:— "
         while end > start and self.text[end - 1] in trailing:
             end -= 1
@@ -239,7 +243,11 @@ class _Article:
         """The speaker mention around a subject token: its noun phrase without clauses."""
         doc = self.doc
         if subject.lower_ in ("who", "which", "that") and subject.head.dep_ == "relcl":
-            subject = subject.head.head
+            # "Kasich, who says …": the mention is "who", the name its antecedent's.
+            span, mention = self.mention_for(subject.head.head)
+            relative = self.span_of(subject, subject)
+            mention.start = relative[0]
+            return relative, mention
         first = subject.left_edge.i
         last = subject.i
         for child in subject.rights:
@@ -280,7 +288,20 @@ class _Article:
             if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head != verb:
                 verb = verb.head
             else:
-                return None
+                break
+        return _Article.subject_before(verb)
+
+    @staticmethod
+    def subject_before(verb: Token) -> Token | None:
+        """When the parse found no subject: the noun right before the verb ("4 in 10 say")."""
+        index = verb.i - 1
+        while index >= verb.sent.start and verb.doc[index].dep_ in ("aux", "advmod", "neg"):
+            index -= 1
+        if index < verb.sent.start:
+            return None
+        token = verb.doc[index]
+        if token.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and token.lower_ not in ("it", "that"):
+            return token
         return None
 
     # ---- parsed documents
@@ -291,7 +312,7 @@ class _Article:
             lower = token.lower_
             if lower == "according":
                 draft = self.according_to(token)
-            elif lower in VERB_FORMS and token.tag_.startswith("VB"):
+            elif (lower in VERB_FORMS or lower in INTENT_FORMS) and token.tag_.startswith("VB"):
                 drafts.extend(self.reported(token))
                 continue
             else:
@@ -314,6 +335,8 @@ class _Article:
                 continue
             speaker, mention = self.mention_for(subject) if subject is not None else (None, None)
             confidence = 0.8 if subject is not None else 0.5
+            if verb.lower_ not in VERB_FORMS:
+                confidence -= 0.2  # an intention ("vowed to …") is a weaker kind of claim
             drafts.append(
                 _Draft("indirect", content, self.span_of(verb, verb), speaker, mention, confidence)
             )
@@ -322,12 +345,19 @@ class _Article:
     def complements(self, verb: Token) -> Iterator[tuple[int, int]]:
         """Token ranges of what the verb reports: its clausal complements."""
         complements = [child for child in verb.children if child.dep_ == "ccomp"]
+        if not complements and verb.lower_ in INTENT_FORMS:
+            for child in verb.rights:
+                if child.dep_ == "xcomp" and child.tag_ == "VB":
+                    yield child.left_edge.i, child.right_edge.i
+                    return
         if not complements:
             # The parser often hangs "X maintains it is open …" on the wrong verb: take a
             # clause that starts right after the verb as its complement all the same.
             following = verb.nbor() if verb.i + 1 < len(verb.doc) else None
-            if following is not None and following.lower_ == "that" and following.i + 1 < len(
-                verb.doc
+            if (
+                following is not None
+                and following.lower_ == "that"
+                and following.i + 1 < len(verb.doc)
             ):
                 following = following.nbor()
             if (
@@ -346,6 +376,8 @@ class _Article:
             return
         for complement in complements:
             first, last = complement.left_edge.i, complement.right_edge.i
+            if complement.i < verb.i and self.is_report(complement):
+                continue  # "X added that A, he claimed …": A belongs to "added", not here
             if complement.i < verb.i:
                 last = min(last, verb.i - 1)
                 yield first, last
@@ -359,8 +391,12 @@ class _Article:
             yield first, last
 
     @staticmethod
+    def is_report(token: Token) -> bool:
+        return token.lower_ in VERB_FORMS and any(child.dep_ == "nsubj" for child in token.children)
+
+    @staticmethod
     def starts_new_report(token: Token, complement: Token, reporter: Token) -> bool:
-        """"…, adding that", "… but recalled": the reporter's next act, not the content."""
+        """ "…, adding that", "… but recalled": the reporter's next act, not the content."""
         if token.lower_ not in VERB_FORMS or token.dep_ not in ("advcl", "conj"):
             return False
         own_subject = any(child.dep_.startswith("nsubj") for child in token.children)
@@ -457,7 +493,25 @@ class _Article:
                 draft = self.attribute_quote(item)
                 if draft is not None:
                     result.append(draft)
+        self.continue_speakers(result)
         return result
+
+    @staticmethod
+    def continue_speakers(drafts: list[_Draft]) -> None:
+        """A quote nobody is said to say continues the speaker of the quote just before it."""
+        drafts.sort(key=lambda draft: draft.content)
+        previous: _Draft | None = None
+        for draft in drafts:
+            if (
+                draft.speaker is None
+                and draft.kind == "direct"
+                and previous is not None
+                and draft.content[0] - previous.content[1] <= CONTINUATION_CHARS
+            ):
+                draft.speaker, draft.mention = previous.speaker, previous.mention
+                draft.confidence = 0.5
+            if draft.speaker is not None:
+                previous = draft
 
     def attribute_quote(self, item: Quoted) -> _Draft | None:
         """A quote no parsed attribution covers: look for "…,” he said" or "He said: “…"."""
@@ -483,7 +537,10 @@ class _Article:
             if token.pos_ in ("VERB", "AUX") or token.text in ".;":
                 break
         before = self.token_at(item.outer_start) - 1
-        for index in range(before, max(before - 5, -1), -1):
+        # "He told the crowd:" may end the paragraph before the quote.
+        if before > 0 and "\n" in doc[before].text and doc[before - 1].text == ":":
+            before -= 1
+        for index in range(before, max(before - 6, -1), -1):
             token = doc[index]
             if "\n" in token.text or self.quote_at(token.idx) is not None:
                 break
@@ -590,7 +647,9 @@ _INDIRECT = re.compile(
 def _rule_mention(text: str, start: int, end: int) -> tuple[tuple[int, int], Mention]:
     mention_text = text[start:end]
     head = mention_text.split()[-1].lower() if mention_text.split() else ""
-    return (start, end), Mention(start, mention_text, head, canonical_speaker_name(mention_text), "")
+    return (start, end), Mention(
+        start, mention_text, head, canonical_speaker_name(mention_text), ""
+    )
 
 
 def _rule_drafts(article: _Article) -> list[_Draft]:

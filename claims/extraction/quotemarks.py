@@ -25,6 +25,8 @@ class Quoted:
 
     def in_aside(self, position: int) -> bool:
         return self.aside_start <= position < self.aside_end
+
+
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1

@@ -17,7 +17,9 @@ from claims.extraction.lexicon import (
 
 _POSSESSIVE = re.compile(r"^(.*)['’]s?$")
 _PARENTHESIS = re.compile(r"\s*\([^)]*\)")
-_NAME_PARTICLES = frozenset("de del della der van von da al bin ibn le la di du".split())
+_NAME_PARTICLES = frozenset(
+    ["de", "del", "della", "der", "van", "von", "da", "al", "bin", "ibn", "le", "la", "di", "du"]
+)
 _TRIM = " \t\r\n,.;:!?\"“”‘’'()[]—–-"
 
 
@@ -33,9 +35,7 @@ def _name_words(words: list[str]) -> tuple[list[str], list[str]]:
         word = words[index - 1]
         if _is_title(word):
             break
-        if word[:1].isupper() or word[:1].isdigit():
-            name.insert(0, word)
-        elif name and word.lower() in _NAME_PARTICLES:
+        if word[:1].isupper() or word[:1].isdigit() or (name and word.lower() in _NAME_PARTICLES):
             name.insert(0, word)
         else:
             break

@@ -30,7 +30,10 @@ def run(*args) -> tuple[str, str]:
 
 def test_jsonl_prints_one_object_per_quote_with_exact_offsets(tmp_path):
     path = tmp_path / "article.txt"
-    text = "Intro line.\r\n\r\n“We will win,” the governor said.\r\nShe said that taxes would fall.\r\n"
+    text = (
+        "Intro line.\r\n\r\n“We will win,” the governor said.\r\n"
+        "She said that taxes would fall.\r\n"
+    )
     path.write_bytes(text.encode("utf-8"))
     out, _ = run(str(path), "--jsonl")
     rows = [json.loads(line) for line in out.splitlines()]

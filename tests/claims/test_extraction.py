@@ -110,8 +110,7 @@ def test_pronoun_resolves_to_previous_person(nlp):
 
 def test_surname_resolves_to_full_name(nlp):
     text = (
-        "Finance Minister Peter Olsen met the unions on Monday. "
-        "Olsen said that wages would rise."
+        "Finance Minister Peter Olsen met the unions on Monday. Olsen said that wages would rise."
     )
     quote = only(extract_quotes(text, nlp=nlp))
     assert quote.speaker_mention.text == "Olsen"
