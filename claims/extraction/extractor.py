@@ -244,7 +244,7 @@ class _Article:
         doc = self.doc
         if subject.lower_ in ("who", "which", "that") and subject.head.dep_ == "relcl":
             # "Kasich, who says …": the mention is "who", the name its antecedent's.
-            span, mention = self.mention_for(subject.head.head)
+            _span, mention = self.mention_for(subject.head.head)
             relative = self.span_of(subject, subject)
             mention.start = relative[0]
             return relative, mention
@@ -551,7 +551,31 @@ class _Article:
         if words < MIN_UNATTRIBUTED_WORDS:
             return None
         content = (item.inner_start, item.inner_end)
+        subject = self.previous_subject(item)
+        if subject is not None:
+            speaker, mention = self.mention_for(subject)
+            return _Draft("direct", content, None, speaker, mention, 0.45)
         return _Draft("direct", content, None, None, None, 0.4)
+
+    def previous_subject(self, item: Quoted) -> Token | None:
+        """ "Cruz blasted the moderators. “You look at …”": the previous sentence's subject."""
+        index = self.token_at(item.outer_start)
+        sentence = self.doc[index].sent
+        if sentence.start_char < item.outer_start - 1:
+            return None  # the quote does not start its sentence
+        index = sentence.start - 1
+        while index >= 0 and (self.doc[index].is_space or self.doc[index].is_punct):
+            index -= 1
+        if index < 0 or self.quote_at(self.doc[index].idx) is not None:
+            return None
+        root = self.doc[index].sent.root
+        for child in root.children:
+            if child.dep_ == "nsubj" and (
+                child.ent_type_ in ("PERSON", "ORG", "NORP")
+                or child.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP
+            ):
+                return child
+        return None
 
     def quote_draft(self, item: Quoted, verb: Token, confidence: float) -> _Draft:
         subject = self.subject_of(verb)
