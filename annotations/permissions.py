@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from annotations.models import Membership, Project
 
@@ -53,3 +54,17 @@ def projects_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Proj
 def sees_all_labels(membership: Membership, project: Project) -> bool:
     """Whether this member sees other people's labels (blind mode hides them from annotators)."""
     return not project.blind_mode or membership.role in ADJUDICATING_ROLES
+
+
+def project_for_member(
+    user: AbstractBaseUser | AnonymousUser, project_id: int, *roles: str
+) -> tuple[Project, Membership]:
+    """The project and the user's membership, for pages and API alike.
+
+    A non-member gets Http404 (a project's objects do not exist for outsiders); a member
+    without one of `roles` gets PermissionDenied.
+    """
+    project = projects_visible_to(user).filter(id=project_id).first()
+    if project is None:
+        raise Http404("No such project, or you are not a member of it.")
+    return project, require_role(user, project, *roles)

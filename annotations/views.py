@@ -21,8 +21,8 @@ from annotations.models import Choice, Comment, Dimension, Label, Membership, Pr
 from annotations.permissions import (
     ADJUDICATING_ROLES,
     LABELLING_ROLES,
+    project_for_member,
     projects_visible_to,
-    require_role,
 )
 from annotations.selectors import (
     annotator_progress,
@@ -52,12 +52,7 @@ GUIDELINE_TAGS = {
 
 # -- helpers --------------------------------------------------------------------------------------
 def _project_for(request: HttpRequest, project_id: int, *roles: str) -> tuple[Project, Membership]:
-    """The project if the user is a member (404 otherwise), and their membership with one of
-    `roles` (403 otherwise)."""
-    project = projects_visible_to(request.user).filter(id=project_id).first()
-    if project is None:
-        raise Http404("No such project, or you are not a member of it.")
-    return project, require_role(request.user, project, *roles)
+    return project_for_member(request.user, project_id, *roles)
 
 
 def _is_fetch(request: HttpRequest) -> bool:

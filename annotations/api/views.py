@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from annotations.api.serializers import (
@@ -39,6 +39,7 @@ from annotations.models import Gold, Membership, Project
 from annotations.permissions import (
     ADJUDICATING_ROLES,
     LABELLING_ROLES,
+    project_for_member,
     projects_visible_to,
     require_role,
 )
@@ -71,18 +72,9 @@ from config.api import query_id
 MANAGER = Membership.Role.MANAGER
 
 
-def project_for(user, project_id, *roles: str) -> Project:
+def project_for(user, project_id: int, *roles: str) -> Project:
     """The project if the caller is a member (404 otherwise) with one of `roles` (403)."""
-    try:
-        project_id = int(project_id)
-    except (TypeError, ValueError):
-        raise NotFound("No such project.") from None
-    project = projects_visible_to(user).filter(id=project_id).first()
-    if project is None:
-        raise NotFound("No such project, or you are not a member of it.")
-    if roles:
-        require_role(user, project, *roles)
-    return project
+    return project_for_member(user, project_id, *roles)[0]
 
 
 def _visible_article_ids(user, ids: list[int]) -> list[int]:
