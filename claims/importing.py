@@ -1,7 +1,8 @@
-"""Reading article files (.txt, .jsonl, folders) into import records, with per-item errors.
+"""Reading article files (.txt, .jsonl, folders, uploads) into import records, with problems.
 
-This layer only parses: it turns bytes on disk into `ArticleInput` records or `ImportProblem`s
-naming the file (and line) and the reason. Storing is `claims.services.article_import`.
+This layer only parses: it turns bytes (on disk or uploaded) into `ArticleInput` records or
+`ImportProblem`s naming the file (and line) and the reason. Storing is
+`claims.services.article_import` (one article) and `articles_import_batch` (many).
 """
 
 import json
@@ -54,7 +55,7 @@ def parse_published_at(value: object) -> datetime | None:
     return parsed
 
 
-def _decode(path: Path, data: bytes) -> str:
+def _decode(data: bytes) -> str:
     if not data.strip():
         raise ValueError("the file is empty")
     if b"\x00" in data:
@@ -69,13 +70,13 @@ def _decode(path: Path, data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _text_record(path: Path, data: bytes) -> ArticleInput:
-    text = _decode(path, data)
+def _text_record(source_name: str, data: bytes) -> ArticleInput:
+    text = _decode(data)
     title, _, body = text.strip().partition("\n")
     body = body.strip()
     if not body:
         raise ValueError("the file has a title line but no article text after it")
-    return ArticleInput(title=title.strip(), text=body, source_name=str(path))
+    return ArticleInput(title=title.strip(), text=body, source_name=source_name)
 
 
 def _jsonl_record(source_name: str, line: str) -> ArticleInput:
@@ -107,16 +108,16 @@ def _jsonl_record(source_name: str, line: str) -> ArticleInput:
     )
 
 
-def _read_jsonl(path: Path, data: bytes) -> Iterator[ArticleInput | ImportProblem]:
-    text = _decode(path, data)
+def _read_jsonl(source_name: str, data: bytes) -> Iterator[ArticleInput | ImportProblem]:
+    text = _decode(data)
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
-        source_name = f"{path}:{number}"
+        line_name = f"{source_name}:{number}"
         try:
-            yield _jsonl_record(source_name, line)
+            yield _jsonl_record(line_name, line)
         except ValueError as error:
-            yield ImportProblem(source_name, str(error))
+            yield ImportProblem(line_name, str(error))
 
 
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | ImportProblem]:
@@ -153,10 +154,34 @@ def read_articles(paths: Iterable[str | Path]) -> Iterator[ArticleInput | Import
         except OSError as error:
             yield ImportProblem(str(path), f"cannot read the file ({error.strerror})")
             continue
-        try:
-            if suffix == ".txt":
-                yield _text_record(path, data)
-            else:
-                yield from _read_jsonl(path, data)
-        except ValueError as error:
-            yield ImportProblem(str(path), str(error))
+        yield from read_file_data(str(path), data)
+
+
+def read_file_data(source_name: str, data: bytes) -> Iterator[ArticleInput | ImportProblem]:
+    """The records in one file's bytes (an upload, or a file read from disk), by its suffix."""
+    suffix = Path(source_name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        yield ImportProblem(
+            source_name, f"unsupported file type {suffix or '(none)'}; use .txt or .jsonl"
+        )
+        return
+    try:
+        if suffix == ".txt":
+            yield _text_record(source_name, data)
+        else:
+            yield from _read_jsonl(source_name, data)
+    except ValueError as error:
+        yield ImportProblem(source_name, str(error))
+
+
+def read_pasted_text(text: str, *, title: str = "") -> ArticleInput | ImportProblem:
+    """One pasted article: the given title, or else its first line as in a .txt file."""
+    if title.strip():
+        body = text.replace("\r\n", "\n").strip()
+        if not body:
+            return ImportProblem("pasted text", "the pasted text is empty")
+        return ArticleInput(title=title.strip(), text=body, source_name="pasted text")
+    try:
+        return _text_record("pasted text", text.encode("utf-8"))
+    except ValueError as error:
+        return ImportProblem("pasted text", str(error).replace("the file", "the pasted text"))

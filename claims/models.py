@@ -73,6 +73,9 @@ class Article(models.Model):
         max_length=16, choices=ExtractionStatus.choices, default=ExtractionStatus.PENDING
     )
     extraction_error = models.TextField(blank=True)
+    # When the status last changed: a pending or running article untouched for long lost its
+    # task (a killed worker, a flushed broker) and may be queued again.
+    extraction_status_at = models.DateTimeField(null=True, blank=True)
     extracted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -86,7 +89,10 @@ class Article(models.Model):
                 name="article_extraction_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["extraction_status"])]
+        indexes = [
+            models.Index(fields=["extraction_status"]),
+            models.Index(fields=["batch", "extraction_status"], name="article_batch_status_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -6,7 +6,7 @@ from itertools import pairwise
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from claims.models import Article, Quote, Speaker
+from claims.models import Article, ImportBatch, Quote, Speaker
 
 
 def article_list_visible(*, user: AbstractBaseUser) -> QuerySet[Article]:
@@ -116,3 +116,90 @@ def speaker_list_visible(*, user: AbstractBaseUser) -> QuerySet[Speaker]:
 def article_is_editable_by(*, user: AbstractBaseUser, article: Article) -> bool:
     """Members of any project holding the article may fix its quotes; staff may always."""
     return user.is_staff or article.projects.filter(memberships__user=user).exists()
+
+
+def import_projects_for(*, user: AbstractBaseUser):
+    """Projects the user may import articles into: the ones they manage (staff: every one)."""
+    from annotations.models import Membership, Project
+
+    if user.is_staff:
+        return Project.objects.order_by("name")
+    return Project.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.MANAGER
+    ).order_by("name")
+
+
+def import_permitted(*, user: AbstractBaseUser) -> bool:
+    """The API's rule for importing: staff, or the manager of a project to import into."""
+    return user.is_staff or import_projects_for(user=user).exists()
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """How far extraction has got in one import batch."""
+
+    total: int
+    pending: int
+    running: int
+    done: int
+    failed: int
+
+    @property
+    def finished(self) -> int:
+        return self.done + self.failed
+
+    @property
+    def is_active(self) -> bool:
+        """Whether anything is still waiting or running (the page keeps polling)."""
+        return self.pending + self.running > 0
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else self.finished * 100 // self.total
+
+
+def _status_count(status: str) -> Count:
+    return Count("articles", filter=Q(articles__extraction_status=status))
+
+
+def batch_list_visible(*, user: AbstractBaseUser) -> QuerySet[ImportBatch]:
+    """Import batches the user may watch (their own; staff: all), with counts per status."""
+    batches = ImportBatch.objects.select_related("created_by").annotate(
+        article_total=Count("articles"),
+        **{f"{status}_count": _status_count(status) for status in Article.ExtractionStatus.values},
+    )
+    if not user.is_staff:
+        batches = batches.filter(created_by=user)
+    return batches.order_by("-created_at", "-id")
+
+
+def batch_get_visible(*, user: AbstractBaseUser, batch_id: int) -> ImportBatch | None:
+    return batch_list_visible(user=user).filter(id=batch_id).first()
+
+
+def batch_progress(*, batch: ImportBatch) -> BatchProgress:
+    """The progress of a batch from `batch_list_visible` (its counts are already there)."""
+    return BatchProgress(
+        total=batch.article_total,
+        pending=batch.pending_count,
+        running=batch.running_count,
+        done=batch.done_count,
+        failed=batch.failed_count,
+    )
+
+
+def batch_articles(*, batch: ImportBatch) -> QuerySet[Article]:
+    """A batch's articles for its page: status, error and quote count, without their text."""
+    return (
+        Article.objects.filter(batch=batch)
+        .only(
+            "id",
+            "title",
+            "source_name",
+            "extraction_status",
+            "extraction_error",
+            "extraction_status_at",
+        )
+        .annotate(quote_count=Count("quotes", filter=Q(quotes__is_rejected=False)))
+        .order_by("id")
+    )

@@ -1,18 +1,21 @@
 """Writes to the corpus: importing articles, storing extracted quotes, resolving speakers."""
 
+import dataclasses
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from claims.extraction import EXTRACTOR_VERSION, ExtractedQuote, extract_quotes
+from claims.importing import ArticleInput, ImportProblem
 from claims.models import (
     Article,
     ImportBatch,
@@ -111,11 +114,70 @@ def article_import(
     return ArticleImportResult(article, created=True, quote_count=quote_count)
 
 
+def _extraction_status_set(article_id: int, status: str, **fields) -> None:
+    Article.objects.filter(pk=article_id).update(
+        extraction_status=status, extraction_status_at=timezone.now(), **fields
+    )
+
+
+def _error_text(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
 def article_extract_quotes_later(*, article: Article) -> None:
     """Queue extraction for a Celery worker once the article is committed."""
+    articles_extract_later(article_ids=[article.id])
+
+
+def articles_extract_later(*, article_ids: list[int]) -> None:
+    """Queue one extraction task per article, sent when the surrounding transaction commits.
+
+    Sent after commit so that a worker never looks for an article it cannot see yet, and a
+    rolled-back import queues nothing.
+    """
     from claims.tasks import extract_article_quotes
 
-    transaction.on_commit(lambda: extract_article_quotes.delay(article.id))
+    def send() -> None:
+        for article_id in article_ids:
+            extract_article_quotes.delay(article_id)
+
+    if article_ids:
+        transaction.on_commit(send)
+
+
+def article_extraction_run(*, article: Article, nlp=None) -> int:
+    """Extract one article's quotes and store them; returns how many quotes it has.
+
+    Status goes running, then done (stored in the same transaction as the quotes) or failed
+    with the error, which is raised again for the caller (a Celery task retries on it). A run
+    that dies midway leaves no quote of that run behind: the quotes commit all at once.
+    """
+    from claims.nlp import get_nlp
+
+    _extraction_status_set(article.pk, Article.ExtractionStatus.RUNNING)
+    try:
+        extracted = extract_quotes(article.text, nlp=nlp or get_nlp())
+        with transaction.atomic():
+            # Two runs of one article (a requeued one whose first task still runs) take turns
+            # here, so the second merges into what the first stored instead of adding beside it.
+            if not Article.objects.select_for_update().filter(pk=article.pk).exists():
+                return 0
+            quotes_store_extracted(article=article, extracted=extracted)
+            _extraction_status_set(
+                article.pk,
+                Article.ExtractionStatus.DONE,
+                extraction_error="",
+                extracted_at=timezone.now(),
+            )
+    except Exception as error:
+        _extraction_status_set(
+            article.pk, Article.ExtractionStatus.FAILED, extraction_error=_error_text(error)
+        )
+        raise
+    article.refresh_from_db(
+        fields=["extraction_status", "extraction_error", "extraction_status_at", "extracted_at"]
+    )
+    return article.quotes.count()
 
 
 def article_extract_quotes(*, article: Article, nlp=None) -> int:
@@ -124,24 +186,143 @@ def article_extract_quotes(*, article: Article, nlp=None) -> int:
     A failure marks the article failed with the error (retryable) and leaves no quote of the
     failed run behind.
     """
-    from claims.nlp import get_nlp
-
-    Article.objects.filter(pk=article.pk).update(extraction_status=Article.ExtractionStatus.RUNNING)
     try:
-        with transaction.atomic():
-            extracted = extract_quotes(article.text, nlp=nlp or get_nlp())
-            quotes_store_extracted(article=article, extracted=extracted)
-    except Exception as error:
+        return article_extraction_run(article=article, nlp=nlp)
+    except Exception:
         logger.exception("Extraction failed for article %s", article.pk)
-        article.extraction_status = Article.ExtractionStatus.FAILED
-        article.extraction_error = f"{type(error).__name__}: {error}"[:2000]
-        article.save(update_fields=["extraction_status", "extraction_error"])
+        article.refresh_from_db(fields=["extraction_status", "extraction_error"])
         return article.quotes.count()
-    article.extraction_status = Article.ExtractionStatus.DONE
-    article.extraction_error = ""
-    article.extracted_at = timezone.now()
-    article.save(update_fields=["extraction_status", "extraction_error", "extracted_at"])
-    return article.quotes.count()
+
+
+def article_extraction_retry_wait(
+    *, article_id: int, error: BaseException, attempt: int, attempts: int, delay: float
+) -> None:
+    """Record a failed attempt that will be tried again: pending, with the error and when."""
+    _extraction_status_set(
+        article_id,
+        Article.ExtractionStatus.PENDING,
+        extraction_error=(
+            f"Attempt {attempt} of {attempts} failed, retrying in {delay:g} s: {_error_text(error)}"
+        )[:2000],
+    )
+
+
+def extraction_requeue(
+    *, articles: QuerySet[Article], stale_minutes: int | None = None, failed: bool = True
+) -> list[int]:
+    """Queue extraction again for the failed articles among `articles` and the stuck ones.
+
+    Stuck means pending or running with no status change for `stale_minutes` (its task was
+    lost: a killed worker, a flushed broker). With a broker the articles go back to pending
+    and a task each is queued on commit; without one they are extracted here and now.
+    Returns the ids requeued.
+    """
+    wanted = Q(pk__in=[])
+    if failed:
+        wanted |= Q(extraction_status=Article.ExtractionStatus.FAILED)
+    if stale_minutes is not None:
+        stale_before = timezone.now() - timedelta(minutes=stale_minutes)
+        wanted |= Q(
+            extraction_status__in=[
+                Article.ExtractionStatus.PENDING,
+                Article.ExtractionStatus.RUNNING,
+            ],
+            status_at__lt=stale_before,
+        )
+    candidates = (
+        Article.objects.filter(id__in=articles.values("id"))
+        .annotate(status_at=Coalesce("extraction_status_at", "created_at"))
+        .filter(wanted)
+    )
+    with transaction.atomic():
+        article_ids = list(
+            candidates.select_for_update(skip_locked=True)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        if not article_ids:
+            return []
+        Article.objects.filter(id__in=article_ids).update(
+            extraction_status=Article.ExtractionStatus.PENDING,
+            extraction_status_at=timezone.now(),
+            extraction_error="",
+        )
+        if settings.CELERY_BROKER_URL:
+            articles_extract_later(article_ids=article_ids)
+    if not settings.CELERY_BROKER_URL:
+        for article in Article.objects.filter(id__in=article_ids).order_by("id"):
+            article_extract_quotes(article=article)
+    return article_ids
+
+
+@dataclass
+class BatchImportResult:
+    """What one import did: the batch (None when nothing new), counts, and what was refused."""
+
+    batch: ImportBatch | None
+    created: int = 0
+    existing: int = 0
+    quote_count: int = 0
+    problems: list[ImportProblem] = dataclasses.field(default_factory=list)
+
+
+def _validation_message(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in error.message_dict.items())
+    return " ".join(error.messages)
+
+
+def articles_import_batch(
+    *,
+    records: Iterable[ArticleInput | ImportProblem],
+    name: str,
+    created_by=None,
+    project=None,
+    outlet: str | None = None,
+    extract: bool = True,
+) -> BatchImportResult:
+    """Import parsed records as one ImportBatch, each article whole or not at all.
+
+    A record that fails validation becomes a problem naming its file (and line) and the
+    reason; the others still import. Articles join `project` when one is given. Extraction
+    is queued per article (Celery) or run here (no broker); the batch page shows progress.
+    """
+    records = list(records)
+    result = BatchImportResult(
+        batch=None, problems=[r for r in records if isinstance(r, ImportProblem)]
+    )
+    inputs = [r for r in records if isinstance(r, ArticleInput)]
+    if not inputs:
+        return result
+    batch = ImportBatch.objects.create(name=name[:200] or "Import", created_by=created_by)
+    for record in inputs:
+        try:
+            with transaction.atomic():
+                imported = article_import(
+                    title=record.title,
+                    text=record.text,
+                    url=record.url,
+                    outlet=record.outlet or outlet,
+                    published_at=record.published_at,
+                    source_name=record.source_name,
+                    batch=batch,
+                    extract=extract,
+                )
+                if project is not None:
+                    project.articles.add(imported.article)
+        except ValidationError as error:
+            result.problems.append(ImportProblem(record.source_name, _validation_message(error)))
+            continue
+        if imported.created:
+            result.created += 1
+            result.quote_count += imported.quote_count
+        else:
+            result.existing += 1
+    if result.created:
+        result.batch = batch
+    else:
+        batch.delete()
+    return result
 
 
 class SpeakerResolver:

@@ -1,22 +1,43 @@
-"""Celery tasks for the corpus: quote extraction in background workers."""
+"""Celery tasks for the corpus: quote extraction in background workers.
+
+Delivery is at least once: the message is acknowledged only after the task ends (acks_late),
+and a worker process that dies mid-article gives it back to the queue (reject_on_worker_lost;
+when the whole worker is killed, Redis redelivers it after the visibility timeout). Running an
+article twice is harmless: its quotes are stored in one transaction, merged into what is there.
+"""
+
+import logging
 
 from celery import shared_task
+from django.conf import settings
 
 from claims.models import Article
 
+logger = logging.getLogger(__name__)
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=3,
-)
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
 def extract_article_quotes(self, article_id: int) -> int:
-    """Extract one article's quotes; a killed worker's message is redelivered (acks_late)."""
-    from claims.services import article_extract_quotes
+    """Extract one article's quotes; a failed run is retried with growing delays, then failed."""
+    from claims.services import article_extraction_retry_wait, article_extraction_run
 
     article = Article.objects.filter(id=article_id).first()
     if article is None:
         return 0
-    return article_extract_quotes(article=article)
+    try:
+        return article_extraction_run(article=article)
+    except Exception as error:
+        retries = self.request.retries
+        attempts = settings.EXTRACTION_MAX_RETRIES + 1
+        if retries >= settings.EXTRACTION_MAX_RETRIES:
+            # The article stays "failed" with the error; the batch page or
+            # `manage.py extraction_requeue` queues it again.
+            logger.warning("Extraction of article %s failed %s times", article_id, attempts)
+            raise
+        delay = settings.EXTRACTION_RETRY_DELAY_SECONDS * 2**retries
+        article_extraction_retry_wait(
+            article_id=article_id, error=error, attempt=retries + 1, attempts=attempts, delay=delay
+        )
+        raise self.retry(
+            exc=error, countdown=delay, max_retries=settings.EXTRACTION_MAX_RETRIES
+        ) from error

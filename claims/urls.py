@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims import views
+from claims import views, views_import
 
 app_name = "claims"
 
@@ -18,4 +18,8 @@ urlpatterns = [
     ),
     path("outlets/", views.outlet_list, name="outlet-list"),
     path("outlets/<id:outlet_id>/", views.outlet_detail, name="outlet-detail"),
+    path("import/", views_import.article_import, name="article-import"),
+    path("batches/", views_import.batch_list, name="batch-list"),
+    path("batches/<id:batch_id>/", views_import.batch_detail, name="batch-detail"),
+    path("batches/<id:batch_id>/retry/", views_import.batch_retry, name="batch-retry"),
 ]

@@ -217,8 +217,21 @@ ARTICLE_MAX_CHARS = env_int("ARTICLE_MAX_CHARS", 1_000_000)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# An unacknowledged task whose worker vanished is delivered again after this many seconds;
+# keep it above the longest extraction, or a slow article may also run on a second worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A failed extraction is tried again this many times, after DELAY, 2×DELAY, 4×DELAY… seconds.
+EXTRACTION_MAX_RETRIES = env_int("EXTRACTION_MAX_RETRIES", 3)
+EXTRACTION_RETRY_DELAY_SECONDS = env_int("EXTRACTION_RETRY_DELAY_SECONDS", 10)
+# Pending or running this long without a change: the task was lost and "retry" queues it again.
+EXTRACTION_STALE_MINUTES = env_int("EXTRACTION_STALE_MINUTES", 30)
+# Largest request the browser import page accepts (files and pasted text together).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -1,0 +1,171 @@
+"""Pages for importing articles in the browser and watching their extraction, batch by batch."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from claims.forms import ArticleImportForm
+from claims.importing import read_file_data, read_pasted_text
+from claims.selectors import (
+    batch_articles,
+    batch_get_visible,
+    batch_list_visible,
+    batch_progress,
+    import_permitted,
+)
+from claims.services import articles_import_batch, extraction_requeue
+
+BATCHES_PER_PAGE = 50
+BATCH_ARTICLES_PER_PAGE = 50
+# Problems listed one by one after an import; the rest are counted.
+PROBLEMS_SHOWN = 20
+
+
+def _require_import_permission(request: HttpRequest) -> None:
+    if not import_permitted(user=request.user):
+        raise PermissionDenied("Importing needs staff status or the manager role in a project.")
+
+
+def _size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} bytes"
+
+
+def _render_form(
+    request: HttpRequest,
+    form: ArticleImportForm,
+    *,
+    status: int = 200,
+    problems=(),
+    error: str = "",
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "problems": problems,
+        "error": error,
+        "max_size": _size(settings.IMPORT_MAX_BYTES),
+    }
+    return render(request, "claims/import.html", context, status=status)
+
+
+# CSRF is checked in `_article_import_post`, after the size check: Django's CSRF middleware
+# would otherwise read (and spool to disk) an oversized body before this view could refuse it.
+@csrf_exempt
+@login_required
+@require_http_methods(["GET", "POST"])
+def article_import(request: HttpRequest) -> HttpResponse:
+    _require_import_permission(request)
+    if request.method != "POST":
+        return _render_form(request, ArticleImportForm(user=request.user))
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.IMPORT_MAX_BYTES:
+        error = (
+            f"The upload is {_size(length)}; one import takes at most "
+            f"{_size(settings.IMPORT_MAX_BYTES)} (IMPORT_MAX_BYTES). "
+            "Split the files over several imports."
+        )
+        return _render_form(request, ArticleImportForm(user=request.user), status=413, error=error)
+    return _article_import_post(request)
+
+
+@csrf_protect
+def _article_import_post(request: HttpRequest) -> HttpResponse:
+    form = ArticleImportForm(request.POST, request.FILES, user=request.user)
+    if not form.is_valid():
+        return _render_form(request, form, status=400)
+    data = form.cleaned_data
+    records = []
+    for upload in data["files"]:
+        records.extend(read_file_data(upload.name, upload.read()))
+    if data["text"].strip():
+        records.append(read_pasted_text(data["text"], title=data["title"]))
+    names = [upload.name for upload in data["files"]] + (["pasted text"] if data["text"] else [])
+    result = articles_import_batch(
+        records=records,
+        name=data["name"].strip() or f"Upload: {', '.join(names)}",
+        created_by=request.user,
+        project=data["project"],
+        outlet=data["outlet"].strip() or None,
+    )
+    if result.batch is None:
+        if result.problems:
+            return _render_form(
+                request,
+                form,
+                status=400,
+                problems=result.problems,
+                error="Nothing was imported; the reasons are below.",
+            )
+        messages.info(
+            request, f"All {result.existing} article(s) were already in Claimlab; nothing new."
+        )
+        return redirect("claims:article-import")
+    summary = f"Imported {result.created} new article(s)"
+    if result.existing:
+        summary += f"; {result.existing} already present"
+    messages.success(request, summary + ".")
+    for problem in result.problems[:PROBLEMS_SHOWN]:
+        messages.warning(request, f"Not imported: {problem.source_name}: {problem.reason}")
+    if len(result.problems) > PROBLEMS_SHOWN:
+        messages.warning(
+            request, f"…and {len(result.problems) - PROBLEMS_SHOWN} more item(s) not imported."
+        )
+    return redirect("claims:batch-detail", batch_id=result.batch.id)
+
+
+@login_required
+def batch_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(batch_list_visible(user=request.user), BATCHES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(batch, batch_progress(batch=batch)) for batch in page.object_list]
+    context = {"page": page, "rows": rows, "can_import": import_permitted(user=request.user)}
+    return render(request, "claims/batch_list.html", context)
+
+
+@login_required
+def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = batch_get_visible(user=request.user, batch_id=batch_id)
+    if batch is None:
+        raise Http404("No such import batch, or it is not yours.")
+    page = Paginator(batch_articles(batch=batch), BATCH_ARTICLES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "batch": batch,
+        "progress": batch_progress(batch=batch),
+        "page": page,
+        "stale_minutes": settings.EXTRACTION_STALE_MINUTES,
+    }
+    # htmx polls for the progress part alone while anything is pending or running.
+    template = "claims/batch_progress.html" if request.htmx else "claims/batch_detail.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def batch_retry(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = batch_get_visible(user=request.user, batch_id=batch_id)
+    if batch is None:
+        raise Http404("No such import batch, or it is not yours.")
+    _require_import_permission(request)
+    requeued = extraction_requeue(
+        articles=batch.articles.all(), stale_minutes=settings.EXTRACTION_STALE_MINUTES
+    )
+    if requeued:
+        messages.success(request, f"Extraction queued again for {len(requeued)} article(s).")
+    else:
+        messages.info(request, "Nothing to retry: no article failed or is stuck.")
+    return redirect("claims:batch-detail", batch_id=batch.id)
