@@ -10,14 +10,44 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
 from django.db.models.functions import Coalesce, Least
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from annotations import agreement
-from annotations.models import Assignment, Comment, Dimension, Gold, Label, Membership, Project
-from annotations.permissions import membership_for, sees_all_labels
-from claims.models import Quote
+from annotations.models import (
+    Assignment,
+    Choice,
+    Comment,
+    Dimension,
+    Gold,
+    Label,
+    Membership,
+    Project,
+)
+from annotations.permissions import (
+    ADJUDICATING_ROLES,
+    LABELLING_ROLES,
+    membership_for,
+    projects_visible_to,
+    sees_all_labels,
+)
+from claims.models import Article, ImportBatch, Quote
+from claims.selectors import article_list_visible
 
 Status = Assignment.Status
 
@@ -434,4 +464,214 @@ def comment_list(*, project: Project, quote: Quote) -> QuerySet[Comment]:
         Comment.objects.filter(project=project, quote=quote)
         .select_related("author")
         .order_by("created_at", "id")
+    )
+
+
+# -- the project list -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ProjectListRow:
+    project: Project
+    role: str
+    progress: ProjectProgress
+    mine: MyProgress | None  # None for roles that do not label
+
+    @property
+    def can_annotate(self) -> bool:
+        return self.role in LABELLING_ROLES
+
+    @property
+    def can_review(self) -> bool:
+        return self.role in ADJUDICATING_ROLES
+
+    @property
+    def can_see_dashboard(self) -> bool:
+        return self.can_review or not self.project.blind_mode
+
+    @property
+    def can_manage(self) -> bool:
+        return self.role == Membership.Role.MANAGER
+
+
+def project_list_rows(*, user: AbstractBaseUser) -> list[ProjectListRow]:
+    """The user's projects with their role, the project's progress and their own, in five
+    queries however many projects and quotes there are (project_progress and
+    annotator_progress, computed for every project at once)."""
+    my_role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
+    projects = list(
+        projects_visible_to(user).annotate(my_role=Subquery(my_role)).order_by("name", "id")
+    )
+    if not projects:
+        return []
+    ids = [project.id for project in projects]
+    now = timezone.now()
+
+    # Quotes are reached through the project-article link, so one quote in two projects
+    # counts in each. The link is joined once and named (pid, k): a later filter naming
+    # "article__projects" again would join it a second time.
+    def in_projects(project_ids: list[int]) -> QuerySet[Quote]:
+        return Quote.objects.filter(is_rejected=False, article__projects__in=project_ids).alias(
+            pid=F("article__projects"), k=F("article__projects__annotators_per_quote")
+        )
+
+    on_quote = Assignment.objects.filter(project_id=OuterRef("pid"), quote=OuterRef("pk"))
+    k = F("k")
+
+    submitted = _count_subquery(on_quote.filter(status=Status.SUBMITTED))
+    totals = {
+        row["project_id"]: row
+        for row in in_projects(ids)
+        .values(project_id=F("pid"))
+        .annotate(
+            quotes=Count("id"),
+            done=Coalesce(Sum(Least(submitted, k, output_field=IntegerField())), 0),
+            quotes_complete=Coalesce(
+                Sum(Case(When(GreaterThanOrEqual(submitted, k), then=1), default=0)), 0
+            ),
+        )
+        .order_by()
+    }
+
+    labelling_ids = [
+        p.id for p in projects if (p.my_role or Membership.Role.MANAGER) in LABELLING_ROLES
+    ]
+    mine: dict[int, dict[str, int]] = defaultdict(dict)
+    pool: dict[int, int] = {}
+    if labelling_ids:
+        in_scope = Project.articles.through.objects.filter(
+            project_id=OuterRef("project_id"), article_id=OuterRef("quote__article_id")
+        )
+        rows = (
+            Assignment.objects.filter(
+                Exists(in_scope),
+                annotator=user,
+                project_id__in=labelling_ids,
+                quote__is_rejected=False,
+            )
+            .order_by()
+            .values_list("project_id", "status")
+            .annotate(count=Count("id"))
+        )
+        for project_id, status, count in rows:
+            mine[project_id][status] = count
+        # assignment_live_q with each project's own timeout.
+        expired = Q()
+        for project in projects:
+            if project.id in labelling_ids:
+                expired |= Q(
+                    project_id=project.id,
+                    assigned_at__lt=assignment_expiry_cutoff(project=project, now=now),
+                )
+        live = on_quote.filter(status__in=[Status.SUBMITTED, Status.ASSIGNED]).exclude(
+            Q(status=Status.ASSIGNED, completed_at__isnull=True) & expired
+        )
+        pool = dict(
+            in_projects(labelling_ids)
+            .exclude(Exists(on_quote.filter(annotator=user)))
+            .annotate(live_count=_count_subquery(live))
+            .filter(live_count__lt=k)
+            .values(project_id=F("pid"))
+            .annotate(count=Count("id"))
+            .order_by()
+            .values_list("project_id", "count")
+        )
+
+    result = []
+    for project in projects:
+        role = project.my_role or Membership.Role.MANAGER  # superusers without a membership
+        total = totals.get(project.id, {"quotes": 0, "done": 0, "quotes_complete": 0})
+        k_value = project.annotators_per_quote
+        progress = ProjectProgress(
+            quotes=total["quotes"],
+            annotators_per_quote=k_value,
+            needed=total["quotes"] * k_value,
+            done=total["done"],
+            quotes_complete=total["quotes_complete"],
+        )
+        my_progress = None
+        if project.id in labelling_ids:
+            counts = mine[project.id]
+            my_progress = MyProgress(
+                submitted=counts.get(Status.SUBMITTED, 0),
+                assigned=counts.get(Status.ASSIGNED, 0),
+                skipped=counts.get(Status.SKIPPED, 0),
+                available=counts.get(Status.SUBMITTED, 0)
+                + counts.get(Status.ASSIGNED, 0)
+                + pool.get(project.id, 0),
+            )
+        result.append(
+            ProjectListRow(project=project, role=role, progress=progress, mine=my_progress)
+        )
+    return result
+
+
+def _count_subquery(assignments: QuerySet[Assignment]) -> Coalesce:
+    counted = assignments.order_by().values("quote").annotate(count=Count("id")).values("count")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+# -- the schema editor ----------------------------------------------------------------------------
+def schema_for_editing(*, project: Project) -> list[Dimension]:
+    """Every dimension, archived too, in order, with all its choices; each choice carries
+    `in_use` (labels or gold give it), which decides between archiving and deleting (three
+    queries)."""
+    dimensions = list(
+        project.dimensions.order_by("order", "id").prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("order", "id"))
+        )
+    )
+    choice_ids = Choice.objects.filter(dimension__project=project).values("id")
+    used = set(
+        Label.choices.through.objects.filter(choice_id__in=choice_ids).values_list(
+            "choice_id", flat=True
+        )
+    ) | set(
+        Gold.choices.through.objects.filter(choice_id__in=choice_ids).values_list(
+            "choice_id", flat=True
+        )
+    )
+    for dimension in dimensions:
+        for choice in dimension.choices.all():
+            choice.in_use = choice.id in used
+    return dimensions
+
+
+# -- a project's articles -------------------------------------------------------------------------
+def article_ids_visible(*, user: AbstractBaseUser, batch_id: int | None = None) -> set[int]:
+    """Ids of the articles the user may put in a project (one batch's, when given)."""
+    articles = Article.objects.filter(id__in=article_list_visible(user=user).values("id"))
+    if batch_id is not None:
+        articles = articles.filter(batch_id=batch_id)
+    return set(articles.values_list("id", flat=True))
+
+
+def articles_for_scope(
+    *,
+    user: AbstractBaseUser,
+    project: Project,
+    title: str = "",
+    batch_id: int | None = None,
+    show: str = "",
+) -> QuerySet[Article]:
+    """The article checklist: visible articles with `in_project`, newest first, filtered by
+    title words, import batch, and whether they are in the project."""
+    in_project = Project.articles.through.objects.filter(project=project, article_id=OuterRef("pk"))
+    articles = article_list_visible(user=user).annotate(in_project=Exists(in_project))
+    for word in title.split():
+        articles = articles.filter(title__icontains=word)
+    if batch_id is not None:
+        articles = articles.filter(batch_id=batch_id)
+    if show == "in":
+        articles = articles.filter(in_project=True)
+    elif show == "out":
+        articles = articles.filter(in_project=False)
+    return articles
+
+
+def import_batches_visible(*, user: AbstractBaseUser) -> QuerySet[ImportBatch]:
+    """Import batches with at least one article the user may see, with their article count."""
+    visible = article_list_visible(user=user).values("id")
+    return (
+        ImportBatch.objects.filter(articles__in=visible)
+        .annotate(article_count=Count("articles", distinct=True))
+        .order_by("-created_at", "-id")
     )

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 
 from annotations.models import (
     Assignment,
@@ -81,7 +82,7 @@ def project_create(
     articles: Iterable[Article] | None = None,
 ) -> Project:
     """Create a project with the default schema; its creator becomes its manager."""
-    targets = [t.strip() for t in (stance_targets or []) if t and t.strip()]
+    targets = _clean_targets(stance_targets or [])
     if not name.strip():
         raise ValidationError({"name": "A project needs a name."})
     if not 1 <= annotators_per_quote <= 50:
@@ -586,6 +587,7 @@ _PROJECT_UPDATABLE = {
     "name",
     "description",
     "guidelines",
+    "stance_targets",
     "annotators_per_quote",
     "blind_mode",
     "assignment_timeout_minutes",
@@ -594,7 +596,11 @@ _PROJECT_UPDATABLE = {
 
 @transaction.atomic
 def project_update(*, project: Project, **changes) -> Project:
-    """Change a project's settings (not its schema or members)."""
+    """Change a project's settings (not its members).
+
+    Changing the stance targets changes the schema: each target has its own stance question
+    (see _stance_targets_sync).
+    """
     unknown = set(changes) - _PROJECT_UPDATABLE
     if unknown:
         raise ValidationError({field: "This field cannot be changed here." for field in unknown})
@@ -603,6 +609,10 @@ def project_update(*, project: Project, **changes) -> Project:
     k = changes.get("annotators_per_quote", project.annotators_per_quote)
     if not 1 <= k <= 50:
         raise ValidationError({"annotators_per_quote": "Choose between 1 and 50 annotators."})
+    if "stance_targets" in changes:
+        changes["stance_targets"] = _clean_targets(changes["stance_targets"])
+        if changes["stance_targets"] != project.stance_targets:
+            _stance_targets_sync(project=project, targets=changes["stance_targets"])
     for field, value in changes.items():
         setattr(project, field, value.strip() if field == "name" else value)
     project.save(update_fields=[*changes] or None)
@@ -622,6 +632,14 @@ def project_articles_change(
 
 
 @transaction.atomic
+def project_articles_set(*, project: Project, article_ids: Iterable[int]) -> None:
+    """Make the project's scope exactly these articles; labels already given stay."""
+    wanted = set(article_ids)
+    current = set(project.articles.values_list("id", flat=True))
+    project_articles_change(project=project, add=wanted - current, remove=current - wanted)
+
+
+@transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
     """Take someone out of a project; their labels stay. A project keeps at least one manager."""
     if membership.role == Membership.Role.MANAGER:
@@ -631,6 +649,401 @@ def membership_remove(*, membership: Membership) -> None:
         if len(managers) <= 1:
             raise ValidationError({"user": "A project needs at least one manager."})
     membership.delete()
+
+
+# -- the label schema -----------------------------------------------------------------------------
+#
+# Managers edit the schema while people label. Machine names (dimension keys, choice values)
+# never change once made, since labels, gold and exports refer to them; what people read
+# (names, labels, definitions, keys, order) may. A choice that labels or gold use is archived,
+# never deleted, so no answer loses its meaning.
+
+DIMENSION_NAME_MAX = 100
+DEFINITION_MAX = 300
+CHOICE_LABEL_MAX = 100
+MAX_DIMENSIONS = 50
+MAX_CHOICES = 50
+# Keys the annotator and review pages keep for themselves (static/js/annotate.js): help,
+# guidelines, undo, skip, note, next/previous question, submit.
+RESERVED_SHORTCUTS = frozenset("?gGuUsSnNjJkK")
+
+
+def _text(value: object, *, field: str, max_length: int, required: bool = True) -> str:
+    """One line of text, stripped; a ValidationError on `field` when empty or too long."""
+    if not isinstance(value, str):
+        raise ValidationError({field: "This must be text."})
+    value = " ".join(value.split())
+    if required and not value:
+        raise ValidationError({field: "This cannot be empty."})
+    if len(value) > max_length:
+        raise ValidationError({field: f"Keep this under {max_length} characters."})
+    return value
+
+
+def _machine_name(
+    value: object, *, field: str, fallback: str, taken: set[str], max_length: int = 50
+) -> str:
+    """A slug for a key or value: the one given (must be free) or one made from `fallback`."""
+    if not isinstance(value, str):
+        raise ValidationError({field: "This must be text."})
+    if value.strip():
+        slug = value.strip()
+        if slug != slugify(slug) or len(slug) > max_length:
+            raise ValidationError(
+                {field: "Use lower-case letters, digits and hyphens (at most 50 characters)."}
+            )
+        if slug in taken:
+            raise ValidationError({field: f"“{slug}” is already used here."})
+        return slug
+    base = slugify(fallback)[: max_length - 4] or "item"
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _shortcut(value: object, *, dimension: Dimension, exclude: Choice | None = None) -> str:
+    """A free one-character key among the dimension's active choices, or "" for none."""
+    if not isinstance(value, str):
+        raise ValidationError({"shortcut": "The key must be text."})
+    value = value.strip()
+    if not value:
+        return ""
+    if len(value) != 1:
+        raise ValidationError({"shortcut": "A key is one character."})
+    if value in RESERVED_SHORTCUTS:
+        raise ValidationError(
+            {"shortcut": f"“{value}” is kept for the page itself (help, skip, undo …)."}
+        )
+    holder = (
+        dimension.choices.filter(shortcut=value, archived=False)
+        .exclude(pk=exclude.pk if exclude else None)
+        .first()
+    )
+    if holder is not None:
+        raise ValidationError({"shortcut": f"“{value}” is already the key of “{holder.label}”."})
+    return value
+
+
+def _save_choice(choice: Choice, **kwargs) -> None:
+    """Save, reporting a key taken by a concurrent edit as a ValidationError, not a 500."""
+    try:
+        with transaction.atomic():
+            choice.save(**kwargs)
+    except IntegrityError:
+        raise ValidationError(
+            {"shortcut": "That key was just taken by another choice; pick another."}
+        ) from None
+
+
+def _lock_dimensions(project: Project) -> list[Dimension]:
+    """Every dimension of the project in order, locked so concurrent edits queue."""
+    return list(
+        Dimension.objects.select_for_update().filter(project=project).order_by("order", "id")
+    )
+
+
+def _move(items: list, item, direction: str) -> list:
+    """The list with `item` one place up or down (unchanged at either end)."""
+    if direction not in {"up", "down"}:
+        raise ValidationError({"direction": "Move up or down."})
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+    return items
+
+
+def _renumber(model, items: list) -> None:
+    for position, item in enumerate(items):
+        item.order = position
+    model.objects.bulk_update(items, ["order"])
+
+
+def choice_in_use(choice: Choice) -> bool:
+    """Whether any label or gold label gives this choice."""
+    return (
+        Label.choices.through.objects.filter(choice=choice).exists()
+        or Gold.choices.through.objects.filter(choice=choice).exists()
+    )
+
+
+def _choices_from_lines(text: str) -> list[dict[str, str]]:
+    """Choices written one per line as "Label" or "Label: definition"."""
+    choices = []
+    for line in text.splitlines():
+        label, _, description = line.partition(":")
+        if label.strip():
+            choices.append({"label": label, "description": description})
+    return choices
+
+
+@transaction.atomic
+def dimension_create(
+    *,
+    project: Project,
+    name: str,
+    key: str = "",
+    help_text: str = "",
+    multiple: bool = False,
+    required: bool = True,
+    choices: str | list[dict[str, str]] = "",
+) -> Dimension:
+    """Add a question at the end of the schema with its first choices (keys 1, 2, 3 …).
+
+    `choices` is a list of {"label", "description", "value", "shortcut"} or text with one
+    "Label: definition" per line; a question needs at least one choice to be answerable.
+    """
+    dimensions = _lock_dimensions(project)
+    if len(dimensions) >= MAX_DIMENSIONS:
+        raise ValidationError({"name": f"A project has at most {MAX_DIMENSIONS} questions."})
+    name = _text(name, field="name", max_length=DIMENSION_NAME_MAX)
+    help_text = _text(help_text, field="help_text", max_length=DEFINITION_MAX, required=False)
+    key = _machine_name(key, field="key", fallback=name, taken={d.key for d in dimensions})
+    specs = _choices_from_lines(choices) if isinstance(choices, str) else choices
+    if not specs:
+        raise ValidationError({"choices": "Give at least one choice, one per line."})
+    if len(specs) > MAX_CHOICES:
+        raise ValidationError({"choices": f"A question has at most {MAX_CHOICES} choices."})
+    dimension = Dimension.objects.create(
+        project=project,
+        key=key,
+        name=name,
+        help_text=help_text,
+        multiple=bool(multiple),
+        required=bool(required),
+        order=max((d.order for d in dimensions), default=-1) + 1,
+    )
+    for position, spec in enumerate(specs, 1):
+        try:
+            choice_create(
+                dimension=dimension,
+                label=spec.get("label", ""),
+                value=spec.get("value", ""),
+                description=spec.get("description", ""),
+                shortcut=spec.get("shortcut", str(position) if position < 10 else ""),
+            )
+        except ValidationError as error:
+            problems = " ".join(error.messages)
+            raise ValidationError({"choices": f"Choice {position}: {problems}"}) from None
+    return dimension
+
+
+@transaction.atomic
+def dimension_update(
+    *,
+    dimension: Dimension,
+    name: str | None = None,
+    help_text: str | None = None,
+    required: bool | None = None,
+    multiple: bool | None = None,
+) -> Dimension:
+    """Rename a question, change its definition, or whether it is required or multiple-choice.
+
+    Once labels use it, a multiple-choice question stays multiple-choice (earlier answers may
+    hold several choices).
+    """
+    dimension = Dimension.objects.select_for_update().get(pk=dimension.pk)
+    if name is not None:
+        dimension.name = _text(name, field="name", max_length=DIMENSION_NAME_MAX)
+    if help_text is not None:
+        dimension.help_text = _text(
+            help_text, field="help_text", max_length=DEFINITION_MAX, required=False
+        )
+    if required is not None:
+        dimension.required = bool(required)
+    if multiple is not None and bool(multiple) != dimension.multiple:
+        if dimension.multiple and dimension.labels.exists():
+            raise ValidationError(
+                {"multiple": "Labels already use this question; it stays multiple-choice."}
+            )
+        dimension.multiple = bool(multiple)
+    dimension.save()
+    return dimension
+
+
+@transaction.atomic
+def dimension_move(*, dimension: Dimension, direction: str) -> None:
+    """Move a question one place up or down in the schema."""
+    project = Project.objects.get(pk=dimension.project_id)
+    _renumber(Dimension, _move(_lock_dimensions(project), dimension, direction))
+
+
+@transaction.atomic
+def dimension_archive(*, dimension: Dimension, archived: bool = True) -> Dimension:
+    """Archive a question (no longer asked, exported or measured; its labels are kept), or
+    restore it."""
+    dimension = Dimension.objects.select_for_update().get(pk=dimension.pk)
+    if archived is False and not dimension.choices.filter(archived=False).exists():
+        raise ValidationError({"archived": "Restore or add a choice first; it has none active."})
+    dimension.archived = bool(archived)
+    dimension.save(update_fields=["archived"])
+    return dimension
+
+
+def _lock_choices(dimension: Dimension) -> list[Choice]:
+    list(Dimension.objects.select_for_update().filter(pk=dimension.pk).values_list("pk"))
+    return list(dimension.choices.select_for_update().order_by("order", "id"))
+
+
+@transaction.atomic
+def choice_create(
+    *, dimension: Dimension, label: str, value: str = "", description: str = "", shortcut: str = ""
+) -> Choice:
+    """Add a choice at the end of a question; the value is made from the label if not given."""
+    choices = _lock_choices(dimension)
+    if len(choices) >= MAX_CHOICES:
+        raise ValidationError({"label": f"A question has at most {MAX_CHOICES} choices."})
+    label = _text(label, field="label", max_length=CHOICE_LABEL_MAX)
+    choice = Choice(
+        dimension=dimension,
+        value=_machine_name(value, field="value", fallback=label, taken={c.value for c in choices}),
+        label=label,
+        description=_text(
+            description, field="description", max_length=DEFINITION_MAX, required=False
+        ),
+        shortcut=_shortcut(shortcut, dimension=dimension),
+        order=max((c.order for c in choices), default=0) + 1,
+    )
+    _save_choice(choice)
+    return choice
+
+
+@transaction.atomic
+def choice_update(
+    *,
+    choice: Choice,
+    label: str | None = None,
+    description: str | None = None,
+    shortcut: str | None = None,
+) -> Choice:
+    """Rename a choice, change its one-line definition or its key."""
+    _lock_choices(choice.dimension)
+    choice = Choice.objects.select_related("dimension").get(pk=choice.pk)
+    if label is not None:
+        choice.label = _text(label, field="label", max_length=CHOICE_LABEL_MAX)
+    if description is not None:
+        choice.description = _text(
+            description, field="description", max_length=DEFINITION_MAX, required=False
+        )
+    if shortcut is not None:
+        if choice.archived and shortcut.strip():
+            raise ValidationError({"shortcut": "Restore the choice before giving it a key."})
+        choice.shortcut = _shortcut(shortcut, dimension=choice.dimension, exclude=choice)
+    _save_choice(choice)
+    return choice
+
+
+@transaction.atomic
+def choice_move(*, choice: Choice, direction: str) -> None:
+    """Move a choice one place up or down within its question."""
+    _renumber(Choice, _move(_lock_choices(choice.dimension), choice, direction))
+
+
+@transaction.atomic
+def choice_archive_or_delete(*, choice: Choice) -> str:
+    """Take a choice out of use: archived if labels or gold use it, else deleted.
+
+    Returns "archived" or "deleted". An active question keeps at least one active choice.
+    """
+    choices = _lock_choices(choice.dimension)
+    choice = next((c for c in choices if c.pk == choice.pk), None)
+    if choice is None:
+        raise ValidationError({"choice": "This choice no longer exists."})
+    active = [c for c in choices if not c.archived]
+    if not choice.archived and active == [choice] and not choice.dimension.archived:
+        raise ValidationError(
+            {"choice": "A question needs at least one choice; archive the question instead."}
+        )
+    if choice_in_use(choice):
+        choice.archived = True
+        choice.save(update_fields=["archived"])
+        return "archived"
+    choice.delete()
+    return "deleted"
+
+
+@transaction.atomic
+def choice_restore(*, choice: Choice) -> Choice:
+    """Offer an archived choice again; if another choice took its key meanwhile, it loses it."""
+    _lock_choices(choice.dimension)
+    choice = Choice.objects.get(pk=choice.pk)
+    if choice.shortcut and (
+        choice.dimension.choices.filter(shortcut=choice.shortcut, archived=False)
+        .exclude(pk=choice.pk)
+        .exists()
+    ):
+        choice.shortcut = ""
+    choice.archived = False
+    _save_choice(choice)
+    return choice
+
+
+STANCE_TARGETS_MAX = 20
+STANCE_TARGET_MAX_CHARS = 200
+
+
+def _clean_targets(targets: object) -> list[str]:
+    """Stance targets as a list of distinct non-empty lines, within the limits."""
+    if not isinstance(targets, list | tuple) or not all(isinstance(t, str) for t in targets):
+        raise ValidationError({"stance_targets": "Give the stance targets as a list of text."})
+    cleaned = list(dict.fromkeys(" ".join(t.split()) for t in targets if t.strip()))
+    if len(cleaned) > STANCE_TARGETS_MAX:
+        raise ValidationError(
+            {"stance_targets": f"A project has at most {STANCE_TARGETS_MAX} stance targets."}
+        )
+    if any(len(t) > STANCE_TARGET_MAX_CHARS for t in cleaned):
+        raise ValidationError(
+            {"stance_targets": f"Keep each target under {STANCE_TARGET_MAX_CHARS} characters."}
+        )
+    return cleaned
+
+
+def _stance_targets_sync(*, project: Project, targets: list[str]) -> None:
+    """Ask stance once per target: a target's question is restored or made (with the default
+    stance choices), a dropped target's question is archived with its labels kept. The first
+    target takes over the untargeted default stance question."""
+    dimensions = _lock_dimensions(project)
+    by_target = {d.target: d for d in dimensions if d.target}
+    untargeted = next((d for d in dimensions if d.key == "stance" and not d.target), None)
+    stance = next(spec for spec in DEFAULT_SCHEMA if spec["key"] == "stance")
+    keys = {d.key for d in dimensions}
+    order = max((d.order for d in dimensions), default=-1) + 1
+    for target in targets:
+        dimension = by_target.get(target)
+        if dimension is None and untargeted is not None:
+            dimension, untargeted = untargeted, None
+            dimension.target = target
+        if dimension is not None:
+            dimension.archived = False
+            dimension.save(update_fields=["target", "archived"])
+            continue
+        key = _machine_name("", field="stance_targets", fallback="stance", taken=keys)
+        keys.add(key)
+        dimension = Dimension.objects.create(
+            project=project,
+            key=key,
+            name=f"{stance['name']}: {target}"[:DIMENSION_NAME_MAX],
+            help_text=stance["help_text"],
+            target=target,
+            order=order,
+        )
+        order += 1
+        Choice.objects.bulk_create(
+            Choice(
+                dimension=dimension,
+                value=value,
+                label=label,
+                description=description,
+                shortcut=str(position),
+                order=position,
+            )
+            for position, (value, label, description) in enumerate(stance["choices"], 1)
+        )
+    dropped = [d.pk for target, d in by_target.items() if target not in targets]
+    Dimension.objects.filter(pk__in=dropped).update(archived=True)
+    if not targets:  # back to one stance question toward whatever the guidelines say
+        Dimension.objects.filter(project=project, key="stance").update(target="", archived=False)
 
 
 # -- importing labels back ------------------------------------------------------------------------
