@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve demo test test-postgres test-browser lint format eval bench lock clean
+.PHONY: install run serve demo test test-postgres test-browser lint format eval bench bench-export lock clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ eval: install
 
 bench: install
 	$(BIN)/python bench/extraction.py
+
+# Export throughput and peak memory, 25k and 100k labelled quotes (scratch SQLite).
+bench-export: install
+	$(BIN)/python bench/export.py
 
 # Regenerate the hash-pinned lock files after editing requirements*.in (needs pip-tools).
 lock:

@@ -184,12 +184,10 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             response = HttpResponse(exporter.docbin(), content_type="application/octet-stream")
             response["Content-Disposition"] = f'attachment; filename="{filename}.spacy"'
             return response
-        stream, content_type = (
-            (exporter.jsonl(), "application/x-ndjson; charset=utf-8")
-            if fmt == "jsonl"
-            else (exporter.csv(), "text/csv; charset=utf-8")
+        content_type = (
+            "application/x-ndjson; charset=utf-8" if fmt == "jsonl" else "text/csv; charset=utf-8"
         )
-        response = StreamingHttpResponse(stream, content_type=content_type)
+        response = StreamingHttpResponse(exporter.stream(fmt), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
         return response
 

@@ -53,7 +53,7 @@ class Command(BaseCommand):
                 raise CommandError("--format spacy writes a binary file: give --output PATH.")
             Path(output).write_bytes(exporter.docbin())
         else:
-            chunks = exporter.jsonl() if fmt == "jsonl" else exporter.csv()
+            chunks = exporter.stream(fmt)
             if output:
                 with open(output, "w", encoding="utf-8", newline="") as handle:
                     handle.writelines(chunks)
