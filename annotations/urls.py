@@ -66,6 +66,33 @@ urlpatterns = [
     path("<id:project_id>/annotate/submit/", views.annotate_submit, name="annotate-submit"),
     path("<id:project_id>/annotate/skip/", views.annotate_skip, name="annotate-skip"),
     path("<id:project_id>/annotate/undo/", views.annotate_undo, name="annotate-undo"),
+    path("<id:project_id>/annotate/speakers/", views.annotate_speakers, name="annotate-speakers"),
+    path("<id:project_id>/annotate/quotes/add/", views.annotate_quote_add, name="quote-add"),
+    path(
+        "<id:project_id>/annotate/quotes/<id:quote_id>/speaker/",
+        views.annotate_quote_speaker,
+        name="quote-speaker",
+    ),
+    path(
+        "<id:project_id>/annotate/quotes/<id:quote_id>/span/",
+        views.annotate_quote_span,
+        name="quote-span",
+    ),
+    path(
+        "<id:project_id>/annotate/quotes/<id:quote_id>/reject/",
+        views.annotate_quote_reject,
+        name="quote-reject",
+    ),
+    path(
+        "<id:project_id>/annotate/quotes/<id:quote_id>/restore/",
+        views.annotate_quote_restore,
+        name="quote-restore",
+    ),
+    path(
+        "<id:project_id>/annotate/quotes/<id:quote_id>/article/",
+        views.annotate_quote_article,
+        name="quote-article",
+    ),
     path("<id:project_id>/comments/", views.comment_create, name="comment-create"),
     path("<id:project_id>/review/", views.review, name="review"),
     path("<id:project_id>/review/gold/", views.review_gold, name="review-gold"),

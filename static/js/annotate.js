@@ -61,6 +61,126 @@ function wireComments(root) {
   });
 }
 
+// -- text selections as article offsets ----------------------------------------------------------
+// The card shows article text as segments, <span data-start="offset">, each holding a run of the
+// text exactly; the marks around them add no characters. A selection is measured inside the
+// segment it touches, never by position in the page's text. Offsets count code points, as
+// Python's string indices do, so a character outside the BMP (an emoji) counts once.
+const codePoints = (text) => [...text].length;
+
+function textContainer(node) {
+  const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+  return element?.closest("[data-text]") || null;
+}
+
+// The article offset of a selection boundary; points before or after the segments clamp to them.
+function pointOffset(segments, node, offset) {
+  const range = document.createRange();
+  for (const segment of segments) {
+    range.selectNodeContents(segment);
+    const where = range.comparePoint(node, offset);
+    if (where < 0) return Number(segment.dataset.start);
+    if (where === 0) {
+      range.setEnd(node, offset);
+      return Number(segment.dataset.start) + codePoints(range.toString());
+    }
+  }
+  const last = segments[segments.length - 1];
+  return Number(last.dataset.start) + codePoints(last.textContent);
+}
+
+// The selected article text as {start, end, text}, or {error} saying what to do instead.
+function selectedSpan() {
+  const selection = document.getSelection();
+  if (!selection || selection.rangeCount === 0 || selection.isCollapsed) {
+    return { error: "Select some words in the paragraph or the whole article first." };
+  }
+  const range = selection.getRangeAt(0);
+  const container = textContainer(range.startContainer) || textContainer(range.endContainer);
+  const segments = container ? [...container.querySelectorAll("[data-start]")] : [];
+  if (!segments.length) {
+    return { error: "Select words in the paragraph or in the whole article (W)." };
+  }
+  let start = pointOffset(segments, range.startContainer, range.startOffset);
+  let end = pointOffset(segments, range.endContainer, range.endOffset);
+  // A double click or a drag often takes a space at either end: leave it out.
+  const base = Number(segments[0].dataset.start);
+  const chars = [...segments.map((segment) => segment.textContent).join("")];
+  while (start < end && /\s/.test(chars[start - base])) start += 1;
+  while (end > start && /\s/.test(chars[end - 1 - base])) end -= 1;
+  if (start >= end) return { error: "The selection holds only spaces; select words." };
+  return { start, end, text: chars.slice(start - base, end - base).join("") };
+}
+
+// -- the speaker search (change the speaker, or the speaker of a new quote) ----------------------
+const searches = new WeakMap(); // form → the search in progress (a promise)
+
+function speakerResult(form, speaker) {
+  const item = document.createElement("li");
+  const button = document.createElement("button");
+  button.className = "speaker-result";
+  button.dataset.name = speaker.name;
+  if (form.dataset.mode === "submit") {
+    Object.assign(button, { type: "submit", name: "speaker", value: String(speaker.id) });
+  } else {
+    button.type = "button";
+    button.dataset.speakerId = String(speaker.id);
+  }
+  const name = document.createElement("strong");
+  name.textContent = speaker.name;
+  const meta = document.createElement("span");
+  meta.className = "meta";
+  const aliases = speaker.aliases.length ? `also ${speaker.aliases.join(", ")}` : "";
+  const quotes = `${speaker.quotes} quote${speaker.quotes === 1 ? "" : "s"}`;
+  meta.textContent = [aliases, speaker.kind, quotes].filter(Boolean).join(" · ");
+  button.append(name, " ", meta);
+  item.append(button);
+  return item;
+}
+
+async function searchSpeakers(input) {
+  const form = input.form;
+  const list = form.querySelector(".speaker-results");
+  const query = input.value.trim();
+  if (!query) {
+    list.replaceChildren();
+    return;
+  }
+  const url = new URL(input.dataset.searchUrl, window.location.href);
+  url.searchParams.set("q", query);
+  const response = await fetch(url, {
+    credentials: "same-origin",
+    headers: { "X-Requested-With": "fetch", Accept: "application/json" },
+  });
+  if (!response.ok) throw new Error(`The server answered ${response.status}.`);
+  const { results } = await response.json();
+  if (input.value.trim() !== query) return; // a newer search replaces this one
+  list.replaceChildren(...results.map((speaker) => speakerResult(form, speaker)));
+  if (!results.length) {
+    const none = document.createElement("li");
+    none.className = "meta";
+    none.textContent = "No speaker matches: the name you typed becomes a new speaker.";
+    list.append(none);
+  }
+}
+
+function scheduleSearch(input, delay = 150) {
+  const picked = input.form.querySelector(".speaker-id");
+  if (picked) picked.value = ""; // typing again drops a speaker picked earlier
+  const typed = input.value;
+  const search = new Promise((resolve) => {
+    setTimeout(() => {
+      // Still typing: the search scheduled by the next key press runs instead.
+      if (input.value !== typed) return resolve();
+      searchSpeakers(input)
+        .catch((error) => showError(input.form, error.message))
+        .finally(resolve);
+    }, delay);
+  });
+  searches.set(input.form, search);
+  return search;
+}
+
 // -- the annotator's card ------------------------------------------------------------------------
 function initAnnotate(page) {
   let active = 0;
@@ -80,8 +200,12 @@ function initAnnotate(page) {
   async function send(form, submitter) {
     if (busy || !form) return;
     busy = true;
+    const shownQuote = card().dataset.quote;
+    const articleOpen = card().querySelector("#whole-article")?.open;
     try {
       replaceWith(card(), await postForm(form, submitter));
+      // Still on the same quote after a fix: keep the whole article open where it was.
+      if (articleOpen && card().dataset.quote === shownQuote) toggleArticle(true);
       active = 0;
       const errors = card().querySelector(".card-errors");
       // After an error, stay on the first question that is still unanswered.
@@ -112,15 +236,156 @@ function initAnnotate(page) {
     panel.hidden = !panel.hidden;
   }
 
+  // -- fixing the quote --------------------------------------------------------------------------
+  function fixStatus(message) {
+    const box = card().querySelector("#fix-status");
+    if (!box) return;
+    box.textContent = message;
+    box.classList.add("error");
+  }
+
+  function toggleArticle(open) {
+    const details = card().querySelector("#whole-article");
+    if (details) details.open = open ?? !details.open;
+  }
+
+  async function loadArticle(details) {
+    details.dataset.loaded = "loading";
+    const body = details.querySelector(".whole-article-body");
+    try {
+      const response = await fetch(details.dataset.src, {
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch" },
+      });
+      if (!response.ok) throw new Error(`The server answered ${response.status}.`);
+      body.innerHTML = await response.text();
+      details.dataset.loaded = "yes";
+    } catch (error) {
+      delete details.dataset.loaded;
+      showError(body, error.message);
+    }
+  }
+
+  function closeFixForm(form) {
+    form.hidden = true;
+    activate(active);
+  }
+
+  function openSpeakerSearch() {
+    const form = card().querySelector("#speaker-form");
+    if (!form) return;
+    form.hidden = false;
+    const input = form.querySelector(".speaker-search");
+    input.focus();
+    input.select();
+    if (input.value.trim()) scheduleSearch(input, 0);
+  }
+
+  function setSpanFromSelection() {
+    const span = selectedSpan();
+    if (span.error) return fixStatus(span.error);
+    const form = card().querySelector("#span-form");
+    form.elements.start.value = span.start;
+    form.elements.end.value = span.end;
+    send(form);
+  }
+
+  function openAddQuote() {
+    const span = selectedSpan();
+    if (span.error) return fixStatus(span.error);
+    const form = card().querySelector("#add-quote-form");
+    form.elements.start.value = span.start;
+    form.elements.end.value = span.end;
+    form.querySelector(".add-preview").textContent = span.text;
+    const quoted = /^[“"«„‘'‹]/.test(span.text) || /[”"»“’'›]$/.test(span.text);
+    form.elements.kind.value = quoted ? "direct" : "indirect";
+    form.hidden = false;
+    form.elements.kind.focus();
+  }
+
+  function fix(action) {
+    if (action === "speaker") openSpeakerSearch();
+    else if (action === "span") setSpanFromSelection();
+    else if (action === "add") openAddQuote();
+    else if (action === "cancel") closeFixForm(card().querySelector("#add-quote-form"));
+  }
+
+  // Keys of the fixes; a choice with the same key in the active question is picked instead.
+  function fixKey(key) {
+    const action = { p: "speaker", t: "span", a: "add" }[key.toLowerCase()];
+    if (action) return fix(action), true;
+    if (key === "x" || key === "X") return send(card().querySelector("#reject-form")), true;
+    if (key === "w" || key === "W") return toggleArticle(), true;
+    return false;
+  }
+
+  page.addEventListener("toggle", (event) => {
+    const details = event.target;
+    if (details.id === "whole-article" && details.open && !details.dataset.loaded) {
+      loadArticle(details);
+    }
+  }, true);
+
+  page.addEventListener("input", (event) => {
+    if (event.target.matches?.(".speaker-search")) scheduleSearch(event.target);
+  });
+
+  // The speaker search: Enter or ↓ goes to the matches, ↑/↓ move among them, Esc closes.
+  page.addEventListener("keydown", async (event) => {
+    const form = event.target.closest?.(".speaker-picker, #add-quote-form");
+    if (!form || event.ctrlKey || event.metaKey || event.altKey) return;
+    const key = event.key;
+    if (key === "Escape") {
+      event.preventDefault();
+      closeFixForm(form);
+      return;
+    }
+    const results = [...form.querySelectorAll(".speaker-result")];
+    const input = form.querySelector(".speaker-search");
+    if (event.target === input && (key === "ArrowDown" || key === "Enter")) {
+      event.preventDefault();
+      if (key === "Enter" && !input.value.trim()) return;
+      await searches.get(form);
+      const first = form.querySelector(".speaker-result");
+      if (first) first.focus();
+      else if (key === "Enter") form.requestSubmit(form.querySelector(".speaker-create"));
+      return;
+    }
+    const at = results.indexOf(event.target);
+    if (at >= 0 && (key === "ArrowDown" || key === "ArrowUp")) {
+      event.preventDefault();
+      const next = at + (key === "ArrowDown" ? 1 : -1);
+      (next < 0 ? input : results[Math.min(next, results.length - 1)]).focus();
+    }
+  });
+
+  // Fix buttons keep the text selection (a mouse press would otherwise clear it).
+  page.addEventListener("mousedown", (event) => {
+    if (event.target.closest?.("[data-fix]")) event.preventDefault();
+  });
+
   page.addEventListener("submit", (event) => {
     const form = event.target;
-    if (!["label-form", "skip-form", "undo-form"].includes(form.id)) return;
+    const cardForm = ["label-form", "skip-form", "undo-form"].includes(form.id);
+    if (!cardForm && !form.matches("[data-card-form]")) return;
     event.preventDefault();
     send(form, event.submitter);
   });
 
-  // A click on a choice makes its question the active one.
   page.addEventListener("click", (event) => {
+    const fixButton = event.target.closest?.("[data-fix]");
+    if (fixButton) return fix(fixButton.dataset.fix);
+    // A match picked for a new quote: remember it and go on to the Add button.
+    const result = event.target.closest?.("#add-quote-form .speaker-result");
+    if (result) {
+      const form = result.form;
+      form.querySelector(".speaker-id").value = result.dataset.speakerId;
+      form.querySelector(".speaker-search").value = result.dataset.name;
+      form.querySelector(".speaker-results").replaceChildren();
+      form.querySelector("button[type=submit]").focus();
+      return;
+    }
+    // A click on a choice makes its question the active one.
     const fieldset = event.target.closest?.(".dimension");
     if (fieldset) {
       const index = dimensions().indexOf(fieldset);
@@ -145,6 +410,8 @@ function initAnnotate(page) {
         return true;
       }
       if (key === "u" || key === "U") return send(page.querySelector("#undo-form")), true;
+      const restore = card().querySelector("#restore-form");
+      if (restore && (key === "r" || key === "R")) return send(restore), true;
       if (!dimensions().length) return false;
       if (key === "Tab") return activate(active + (event.shiftKey ? -1 : 1)), true;
       if (key === "ArrowDown" || key === "j") return activate(active + 1), true;
@@ -152,7 +419,7 @@ function initAnnotate(page) {
       if (key === "Enter") return send(page.querySelector("#label-form")), true;
       if (key === "s" || key === "S") return send(page.querySelector("#skip-form")), true;
       if (key === "n" || key === "N") return page.querySelector("#id_note")?.focus(), true;
-      return pick(key);
+      return pick(key) || fixKey(key);
     })();
     if (handled) event.preventDefault();
   });

@@ -49,7 +49,10 @@ def test_page_shows_the_first_quote_in_its_paragraph_with_choices_and_shortcuts(
     assert response.status_code == 200
     html = response.content.decode()
     assert f'data-quote="{quotes[0].id}"' in html
-    assert '<span class="q q-indirect">Sentence number 0000</span>. Sentence number 0001.' in html
+    assert (
+        '<span class="q q-indirect" data-start="0">Sentence number 0000</span>'
+        '<span data-start="20">. Sentence number 0001.'
+    ) in html
     assert 'data-shortcut="1"' in html and "<kbd>1</kbd> Favor" in html
     assert "The quote supports the target." in html  # choice definition
     assert "csrfmiddlewaretoken" in html
