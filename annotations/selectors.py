@@ -119,6 +119,54 @@ def queue_candidates(
     )
 
 
+def _quotes_by_live_count(
+    *, project: Project, now: datetime.datetime | None, full: bool
+) -> QuerySet[Assignment]:
+    """Ids of the quotes with k or more live assignments (full) or with 1 to k - 1 (not full).
+
+    One aggregate over the project's live assignments, instead of a count per quote.
+    """
+    k = project.annotators_per_quote
+    counted = (
+        Assignment.objects.filter(project=project)
+        .filter(assignment_live_q(project=project, now=now))
+        .order_by()
+        .values("quote_id")
+        .annotate(live=Count("id"))
+    )
+    return (counted.filter(live__gte=k) if full else counted.filter(live__lt=k)).values("quote_id")
+
+
+def queue_candidate_tiers(
+    *, project: Project, annotator: AbstractBaseUser, now: datetime.datetime | None = None
+) -> tuple[QuerySet[Quote], QuerySet[Quote]]:
+    """queue_candidates in two parts, the same quotes in the same order: quotes others have
+    started (fullest first), then untouched quotes in text order.
+
+    The split lets the database stop at the first row: the started part comes from one
+    aggregate over live assignments, and the untouched part walks the quotes' (article,
+    offset) index, skipping the few started ones, instead of counting every quote's
+    assignments and sorting them all. Quote, article, outlet and speaker come in one row.
+    """
+    now = now or timezone.now()
+    mine = Assignment.objects.filter(project=project, annotator=annotator).values("quote_id")
+    live_on_quote = Assignment.objects.filter(
+        assignment_live_q(project=project, now=now), project=project, quote=OuterRef("pk")
+    )
+    quotes = (
+        quotes_in_project(project=project)
+        .exclude(id__in=mine)
+        .select_related("article__outlet", "speaker")
+    )
+    started = (
+        quotes.filter(id__in=_quotes_by_live_count(project=project, now=now, full=False))
+        .annotate(live_count=quote_live_count(project=project, now=now))
+        .order_by("-live_count", "article_id", "content_start", "id")
+    )
+    untouched = quotes.filter(~Exists(live_on_quote)).order_by("article_id", "content_start", "id")
+    return started, untouched
+
+
 def open_assignment_for(*, project: Project, annotator: AbstractBaseUser) -> Assignment | None:
     """The annotator's open assignment (the most recently handed out), if any."""
     return (
@@ -204,7 +252,17 @@ def annotator_progress(*, project: Project, annotator: AbstractBaseUser) -> MyPr
         .values_list("status")
         .annotate(count=Count("id"))
     )
-    pool = queue_candidates(project=project, annotator=annotator).count()
+    # The quotes queue_candidates would offer, counted without a per-quote count.
+    pool = (
+        quotes_in_project(project=project)
+        .exclude(
+            id__in=Assignment.objects.filter(project=project, annotator=annotator).values(
+                "quote_id"
+            )
+        )
+        .exclude(id__in=_quotes_by_live_count(project=project, now=timezone.now(), full=True))
+        .count()
+    )
     submitted = counts.get(Status.SUBMITTED, 0)
     assigned = counts.get(Status.ASSIGNED, 0)
     return MyProgress(

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -29,7 +29,7 @@ from annotations.selectors import (
     assignment_expired_q,
     assignment_expiry_cutoff,
     assignment_live_q,
-    queue_candidates,
+    queue_candidate_tiers,
     quotes_in_project,
 )
 from claims.models import Article, Quote
@@ -248,21 +248,25 @@ def label_save(
         raise ValidationError({"labels": errors})
 
     now = timezone.now()
-    mine = Assignment.objects.filter(project=project, quote=quote, annotator=annotator).first()
-    live_ids = set(
+    # One query: who holds a place on this quote, and whether the caller's own is live.
+    places = (
         Assignment.objects.filter(project=project, quote=quote)
-        .filter(assignment_live_q(project=project, now=now))
-        .values_list("id", flat=True)
+        .annotate(live=Q(assignment_live_q(project=project, now=now)))
+        .values_list("annotator_id", "live")
     )
-    if mine is None or mine.id not in live_ids:
-        others = len(live_ids - {mine.id} if mine else live_ids)
-        if others >= project.annotators_per_quote:
-            raise ValidationError(
-                {
-                    "quote": "This quote already has its "
-                    f"{project.annotators_per_quote} annotators; take the next one."
-                }
-            )
+    mine_live, others = False, 0
+    for annotator_id, live in places:
+        if annotator_id == annotator.pk:
+            mine_live = live
+        else:
+            others += bool(live)
+    if not mine_live and others >= project.annotators_per_quote:
+        raise ValidationError(
+            {
+                "quote": "This quote already has its "
+                f"{project.annotators_per_quote} annotators; take the next one."
+            }
+        )
 
     existing = {
         label.dimension_id: label
@@ -270,26 +274,47 @@ def label_save(
             project=project, quote=quote, annotator=annotator, dimension__in=list(parsed)
         ).prefetch_related("choices")
     }
-    saved, history = [], []
+    # A fixed number of queries whatever the number of dimensions: new labels, changed
+    # labels, their choices and their history are each written in one statement.
+    saved, created, changed, new_choices = [], [], [], {}
     for dimension, chosen in parsed.items():
-        values = [choice.value for choice in chosen]
         label = existing.get(dimension.id)
         if label is None and not chosen:
             continue  # an optional dimension left empty that was never answered
         if label is None:
-            label = Label.objects.create(
+            label = Label(
                 project=project, quote=quote, annotator=annotator, dimension=dimension, note=note
             )
+            created.append(label)
         elif {c.id for c in label.choices.all()} == {c.id for c in chosen} and label.note == note:
             saved.append(label)
             continue
         else:
             label.note = note
-            label.save(update_fields=["note", "updated_at"])
-        label.choices.set(chosen)
-        history.append(LabelHistory(label=label, values=values, note=note, changed_by=annotator))
+            changed.append(label)
+        new_choices[dimension.id] = chosen
         saved.append(label)
-    LabelHistory.objects.bulk_create(history)
+    Label.objects.bulk_create(created)
+    if changed:
+        Label.objects.filter(pk__in=[label.pk for label in changed]).update(
+            note=note, updated_at=now
+        )
+        Label.choices.through.objects.filter(label__in=changed).delete()
+    rewritten = [*created, *changed]
+    Label.choices.through.objects.bulk_create(
+        Label.choices.through(label_id=label.pk, choice_id=choice.pk)
+        for label in rewritten
+        for choice in new_choices[label.dimension_id]
+    )
+    LabelHistory.objects.bulk_create(
+        LabelHistory(
+            label=label,
+            values=[choice.value for choice in new_choices[label.dimension_id]],
+            note=note,
+            changed_by=annotator,
+        )
+        for label in rewritten
+    )
 
     # The row may have just been deleted as expired by the annotator's own assign_next_quote
     # (which needs no quote lock to give up a place); the room check above already treated
@@ -308,7 +333,7 @@ def label_save(
     _unanimous_gold_sync(project=project, quote_ids=[quote.pk])
     return list(
         Label.objects.filter(pk__in=[label.pk for label in saved])
-        .select_related("dimension")
+        .select_related("dimension", "annotator")
         .prefetch_related("choices")
         .order_by("dimension__order", "dimension_id")
     )
@@ -352,7 +377,7 @@ def assign_next_quote(*, project: Project, annotator: AbstractBaseUser) -> Quote
         status=Assignment.Status.ASSIGNED,
         quote__in=quotes_in_project(project=project),
     ).order_by("-assigned_at", "-id")
-    for assignment in open_assignments.select_related("quote"):
+    for assignment in open_assignments.select_related("quote__article__outlet", "quote__speaker"):
         if assignment.completed_at is not None or assignment.assigned_at >= cutoff:
             return assignment.quote
     Assignment.objects.filter(project=project, annotator=annotator).filter(
@@ -361,14 +386,15 @@ def assign_next_quote(*, project: Project, annotator: AbstractBaseUser) -> Quote
 
     passed_over: list[int] = []
     while True:
-        candidates = queue_candidates(project=project, annotator=annotator, now=now).exclude(
-            id__in=passed_over
-        )
+        tiers = [
+            candidates.exclude(id__in=passed_over)
+            for candidates in queue_candidate_tiers(project=project, annotator=annotator, now=now)
+        ]
         with transaction.atomic():
-            candidate = (
-                candidates.select_for_update(skip_locked=True, no_key=True, of=("self",)).first()
-                or candidates.select_for_update(no_key=True, of=("self",)).first()
-            )
+            candidate = _first_of(
+                tier.select_for_update(skip_locked=True, no_key=True, of=("self",))
+                for tier in tiers
+            ) or _first_of(tier.select_for_update(no_key=True, of=("self",)) for tier in tiers)
             if candidate is None:
                 return None
             if _place_take(project=project, quote=candidate, annotator=annotator, now=now):
@@ -377,14 +403,25 @@ def assign_next_quote(*, project: Project, annotator: AbstractBaseUser) -> Quote
         passed_over.append(candidate.pk)
 
 
+def _first_of(querysets: Iterable) -> Quote | None:
+    """The first row of the first queryset that has one (later ones are not queried)."""
+    for queryset in querysets:
+        if (row := queryset.first()) is not None:
+            return row
+    return None
+
+
 def _place_take(
     *, project: Project, quote: Quote, annotator: AbstractBaseUser, now: datetime.datetime
 ) -> bool:
     """With the quote locked: free its expired places, then take one if any is left."""
     on_quote = Assignment.objects.filter(project=project, quote=quote)
     on_quote.filter(assignment_expired_q(project=project, now=now)).delete()
-    live = on_quote.filter(assignment_live_q(project=project, now=now)).count()
-    if live >= project.annotators_per_quote or on_quote.filter(annotator=annotator).exists():
+    places = on_quote.aggregate(
+        live=Count("id", filter=assignment_live_q(project=project, now=now)),
+        mine=Count("id", filter=Q(annotator=annotator)),
+    )
+    if places["live"] >= project.annotators_per_quote or places["mine"]:
         return False
     Assignment.objects.create(project=project, quote=quote, annotator=annotator)
     return True

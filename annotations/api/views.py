@@ -311,10 +311,8 @@ class LabellingViewSet(viewsets.ViewSet):
             labels=data.validated_data["labels"],
             note=data.validated_data["note"],
         )
-        saved = labels_visible_to(project=project, user=request.user).filter(
-            id__in=[label.id for label in labels]
-        )
-        return Response(LabelOutput(saved, many=True).data)
+        # The caller's own labels, which they may always see, as label_save read them back.
+        return Response(LabelOutput(labels, many=True).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("quote", int), OpenApiParameter("annotator", str)],

@@ -1,0 +1,454 @@
+"""Load: simulated annotators doing queue-next → save-label against gunicorn + PostgreSQL.
+
+Creates its own PostgreSQL database (dropped afterwards), fills it with one project (k
+annotators per quote), N annotator logins with API tokens and enough quotes, starts gunicorn on
+a free loopback port, then runs one thread per annotator, each with a keep-alive connection,
+looping GET …/queue/next/ → POST …/labels/ until its request budget or the time limit is
+spent. Prints p50/p95/p99 latency per operation and overall, requests/s, errors, and the
+double assignments found in the database afterwards. Loopback only; bounded in requests and
+time. Run: make bench-load (or --smoke for CI's short run).
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+ANSWERS = {
+    "stance": ["favor", "against", "neutral", "unclear"],
+    "attribution": ["accurate", "misattributed", "ambiguous", "unnamed"],
+    "sourcing": ["named-official", "named-other", "anonymous", "media-report", "document"],
+}
+SENTENCE = "The minister said that the talks would resume next week, officials confirmed. "
+QUOTES_PER_ARTICLE = 50
+
+
+@dataclass
+class ClientLog:
+    """What one simulated annotator saw: latencies per operation, errors, quotes handed out."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: Counter = field(default_factory=Counter)
+    labelled: set[int] = field(default_factory=set)
+    handed_out_again: int = 0  # a quote this client had already labelled came back
+    queue_empty: bool = False
+
+
+# -- database -------------------------------------------------------------------------------------
+def admin_connection(server_url: str):
+    import psycopg2
+
+    connection = psycopg2.connect(server_url.rsplit("/", 1)[0] + "/postgres")
+    connection.autocommit = True
+    return connection
+
+
+def database_recreate(server_url: str, name: str) -> str:
+    connection = admin_connection(server_url)
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    return server_url.rsplit("/", 1)[0] + "/" + name
+
+
+def database_drop(server_url: str, name: str) -> None:
+    connection = admin_connection(server_url)
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    connection.close()
+
+
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def build(*, quotes: int, annotators: int, k: int) -> tuple[int, list[str]]:
+    """Migrate and fill the database; returns the project id and one API token per annotator."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+
+    from annotations.models import Membership
+    from annotations.services import project_create
+    from claims.models import Article, Quote, text_sha256
+
+    call_command("migrate", verbosity=0)
+    User = get_user_model()
+    manager = User.objects.create(username="load-manager")
+    project = project_create(name="Load bench", created_by=manager, annotators_per_quote=k)
+    articles = []
+    for number in range(-(-quotes // QUOTES_PER_ARTICLE)):
+        text = f"Article {number}. " + SENTENCE * QUOTES_PER_ARTICLE
+        articles.append(
+            Article(
+                title=f"Load article {number}",
+                text=text,
+                sha256=text_sha256(text),
+                extraction_status="done",
+            )
+        )
+    articles = Article.objects.bulk_create(articles)
+    project.articles.add(*articles)
+    rows = []
+    for article in articles:
+        offset = len(article.text) - len(SENTENCE) * QUOTES_PER_ARTICLE
+        for position in range(QUOTES_PER_ARTICLE):
+            if len(rows) == quotes:
+                break
+            start = offset + position * len(SENTENCE) + 23
+            rows.append(
+                Quote(article=article, kind="indirect", content_start=start, content_end=start + 31)
+            )
+    Quote.objects.bulk_create(rows, batch_size=5000)
+    people = User.objects.bulk_create(
+        User(username=f"load-annotator-{number:03d}") for number in range(annotators)
+    )
+    Membership.objects.bulk_create(
+        Membership(project=project, user=user, role=Membership.Role.ANNOTATOR) for user in people
+    )
+    tokens = Token.objects.bulk_create(
+        Token(user=user, key=secrets.token_hex(20)) for user in people
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum would after a bulk load: realistic plans
+    return project.id, [token.key for token in tokens]
+
+
+def double_assignments(*, project_id: int, k: int) -> dict[str, int]:
+    """Breaches of the queue's promise, counted in the database after the run."""
+    from django.db.models import Count
+
+    from annotations.models import Assignment, Label
+
+    over_k_assigned = (
+        Assignment.objects.filter(project_id=project_id)
+        .exclude(status="skipped")
+        .values("quote_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=k)
+        .count()
+    )
+    over_k_labelled = (
+        Label.objects.filter(project_id=project_id)
+        .values("quote_id")
+        .annotate(n=Count("annotator_id", distinct=True))
+        .filter(n__gt=k)
+        .count()
+    )
+    twice_to_one = (
+        Assignment.objects.filter(project_id=project_id)
+        .values("quote_id", "annotator_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    labelled_twice = (
+        Label.objects.filter(project_id=project_id)
+        .values("quote_id", "annotator_id", "dimension_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    return {
+        "quotes assigned to more than k": over_k_assigned,
+        "quotes labelled by more than k": over_k_labelled,
+        "quotes assigned twice to one annotator": twice_to_one,
+        "labels duplicated per (quote, annotator, dimension)": labelled_twice,
+    }
+
+
+def database_counts(project_id: int) -> dict[str, int]:
+    from annotations.models import Assignment, Label, LabelHistory
+
+    return {
+        "submitted assignments": Assignment.objects.filter(
+            project_id=project_id, status="submitted"
+        ).count(),
+        "labels": Label.objects.filter(project_id=project_id).count(),
+        "label history rows": LabelHistory.objects.filter(label__project_id=project_id).count(),
+    }
+
+
+# -- server ---------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def gunicorn_start(*, database_url: str, port: int, workers: int, threads: int):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+        # One connection per worker thread, kept for the whole run.
+        "DATABASE_CONN_MAX_AGE": "600",
+    }
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "config.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread" if threads > 1 else "sync",
+        "--threads",
+        str(threads),
+        "--keep-alive",
+        "30",
+        "--backlog",
+        "256",
+        "--log-level",
+        "warning",
+    ]
+    # Our own venv's gunicorn with fixed arguments (hence the S603 exemption).
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    gunicorn_stop(server)
+    raise SystemExit("gunicorn did not start within 60 s")
+
+
+def gunicorn_stop(server) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def warm_up(*, port: int, project_id: int, tokens: list[str], workers: int) -> None:
+    """Every worker imports Django and opens its database connection before the clock starts."""
+    for token in tokens[: workers * 2]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", f"/api/v1/projects/{project_id}/schema/", headers=_headers(token))
+        connection.getresponse().read()
+        connection.close()
+
+
+# -- clients --------------------------------------------------------------------------------------
+def _headers(token: str) -> dict[str, str]:
+    return {
+        "Authorization": f"Token {token}",
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "Host": "127.0.0.1",
+    }
+
+
+class Annotator(threading.Thread):
+    """One simulated annotator: queue-next, then save labels for what it got, until done."""
+
+    def __init__(self, *, port, project_id, token, budget, deadline, think, start_gate, seed):
+        super().__init__(daemon=True)
+        self.port, self.project_id, self.token = port, project_id, token
+        self.budget, self.deadline, self.think = budget, deadline, think
+        self.start_gate = start_gate
+        self.random = random.Random(seed)
+        self.log = ClientLog()
+
+    def call(self, connection, operation: str, method: str, path: str, body=None):
+        payload = json.dumps(body).encode() if body is not None else None
+        started = time.perf_counter()
+        try:
+            connection.request(method, path, body=payload, headers=_headers(self.token))
+            response = connection.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            self.log.errors[f"{operation}: {type(error).__name__}"] += 1
+            connection.close()  # reconnects on the next request
+            return None, None
+        self.log.latencies[operation].append(time.perf_counter() - started)
+        if response.status >= 400:
+            self.log.errors[f"{operation}: HTTP {response.status}"] += 1
+        return response.status, data
+
+    def run(self) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        base = f"/api/v1/projects/{self.project_id}"
+        requests = 0
+        self.start_gate.wait()
+        while requests + 2 <= self.budget and time.monotonic() < self.deadline:
+            status, data = self.call(connection, "queue-next", "GET", f"{base}/queue/next/")
+            requests += 1
+            if status == 204:
+                self.log.queue_empty = True
+                break
+            if status != 200:
+                continue
+            quote_id = json.loads(data)["quote"]["id"]
+            self.log.handed_out_again += quote_id in self.log.labelled
+            if self.think:
+                time.sleep(self.random.uniform(0, 2 * self.think))
+            labels = {key: self.random.choice(values) for key, values in ANSWERS.items()}
+            body = {"quote": quote_id, "labels": labels}
+            status, _ = self.call(connection, "save-label", "POST", f"{base}/labels/", body)
+            requests += 1
+            if status == 200:
+                self.log.labelled.add(quote_id)
+        connection.close()
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+def report_latencies(logs: list[ClientLog], elapsed: float) -> dict[str, dict[str, float]]:
+    by_operation: dict[str, list[float]] = defaultdict(list)
+    for log in logs:
+        for operation, values in log.latencies.items():
+            by_operation[operation].extend(values)
+    by_operation["overall"] = [v for op in list(by_operation) for v in by_operation[op]]
+    figures = {}
+    print(
+        f"{'operation':<12} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+    )
+    for operation in ("queue-next", "save-label", "overall"):
+        values = sorted(by_operation.get(operation, []))
+        row = {
+            "requests": len(values),
+            "p50": percentile(values, 0.50) * 1000,
+            "p95": percentile(values, 0.95) * 1000,
+            "p99": percentile(values, 0.99) * 1000,
+            "max": (values[-1] * 1000) if values else float("nan"),
+        }
+        figures[operation] = row
+        print(
+            f"{operation:<12} {row['requests']:>9} {row['p50']:>8.1f} {row['p95']:>8.1f} "
+            f"{row['p99']:>8.1f} {row['max']:>8.1f}"
+        )
+    total = figures["overall"]["requests"]
+    print(f"throughput: {total / elapsed:.0f} requests/s over {elapsed:.1f} s")
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50, help="simulated annotators")
+    parser.add_argument("--requests", type=int, default=200, help="request budget per client")
+    parser.add_argument("--duration", type=float, default=60.0, help="time limit in seconds")
+    parser.add_argument("--think", type=float, default=0.0, help="mean pause before saving (s)")
+    parser.add_argument("--quotes", type=int, default=6000)
+    parser.add_argument("--k", type=int, default=2, help="annotators per quote")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
+    parser.add_argument(
+        "--server-url",
+        default=os.environ.get("LOAD_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        help="PostgreSQL server to create the scratch database on",
+    )
+    parser.add_argument("--database", default="claimlab_load", help="scratch database name")
+    parser.add_argument("--keep-database", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="CI: 5 clients, about 100 requests")
+    args = parser.parse_args()
+    if args.smoke:
+        args.clients, args.requests, args.duration, args.quotes = 5, 20, 30.0, 200
+        args.workers, args.threads = 2, 2
+    if not args.database.replace("_", "").isalnum():
+        parser.error("--database takes letters, digits and underscores")
+
+    database_url = database_recreate(args.server_url, args.database)
+    server = None
+    try:
+        setup_django(database_url)
+        started = time.perf_counter()
+        project_id, tokens = build(quotes=args.quotes, annotators=args.clients, k=args.k)
+        print(
+            f"built {args.quotes} quotes, {args.clients} annotators (k={args.k}) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        port = free_port()
+        server = gunicorn_start(
+            database_url=database_url, port=port, workers=args.workers, threads=args.threads
+        )
+        warm_up(port=port, project_id=project_id, tokens=tokens, workers=args.workers)
+        print(
+            f"gunicorn: {args.workers} workers × {args.threads} threads on 127.0.0.1:{port}; "
+            f"{args.clients} clients, ≤{args.requests} requests each, ≤{args.duration:.0f} s, "
+            f"think {args.think:.2f} s"
+        )
+        gate = threading.Barrier(args.clients + 1)
+        deadline = time.monotonic() + args.duration + 5
+        clients = [
+            Annotator(
+                port=port,
+                project_id=project_id,
+                token=token,
+                budget=args.requests,
+                deadline=deadline,
+                think=args.think,
+                start_gate=gate,
+                seed=number,
+            )
+            for number, token in enumerate(tokens)
+        ]
+        for client in clients:
+            client.start()
+        gate.wait()
+        began = time.perf_counter()
+        for client in clients:
+            client.join()
+        elapsed = time.perf_counter() - began
+        logs = [client.log for client in clients]
+        report_latencies(logs, elapsed)
+
+        errors = sum((log.errors for log in logs), Counter())
+        print(f"errors: {sum(errors.values())}" + (f" {dict(errors)}" if errors else ""))
+        repeats = sum(log.handed_out_again for log in logs)
+        if any(log.queue_empty for log in logs):
+            print("note: some clients found the queue empty (raise --quotes for a longer run)")
+        breaches = double_assignments(project_id=project_id, k=args.k)
+        breaches["quote handed out again after it was labelled"] = repeats
+        double = sum(breaches.values())
+        print(f"double assignments: {double}" + (f" {breaches}" if double else ""))
+        print("database: " + ", ".join(f"{v} {k}" for k, v in database_counts(project_id).items()))
+        return 1 if errors or double else 0
+    finally:
+        if server is not None:
+            gunicorn_stop(server)
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep_database:
+            database_drop(args.server_url, args.database)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
