@@ -3,7 +3,8 @@ and the label schema editor.
 
 They call the same services as the API. Every form POSTs with CSRF and works without
 JavaScript (redirect after success, the page again with errors and a 400 after a mistake);
-the schema editor's forms are also sent by htmx, which swaps in the editor partial.
+the schema editor's forms are also sent by htmx, which swaps in the editor partial (with a
+refusal shown in it, status 200).
 """
 
 from django.contrib import messages
@@ -350,7 +351,9 @@ def _schema_response(
     refused = failed is not None or problem is not None
     status = 400 if refused else 200
     if request.htmx:
-        return render(request, "annotations/_schema_editor.html", context, status=status)
+        # The swapped-in editor shows the refusal (role="alert"); a 400 here would only add
+        # a network error to the browser console. Requests without htmx get the 400.
+        return render(request, "annotations/_schema_editor.html", context)
     if not refused and request.method == "POST":
         if message:
             messages.success(request, message)
