@@ -18,10 +18,8 @@ from django.db import transaction
 from django.db.models import (
     Case,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Value,
     When,
     prefetch_related_objects,
@@ -36,7 +34,6 @@ from annotations.permissions import (
     ADJUDICATING_ROLES,
     LABELLING_ROLES,
     project_for_member,
-    projects_visible_to,
 )
 from annotations.selectors import (
     annotator_progress,
@@ -149,43 +146,7 @@ def quote_paragraph(quote: Quote) -> list[PlacedSegment]:
     return paragraph
 
 
-# -- project list ---------------------------------------------------------------------------------
-@dataclass
-class ProjectRow:
-    project: Project
-    role: str
-    progress: object
-    mine: object | None
-    can_annotate: bool
-    can_review: bool
-    can_see_dashboard: bool
-
-
-@login_required
-@require_GET
-def project_list(request: HttpRequest) -> HttpResponse:
-    my_role = Membership.objects.filter(project=OuterRef("pk"), user=request.user).values("role")
-    projects = projects_visible_to(request.user).annotate(my_role=Subquery(my_role[:1]))
-    rows = []
-    # A person belongs to a handful of projects; progress is a fixed few queries per project.
-    for project in projects.order_by("name", "id"):
-        role = project.my_role or Membership.Role.MANAGER  # superusers without a membership
-        labelling = role in LABELLING_ROLES
-        adjudicating = role in ADJUDICATING_ROLES
-        rows.append(
-            ProjectRow(
-                project=project,
-                role=role,
-                progress=project_progress(project=project),
-                mine=annotator_progress(project=project, annotator=request.user)
-                if labelling
-                else None,
-                can_annotate=labelling,
-                can_review=adjudicating,
-                can_see_dashboard=adjudicating or not project.blind_mode,
-            )
-        )
-    return render(request, "annotations/project_list.html", {"rows": rows})
+# The project list is in views_manage.py, with the other project-level pages.
 
 
 # -- annotating -----------------------------------------------------------------------------------
