@@ -237,11 +237,21 @@ function initAnnotate(page) {
   }
 
   // -- fixing the quote --------------------------------------------------------------------------
+  // What to do instead, when a fix cannot start (nothing selected); cleared by the next one.
   function fixStatus(message) {
     const box = card().querySelector("#fix-status");
     if (!box) return;
+    box.dataset.hint ??= box.innerHTML;
     box.textContent = message;
     box.classList.add("error");
+  }
+
+  function clearFixStatus() {
+    const box = card().querySelector("#fix-status");
+    if (!box?.dataset.hint) return;
+    box.innerHTML = box.dataset.hint;
+    delete box.dataset.hint;
+    box.classList.remove("error");
   }
 
   function toggleArticle(open) {
@@ -284,6 +294,7 @@ function initAnnotate(page) {
   function setSpanFromSelection() {
     const span = selectedSpan();
     if (span.error) return fixStatus(span.error);
+    clearFixStatus();
     const form = card().querySelector("#span-form");
     form.elements.start.value = span.start;
     form.elements.end.value = span.end;
@@ -293,6 +304,7 @@ function initAnnotate(page) {
   function openAddQuote() {
     const span = selectedSpan();
     if (span.error) return fixStatus(span.error);
+    clearFixStatus();
     const form = card().querySelector("#add-quote-form");
     form.elements.start.value = span.start;
     form.elements.end.value = span.end;

@@ -373,7 +373,7 @@ def test_the_whole_article_lists_rejected_quotes_with_a_restore_button(client):
     response = client.get(url(project, "quote-article", quotes[0].id), **FETCH)
     html = response.content.decode()
     assert "Marked “not a quote” in this article" in html
-    assert "<q>Sentence number 0002</q>" in html
+    assert '<span class="rejected-text">Sentence number 0002</span>' in html
     assert f"by {annotator.username}" in html
     assert reverse("annotations:quote-restore", args=[project.id, quotes[2].id]) in html
     assert "csrfmiddlewaretoken" in html
