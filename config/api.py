@@ -4,7 +4,9 @@ import datetime
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
@@ -52,7 +54,7 @@ def exception_handler(exc, context):
 
     Django's ValidationError (raised by services), PermissionDenied and Http404 get the same
     shape as DRF's own errors, and a database integrity error caused by input is a 409, not a
-    500.
+    500. A body over DATA_UPLOAD_MAX_MEMORY_SIZE (Django refuses to read it) is a 413.
     """
     if isinstance(exc, DjangoValidationError):
         detail = (
@@ -63,6 +65,17 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return Response(
+            {
+                "detail": f"The request body is over the limit of {limit} bytes "
+                "(DATA_UPLOAD_MAX_MEMORY_SIZE); send fewer or shorter items per request.",
+                "code": "too_large",
+                "fields": {},
+            },
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     elif isinstance(exc, IntegrityError):
         return Response(
             {

@@ -172,7 +172,9 @@ STORAGES = {
     },
 }
 
-# Uploads and request bodies are bounded so one request cannot exhaust memory.
+# Uploads and request bodies are bounded so one request cannot exhaust memory: a form or API
+# body over DATA_UPLOAD_MAX_MEMORY_SIZE bytes is refused before it is read (the API answers 413
+# in its error shape, config.api.exception_handler). 10 MiB is ten of the longest articles.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
