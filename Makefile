@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve demo test test-postgres test-browser lint format eval bench bench-export lock clean
+.PHONY: install run serve demo test test-postgres test-browser lint format eval bench bench-export bench-load lock clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ eval: install
 
 bench: install
 	$(BIN)/python bench/extraction.py
+
+# 50 simulated annotators against gunicorn + PostgreSQL (scratch database claimlab_load).
+bench-load: install
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 # Export throughput and peak memory, 25k and 100k labelled quotes (scratch SQLite).
 bench-export: install
