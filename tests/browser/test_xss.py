@@ -109,7 +109,10 @@ def assert_inert(page, dialogs, *expected_texts):
         ("/outlets/{outlet}/", ["Outlet <script>"]),
         ("/projects/", ["Project <script>"]),
         ("/projects/{project}/annotate/", ["<script>window.__xss", "Comment <script>"]),
-        ("/projects/{project}/review/", ["<script>window.__xss", "Comment <script>"]),
+        (
+            "/projects/{project}/review/",
+            ["<script>window.__xss", "Comment <script>", "Note <script>"],
+        ),
         ("/projects/{project}/dashboard/", ["Project <script>"]),
     ],
 )
