@@ -3,7 +3,6 @@
 import json
 
 import pytest
-import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.urls import reverse
 from annotations.models import Membership
 from claims.models import Article, ImportBatch
 from config.celery import app
+from tests.celery_broker import broker_at
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -211,14 +211,8 @@ BROKER = "redis://127.0.0.1:6379/13"
 
 @pytest.fixture
 def broker(settings):
-    connection = redis.Redis.from_url(BROKER)
-    connection.flushdb()
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    settings.CELERY_BROKER_URL = BROKER
-    app.conf.broker_url, app.conf.task_always_eager = BROKER, False
-    yield connection
-    connection.flushdb()
-    app.conf.broker_url, app.conf.task_always_eager = saved
+    with broker_at(settings, BROKER) as connection:
+        yield connection
 
 
 def test_with_a_broker_each_article_is_queued_and_stays_pending(
