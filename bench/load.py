@@ -260,6 +260,38 @@ def warm_up(*, port: int, project_id: int, tokens: list[str], workers: int) -> N
         connection.close()
 
 
+# -- server CPU -----------------------------------------------------------------------------------
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(server, database: str) -> dict[str, list[int]]:
+    """gunicorn's worker processes and the PostgreSQL backends serving the scratch database."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database],
+        )
+        backends = [row[0] for row in cursor.fetchall()]
+    return {"gunicorn": workers, "postgres": backends}
+
+
+def server_cpu(server, database: str) -> dict[str, dict[int, float]]:
+    return {
+        role: {pid: process_cpu_seconds(pid) for pid in pids}
+        for role, pids in server_pids(server, database).items()
+    }
+
+
 # -- clients --------------------------------------------------------------------------------------
 def _headers(token: str) -> dict[str, str]:
     return {
@@ -421,13 +453,27 @@ def main() -> int:
         ]
         for client in clients:
             client.start()
+        cpu_before = server_cpu(server, args.database)
         gate.wait()
         began = time.perf_counter()
         for client in clients:
             client.join()
         elapsed = time.perf_counter() - began
         logs = [client.log for client in clients]
-        report_latencies(logs, elapsed)
+        cpu_after = server_cpu(server, args.database)
+        figures = report_latencies(logs, elapsed)
+        requests = figures["overall"]["requests"] or 1
+        spent = {
+            role: sum(seconds - cpu_before[role].get(pid, 0.0) for pid, seconds in pids.items())
+            for role, pids in cpu_after.items()
+        }
+        print(
+            "server CPU per request: "
+            + ", ".join(
+                f"{role} {seconds / requests * 1000:.1f} ms" for role, seconds in spent.items()
+            )
+            + f" (machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+        )
 
         errors = sum((log.errors for log in logs), Counter())
         print(f"errors: {sum(errors.values())}" + (f" {dict(errors)}" if errors else ""))
