@@ -121,7 +121,7 @@ def body(response) -> bytes:
 
 
 def count_queries(api, template: str, ids: dict, django_assert_max_num_queries, bound: int):
-    with django_assert_max_num_queries(bound) as captured:
+    with django_assert_max_num_queries(bound, info=template) as captured:
         response = api.get("/api/v1/" + template.format(**ids))
         content = body(response)  # a streamed export reads as it is consumed
     assert response.status_code == 200, (template, response.status_code, content[:300])

@@ -42,15 +42,16 @@ def _target_project(user, project_id: int | None) -> Project | None:
             {"project": "Name the project to add the articles to (you must manage it)."}
         )
     project = Project.objects.filter(id=project_id).first()
-    managed = (
-        project is not None
-        and Membership.objects.filter(
-            project=project, user=user, role=Membership.Role.MANAGER
-        ).exists()
+    role = (
+        Membership.objects.filter(project=project, user=user).values_list("role", flat=True).first()
+        if project is not None
+        else None
     )
-    if project is None or not (managed or user.is_staff):
+    if user.is_staff or role == Membership.Role.MANAGER:
+        return project
+    if role is None:  # another project is, for the caller, one that does not exist
         raise ValidationError({"project": f"No project {project_id} that you manage."})
-    return project
+    raise PermissionDenied("Only the project's managers add articles to it.")
 
 
 class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -141,11 +142,12 @@ class QuoteViewSet(
         return quote_list_visible(user=self.request.user)
 
     def _speaker(self, speaker_id):
+        """A speaker the caller can see (quoted in their projects' articles; staff: any)."""
         if speaker_id is None:
             return None
-        speaker = Speaker.objects.filter(id=speaker_id).first()
+        speaker = speaker_list_visible(user=self.request.user).filter(id=speaker_id).first()
         if speaker is None:
-            raise ValidationError({"speaker": f"No speaker {speaker_id}."})
+            raise ValidationError({"speaker": f"No speaker {speaker_id} in your projects."})
         return speaker
 
     @extend_schema(request=QuoteCreateInput, responses={201: QuoteOutput})
