@@ -38,9 +38,7 @@ def _project_of_size(quotes: int, labelled_by_others: int):
 
 
 @pytest.mark.parametrize(("quotes", "labelled"), [(3, 1), (60, 40)])
-def test_queue_next_runs_a_fixed_number_of_queries(
-    quotes, labelled, django_assert_max_num_queries
-):
+def test_queue_next_runs_a_fixed_number_of_queries(quotes, labelled, django_assert_max_num_queries):
     project, me = _project_of_size(quotes, labelled)
     api = APIClient()
     api.force_authenticate(me)
@@ -55,9 +53,7 @@ def test_queue_next_runs_a_fixed_number_of_queries(
 
 
 @pytest.mark.parametrize(("quotes", "labelled"), [(3, 1), (60, 40)])
-def test_save_label_runs_a_fixed_number_of_queries(
-    quotes, labelled, django_assert_max_num_queries
-):
+def test_save_label_runs_a_fixed_number_of_queries(quotes, labelled, django_assert_max_num_queries):
     project, me = _project_of_size(quotes, labelled)
     quote = assign_next_quote(project=project, annotator=me)
     api = APIClient()
