@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from json.encoder import encode_basestring
@@ -53,6 +54,23 @@ def _json(value) -> str:
 
 def _blank(value) -> object:
     return "" if value is None else value
+
+
+_CSV_SPECIAL = re.compile('[",\r\n]')
+
+
+def _csv_field(value: str) -> str:
+    """One CSV field as csv.writer writes it (excel dialect, minimal quoting)."""
+    if _CSV_SPECIAL.search(value) is None:
+        return value
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _csv_cells(values) -> str:
+    """Several CSV fields, written by csv.writer once and then reused as text."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(values)
+    return buffer.getvalue()[:-2]  # without the line's "\r\n"
 
 
 def _cell(value) -> str:
@@ -108,7 +126,7 @@ def item_agreement(values: list) -> float | None:
 class _Article:
     text: str
     json: str  # '"article":{…}'
-    csv: tuple  # id, title, url, outlet, published_at
+    csv: str  # id, title, url, outlet, published_at as CSV fields
 
 
 @dataclass(frozen=True)
@@ -117,8 +135,9 @@ class _Answers:
 
     labels_json: str  # '"labels":{…},"agreement":{…}' is split in two for the gold between
     agreement_json: str
-    labels_csv: str  # the labels_json column: json.dumps' default separators, sorted keys
-    agreement_csv: tuple
+    # The CSV fields agreement_<dimension>…, agreement_mean, labels_json (json.dumps' default
+    # separators and sorted keys).
+    csv: str
     mean: float | None
 
 
@@ -176,9 +195,9 @@ class DatasetExporter:
         self._speakers: dict[int | None, str] = {}
         self._strings: dict[str, str] = {}
         self._answers: dict[str | None, _Answers] = {}
-        self._gold_parts: dict[str | None, tuple[str, tuple]] = {
-            None: ('"gold":{}', ("",) * (2 * len(self.dimensions)))
-        }
+        self._gold_parts: dict[str | None, tuple[str, str]] = {None: self._no_gold()}
+        self._speakers_csv: dict[int | None, str] = {}
+        self._csv_strings: dict[str, str] = {}
 
     # -- reading -------------------------------------------------------------------------------
     def _quote_chunks(self) -> Iterator[list[tuple]]:
@@ -269,7 +288,7 @@ class DatasetExporter:
                 kept[article_id] = _Article(
                     text=text,
                     json='"article":' + _dumps(fields),
-                    csv=(article_id, title, url or "", outlet or "", published or ""),
+                    csv=_csv_cells((article_id, title, url or "", outlet or "", published or "")),
                 )
         self._articles = kept
 
@@ -326,8 +345,9 @@ class DatasetExporter:
         answers = _Answers(
             labels_json='"labels":' + _dumps(labels),
             agreement_json='"agreement":' + _dumps(agreement),
-            labels_csv=_dumps_csv_labels(labels),
-            agreement_csv=(*(_blank(share) for share in shares), _blank(mean)),
+            csv=_csv_cells(
+                (*(_blank(share) for share in shares), _blank(mean), _dumps_csv_labels(labels))
+            ),
             mean=mean,
         )
         if len(self._answers) >= CACHE_LIMIT:
@@ -335,8 +355,9 @@ class DatasetExporter:
         self._answers[joined] = answers
         return answers
 
-    def _gold_for(self, joined: str | None) -> tuple[str, tuple]:
-        """Decode "dimension:method:choice,…" into the encoded gold (JSON, CSV cells)."""
+    def _gold_for(self, joined: str | None) -> tuple[str, str]:
+        """Decode "dimension:method:choice,…" into the encoded gold: JSON, and CSV fields
+        gold_<dimension>…, gold_method_<dimension>… each followed by a comma."""
         part = self._gold_parts.get(joined)
         if part is not None:
             return part
@@ -354,12 +375,31 @@ class DatasetExporter:
             *(_cell(gold[key]["value"]) if key in gold else "" for key in keys),
             *(gold[key]["method"] if key in gold else "" for key in keys),
         )
-        part = ('"gold":' + _dumps(gold), cells)
+        part = ('"gold":' + _dumps(gold), _csv_cells(cells) + "," if cells else "")
         if len(self._gold_parts) >= CACHE_LIMIT:
             self._gold_parts.clear()
-            self._gold_parts[None] = ('"gold":{}', ("",) * (2 * len(keys)))
+            self._gold_parts[None] = self._no_gold()
         self._gold_parts[joined] = part
         return part
+
+    def _no_gold(self) -> tuple[str, str]:
+        cells = ("",) * (2 * len(self.dimensions))
+        return '"gold":{}', _csv_cells(cells) + "," if cells else ""
+
+    def _speaker_csv(self, speaker_id: int | None, name: str | None, kind: str | None) -> str:
+        part = self._speakers_csv.get(speaker_id)
+        if part is None:
+            part = _csv_cells((name or "", kind or ""))
+            if len(self._speakers_csv) >= CACHE_LIMIT:
+                self._speakers_csv.clear()
+            self._speakers_csv[speaker_id] = part
+        return part
+
+    def _csv_string(self, value: str) -> str:
+        encoded = self._csv_strings.get(value)
+        if encoded is None:
+            encoded = self._csv_strings[value] = _csv_field(value)
+        return encoded
 
     def _speaker_json(self, speaker_id: int | None, name: str | None, kind: str | None) -> str:
         part = self._speakers.get(speaker_id)
@@ -378,7 +418,7 @@ class DatasetExporter:
 
     # -- records -------------------------------------------------------------------------------
     def _chunks(self, fmt: str) -> Iterator[list]:
-        """Per chunk of quotes, the encoded records: JSON lines, or CSV rows (lists)."""
+        """Per chunk of quotes, the encoded records: JSON lines or CSV lines."""
         threshold = self.options.min_agreement
         as_json = fmt == "json"
         answers_for, gold_for = self._answers_for, self._gold_for
@@ -406,7 +446,7 @@ class DatasetExporter:
                 answers = answers_for(labels)
                 if threshold is not None and (answers.mean is None or answers.mean < threshold):
                     continue
-                gold_json, gold_cells = gold_for(gold)
+                gold_json, gold_csv = gold_for(gold)
                 article = articles[article_id]
                 text = article.text
                 mention = text[speaker_start:speaker_end] if speaker_start is not None else None
@@ -426,26 +466,13 @@ class DatasetExporter:
                     )
                 else:
                     out.append(
-                        [
-                            quote_id,
-                            *article.csv,
-                            kind,
-                            origin,
-                            start,
-                            end,
-                            text[start:end],
-                            speaker_name or "",
-                            speaker_kind or "",
-                            mention or "",
-                            _blank(speaker_start),
-                            _blank(speaker_end),
-                            cue or "",
-                            _blank(cue_start),
-                            _blank(cue_end),
-                            *gold_cells,
-                            *answers.agreement_csv,
-                            answers.labels_csv,
-                        ]
+                        f"{quote_id},{article.csv},{self._csv_string(kind)},"
+                        f"{self._csv_string(origin)},{start},{end},"
+                        f"{_csv_field(text[start:end])},"
+                        f"{self._speaker_csv(speaker_id, speaker_name, speaker_kind)},"
+                        f"{_csv_field(mention or '')},{_blank(speaker_start)},"
+                        f"{_blank(speaker_end)},{_csv_field(cue or '')},{_blank(cue_start)},"
+                        f"{_blank(cue_end)},{gold_csv}{answers.csv}\r\n"
                     )
             self.exported += len(out)
             yield out
@@ -501,23 +528,13 @@ class DatasetExporter:
     def csv(self) -> Iterator[str]:
         """Flat CSV: one row per quote; each annotator's labels as one JSON column.
 
-        Yields the header, then pieces of about 100 rows (several KB each).
+        Yields the header, then pieces of about 100 rows. The fields are what csv.writer
+        writes (excel dialect): fixed parts are written by it once and reused.
         """
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-
-        def flush() -> str:
-            value = buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            return value
-
-        writer.writerow(self.csv_header())
-        yield flush()
-        for rows in self._chunks("csv"):
-            for start in range(0, len(rows), RECORDS_PER_PIECE):
-                writer.writerows(rows[start : start + RECORDS_PER_PIECE])
-                yield flush()
+        yield _csv_cells(self.csv_header()) + "\r\n"
+        for lines in self._chunks("csv"):
+            for start in range(0, len(lines), RECORDS_PER_PIECE):
+                yield "".join(lines[start : start + RECORDS_PER_PIECE])
 
     def stream(self, fmt: str) -> Iterator[str]:
         """The export as pieces of text for a streamed response: fmt is "jsonl" or "csv"."""
