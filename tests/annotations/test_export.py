@@ -146,3 +146,44 @@ def test_docbin_holds_quote_speaker_and_cue_spans_linked_by_quote_id(labelled):
     assert [(s.text, s.id_) for s in doc.spans["speakers"]] == [("Mayor Smith", str(quote.id))]
     assert [(s.text, s.id_) for s in doc.spans["cues"]] == [("said", str(quote.id))]
     assert doc.user_data["claimlab"][0]["gold"]["attribution"]["value"] == "accurate"
+
+
+TRICKY = 'Le "maire", a dit:\r\n« Non\\pas\t»\x01 — ok, 🎉\u2028 fin.'
+
+
+@pytest.fixture
+def tricky(labelled):
+    project, _, _ = labelled
+    article = ArticleFactory(text=TRICKY, title='Title, "quoted"\nline', url=None, outlet=None)
+    project.articles.add(article)
+    QuoteFactory(
+        article=article,
+        content_start=0,
+        content_end=len(TRICKY),
+        speaker=SpeakerFactory(name='Smith, "Jr"'),
+        speaker_start=3,
+        speaker_end=8,
+        cue_start=12,
+        cue_end=17,
+    )
+    return project
+
+
+def test_jsonl_lines_are_exactly_what_json_dumps_writes(tricky):
+    lines = "".join(DatasetExporter(project=tricky, options=ExportOptions()).jsonl_stream())
+    lines = lines.split("\n")
+    assert lines.pop() == ""
+    assert len(lines) == 3
+    for line in lines:
+        assert line == json.dumps(json.loads(line), ensure_ascii=False, separators=(",", ":"))
+    assert json.loads(lines[-1])["text"] == TRICKY
+
+
+def test_csv_is_exactly_what_csv_writer_writes(tricky):
+    text = "".join(DatasetExporter(project=tricky, options=ExportOptions()).csv())
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rewritten = io.StringIO()
+    csv.writer(rewritten).writerows(rows)
+    assert text == rewritten.getvalue()
+    assert rows[-1][10] == TRICKY and rows[-1][2] == 'Title, "quoted"\nline'
+    assert rows[-1][11] == 'Smith, "Jr"'
