@@ -701,8 +701,9 @@ CHOICE_LABEL_MAX = 100
 MAX_DIMENSIONS = 50
 MAX_CHOICES = 50
 # Keys the annotator and review pages keep for themselves (static/js/annotate.js): help,
-# guidelines, undo, skip, note, next/previous question, submit.
-RESERVED_SHORTCUTS = frozenset("?gGuUsSnNjJkK")
+# guidelines, undo, skip, note, next/previous question, and the quote fixes (speaker,
+# text from selection, add, not a quote, whole article, restore).
+RESERVED_SHORTCUTS = frozenset("?gGuUsSnNjJkKpPtTaAxXwWrR")
 
 
 def _text(value: object, *, field: str, max_length: int, required: bool = True) -> str:

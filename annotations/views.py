@@ -596,7 +596,12 @@ def comment_create(request: HttpRequest, project_id: int) -> HttpResponse:
 
 # -- review ---------------------------------------------------------------------------------------
 def _review_items(project: Project, dimensions: list[Dimension], only: int | None = None):
-    labels_by_key = {d.key: {c.value: c for c in d.choices.all()} for d in dimensions}
+    # Answers may use archived choices: look their labels up among every choice (one query);
+    # gold is picked from the live ones only.
+    labels_by_key: dict[str, dict[str, Choice]] = {d.key: {} for d in dimensions}
+    key_of = {d.id: d.key for d in dimensions}
+    for choice in Choice.objects.filter(dimension_id__in=key_of).order_by("order", "id"):
+        labels_by_key[key_of[choice.dimension_id]][choice.value] = choice
     queue = review_queue(project=project, limit=None if only else REVIEW_ITEMS_SHOWN)
     if only is not None:
         queue = [item for item in queue if item.quote.id == only]
@@ -611,7 +616,7 @@ def _review_items(project: Project, dimensions: list[Dimension], only: int | Non
             rows.append(
                 {
                     "dimension": dimension,
-                    "choices": list(choices.values()),
+                    "choices": list(dimension.choices.all()),
                     "answers": [
                         [choices.get(v) or v for v in entry.values.get(dimension.key, [])]
                         for entry in item.annotators

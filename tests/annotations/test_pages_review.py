@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from annotations.models import Gold
-from annotations.services import label_save, membership_set
+from annotations.models import Choice, Gold
+from annotations.services import choice_archive_or_delete, label_save, membership_set
 from tests.factories import UserFactory, labelling_project
 
 pytestmark = pytest.mark.django_db
@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 FULL = {"stance": "favor", "attribution": "accurate", "sourcing": "named-official"}
 FETCH = {"headers": {"X-Requested-With": "fetch"}}
 # Session, user, project, membership, the schema, review_queue's fixed queries and the
-# listed quotes' comments, whatever the number of quotes.
-QUERIES_REVIEW = 16
+# listed quotes' comments and every choice (archived ones name old answers), whatever the
+# number of quotes.
+QUERIES_REVIEW = 17
 
 
 def disagreeing_project(quotes=2):
@@ -97,3 +98,13 @@ def test_query_count_does_not_grow_with_the_number_of_quotes(
     with django_assert_max_num_queries(QUERIES_REVIEW):
         response = client.get(url(project))
     assert response.content.decode().count('class="review-item"') == min(quotes, 25)
+
+
+def test_an_answer_with_an_archived_choice_shows_its_label_and_is_not_offered_as_gold(client):
+    project, _, _, reviewer = disagreeing_project()
+    favor = Choice.objects.get(dimension__project=project, dimension__key="stance", value="favor")
+    assert choice_archive_or_delete(choice=favor) == "archived"
+    client.force_login(reviewer)
+    page = client.get(url(project)).content.decode()
+    assert "Favor" in page  # the old answer, by its label
+    assert 'value="favor"' not in page  # no longer a gold option
