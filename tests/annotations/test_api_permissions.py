@@ -151,7 +151,8 @@ def api_routes() -> set[tuple[str, str]]:
         view = pattern.callback
         actions = getattr(view, "actions", None)
         if actions:
-            methods = set(actions)
+            # DRF adds "head" beside "get" to this dict once the route has been called.
+            methods = set(actions) - {"head", "options"}
         else:
             view_class = getattr(view, "cls", None) or view.view_class
             methods = {
