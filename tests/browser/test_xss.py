@@ -19,6 +19,8 @@ IMG = "<img src=x id=xss-img onerror=\"window.__xss = 'img'; alert('img')\">"
 SVG = "\"><svg id=xss-svg onload=\"window.__xss = 'svg'; alert('svg')\">"
 LINK = "<a id=xss-a href=\"javascript:alert('a')\">a</a>"
 PAYLOAD = f"{SCRIPT}{IMG}{SVG}{LINK}"
+# Outlet and project names hold 200 characters (PostgreSQL enforces it).
+SHORT_PAYLOAD = f"{SCRIPT}{IMG}{SVG}"
 MARKDOWN_LINKS = (
     "[click me](javascript:alert('md')) "
     "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) "
@@ -31,7 +33,7 @@ LABELS = {"stance": "favor", "attribution": "accurate", "sourcing": "named-offic
 @pytest.fixture
 def hostile(transactional_db):
     manager, first, second = UserFactory(), UserFactory(), UserFactory()
-    outlet = Outlet.objects.create(name=f"Outlet {PAYLOAD}", domain="evil.example.org")
+    outlet = Outlet.objects.create(name=f"Outlet {SHORT_PAYLOAD}", domain="evil.example.org")
     lead = "The mayor said that "
     text = f"{lead}{PAYLOAD} was fine, officials confirmed."
     article = ArticleFactory(outlet=outlet, title=f"Title {PAYLOAD}", text=text)
@@ -49,7 +51,7 @@ def hostile(transactional_db):
         cue_end=14,
     )
     project = project_create(
-        name=f"Project {PAYLOAD}",
+        name=f"Project {SHORT_PAYLOAD}",
         created_by=manager,
         guidelines=f"# Rules\n\n{PAYLOAD}\n\n{MARKDOWN_LINKS}",
         annotators_per_quote=3,
