@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve demo test test-postgres test-browser lint format eval bench bench-export bench-load lock clean
+.PHONY: install run serve demo test test-postgres test-browser lint format eval bench bench-export bench-load train-extractor lock clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ eval: install
 
 bench: install
 	$(BIN)/python bench/extraction.py
+
+# Retrain the extractor's cue classifier on ../shared/data/polnear/train and rewrite
+# claims/extraction/cue_weights.json (deterministic; the parsed corpus is cached in /tmp).
+train-extractor: install
+	nice -n 10 $(BIN)/python bench/train_extractor.py
 
 # 50 simulated annotators against gunicorn + PostgreSQL (scratch database claimlab_load).
 bench-load: install

@@ -1,8 +1,10 @@
 """Score the quote extractor against the seed gold and PolNeAR dev with the official scorer.
 
 Usage: .venv/bin/python bench/eval_extraction.py [--polnear-split dev] [--model NAME]
-Shared data is looked for in ../shared (relative to the project root); missing parts are
-reported and skipped.
+Each text is parsed once and scored in both extraction scopes: "claims" (the default: speech
+and thought with a clause, direct and mixed quotes) and "all" (also stances, intentions and
+hearsay, as PolNeAR annotates). Shared data is looked for in ../shared (relative to the
+project root); missing parts are reported and skipped.
 """
 
 import argparse
@@ -16,7 +18,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from claims.extraction import extract_quotes_many, load_pipeline  # noqa: E402
+from claims.extraction import SCOPES, load_pipeline, quotes_from_doc  # noqa: E402
 from claims.extraction.records import quote_record  # noqa: E402
 
 SHARED = PROJECT.parent / "shared"
@@ -33,29 +35,30 @@ def read_text(path: Path) -> str:
         return handle.read()
 
 
-def predict(paths: list[Path], nlp, output: Path) -> int:
+def predict(paths: list[Path], docs: list, scope: str, output: Path) -> int:
     count = 0
-    texts = (read_text(path) for path in paths)
     with open(output, "w", encoding="utf-8") as handle:
-        for path, quotes in zip(paths, extract_quotes_many(texts, nlp=nlp), strict=True):
-            for quote in quotes:
+        for path, doc in zip(paths, docs, strict=True):
+            for quote in quotes_from_doc(doc, scope=scope):
                 handle.write(json.dumps(quote_record(quote, file=path.name)) + "\n")
                 count += 1
     return count
 
 
 def evaluate(name: str, gold: Path, paths: list[Path], nlp) -> None:
-    print(f"== {name}: {len(paths)} articles, gold {gold}")
-    with tempfile.TemporaryDirectory() as folder:
-        predictions = Path(folder) / "predictions.jsonl"
-        predict(paths, nlp, predictions)
-        result = subprocess.run(  # noqa: S603 - our own scorer, paths we built
-            [sys.executable, str(scorer_path()), str(gold), str(predictions)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    print(result.stdout.strip() or result.stderr.strip())
+    docs = list(nlp.pipe((read_text(path) for path in paths), batch_size=32))
+    for scope in SCOPES:
+        print(f"== {name}, scope {scope}: {len(paths)} articles, gold {gold}")
+        with tempfile.TemporaryDirectory() as folder:
+            predictions = Path(folder) / "predictions.jsonl"
+            predict(paths, docs, scope, predictions)
+            result = subprocess.run(  # noqa: S603 - our own scorer, paths we built
+                [sys.executable, str(scorer_path()), str(gold), str(predictions)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        print(result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr)
 
 
 def main() -> int:

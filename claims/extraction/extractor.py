@@ -4,6 +4,7 @@ Everything works on character offsets into the text spaCy was given, which is th
 article text: nothing is normalised, so ``text[start:end]`` is always the span's text.
 """
 
+import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
@@ -12,6 +13,21 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from claims.extraction.cues import (
+    CLAUSE,
+    HEARSAY,
+    OBJECT,
+    PREPOSITION,
+    SCOPE_ALL,
+    SCOPE_CLAIMS,
+    SCOPES,
+    CueModel,
+    content_kind,
+    cue_features,
+    following_clause,
+    in_scope,
+    load_cue_model,
+)
 from claims.extraction.lexicon import INTENT_FORMS, PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
 from claims.extraction.quotemarks import Quoted, find_quoted
 from claims.extraction.speakers import (
@@ -33,10 +49,13 @@ MIN_UNATTRIBUTED_WORDS = 8
 MAX_ASIDE_CHARS = 200
 # An unattributed quote starting this close after an attributed one continues its speaker.
 CONTINUATION_CHARS = 400
+# A first line up to this long (followed by a line break) is a headline.
+HEADLINE_CHARS = 250
 # An attribution whose content is at least this share quoted is a direct quote, else mixed.
 DIRECT_SHARE = 0.8
 
 _NAMED_ENTITIES = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
+_ARGUMENT_DEPS = frozenset(["dobj", "prep", "dative", "oprd", "xcomp", "ccomp", "acomp", "attr"])
 _MENTION_STOP_DEPS = ("relcl", "acl", "advcl", "parataxis", "ccomp", "xcomp")
 _LEADING_FILLERS = frozenset(
     ["however", "though", "meanwhile", "also", "moreover", "furthermore", "but", "and"]
@@ -58,19 +77,35 @@ class _Draft:
 # --------------------------------------------------------------------------- public entry points
 
 
-def extract_quotes(text: str, *, nlp: Language) -> list[ExtractedQuote]:
-    """All quotes in ``text``, sorted by where their content starts."""
+def extract_quotes(text: str, *, nlp: Language, scope: str = SCOPE_CLAIMS) -> list[ExtractedQuote]:
+    """All quotes in ``text``, sorted by where their content starts.
+
+    ``scope`` is ``"claims"`` (speech and thought reported with a clause, direct and mixed
+    quotes) or ``"all"`` (also stances, intentions and hearsay, as PolNeAR annotates).
+    """
+    _check_scope(scope)
     if not text or not text.strip():
         return []
     if len(text) >= nlp.max_length:
         nlp.max_length = len(text) + 1
-    return quotes_from_doc(nlp(text))
+    return quotes_from_doc(nlp(text), scope=scope)
+
+
+def _check_scope(scope: str) -> None:
+    if scope not in SCOPES:
+        raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
 
 
 def extract_quotes_many(
-    texts: Iterable[str], *, nlp: Language, batch_size: int = 32, n_process: int = 1
+    texts: Iterable[str],
+    *,
+    nlp: Language,
+    batch_size: int = 32,
+    n_process: int = 1,
+    scope: str = SCOPE_CLAIMS,
 ) -> Iterator[list[ExtractedQuote]]:
     """Quotes of each text in turn, parsing them in batches with ``nlp.pipe``."""
+    _check_scope(scope)
     if n_process != 1:
         nlp.max_length = max(nlp.max_length, MULTIPROCESS_MAX_LENGTH)
 
@@ -81,22 +116,45 @@ def extract_quotes_many(
             yield text
 
     for doc in nlp.pipe(within_limit(texts), batch_size=batch_size, n_process=n_process):
-        yield quotes_from_doc(doc)
+        yield quotes_from_doc(doc, scope=scope)
 
 
-def quotes_from_doc(doc: Doc) -> list[ExtractedQuote]:
-    """Quotes in an already processed document (parsed, or only tokenized on the fallback)."""
+def quotes_from_doc(
+    doc: Doc, *, cue_model: CueModel | None = None, scope: str = SCOPE_CLAIMS
+) -> list[ExtractedQuote]:
+    """Quotes in an already processed document (parsed, or only tokenized on the fallback).
+
+    ``cue_model`` replaces the shipped cue weights (the training recipe tunes with it);
+    ``scope`` is as for ``extract_quotes``.
+    """
+    _check_scope(scope)
     text = doc.text
     if not text.strip():
         return []
     quoted = _merge_split_quotes(text, find_quoted(text))
-    article = _Article(doc, quoted)
+    article = _Article(doc, quoted, cue_model or load_cue_model(), scope)
     # A blank pipeline (model missing) has no parse: regular expressions stand in for it.
     drafts = article.parsed_drafts() if doc.has_annotation("DEP") else article.rule_drafts()
     headline = _headline_draft(text)
     if headline is not None:
         drafts.append(headline)
     return article.finish(drafts)
+
+
+def cue_candidates(doc: Doc) -> Iterator[tuple[Token, list[str], list[tuple[int, int]]]]:
+    """Every candidate cue in a parsed doc with its features and the content spans it gives.
+
+    The training recipe labels these against gold attributions: the same features and spans
+    that ``quotes_from_doc`` scores and keeps at run time.
+    """
+    article = _Article(doc, _merge_split_quotes(doc.text, find_quoted(doc.text)), None)
+    for token in doc:
+        candidate = article.candidate(token)
+        if candidate is None:
+            continue
+        kind, head, features = candidate
+        drafts = article.cue_drafts(token, kind, head, 1.0)
+        yield token, features, [draft.content for draft in drafts]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -181,12 +239,19 @@ def _word_count(text: str) -> int:
 class _Article:
     """One document being worked on: its quotes, tokens and entities, indexed for lookups."""
 
-    def __init__(self, doc: Doc, quoted: list[Quoted]) -> None:
+    def __init__(
+        self, doc: Doc, quoted: list[Quoted], cue_model: CueModel | None, scope: str = SCOPE_ALL
+    ) -> None:
         self.doc = doc
+        self.scope = scope
         self.text = doc.text
         self.quoted = quoted
+        self.cue_model = cue_model
         self.quote_starts = [item.outer_start for item in quoted]
         self.token_starts = [token.idx for token in doc]
+        first_line = self.text.find("\n")
+        # A first line this short is the headline: its cues read differently.
+        self.headline_end = self.token_at(first_line) if 0 < first_line <= HEADLINE_CHARS else 0
         self.entity_of: dict[int, object] = {}
         for entity in doc.ents:
             if entity.label_ in _NAMED_ENTITIES:
@@ -308,20 +373,110 @@ class _Article:
 
     def parsed_drafts(self) -> list[_Draft]:
         drafts: list[_Draft] = []
+        model = self.cue_model
         for token in self.doc:
             lower = token.lower_
             if lower == "according":
                 draft = self.according_to(token)
-            elif (lower in VERB_FORMS or lower in INTENT_FORMS) and token.tag_.startswith("VB"):
-                drafts.extend(self.reported(token))
+                if draft is not None:
+                    drafts.append(draft)
                 continue
-            else:
+            if model is None:
+                if (lower in VERB_FORMS or lower in INTENT_FORMS) and token.tag_.startswith("VB"):
+                    drafts.extend(self.reported(token))
                 continue
-            if draft is not None:
-                drafts.append(draft)
+            candidate = self.candidate(token)
+            if candidate is None:
+                continue
+            kind, head, features = candidate
+            if not in_scope(self.scope, kind, token):
+                continue
+            score = model.score(features)
+            if score >= model.threshold_score or kind == HEARSAY:
+                confidence = 1.0 / (1.0 + math.exp(-score))
+                if kind == HEARSAY:
+                    confidence = max(confidence, 0.5)
+                drafts.extend(self.cue_drafts(token, kind, head, confidence))
         return self.attach_quotes(drafts)
 
+    def candidate(self, token: Token) -> tuple[str, Token, list[str]] | None:
+        """A word that may report an attribution: what it reports and its features, or None.
+
+        A word inside a quote belongs to the quoted speaker and is never a candidate.
+        """
+        if token.lower_ == "according":
+            return None  # "according to X" has its own rule
+        kind, head = content_kind(token)
+        if head is None:
+            return None
+        around = self.quote_at(token.idx)
+        if around is not None and not around.in_aside(token.idx):
+            return None
+        headline = token.i < self.headline_end
+        return kind, head, cue_features(token, kind, head, headline=headline)
+
+    def cue_drafts(self, token: Token, kind: str, head: Token, confidence: float) -> list[_Draft]:
+        """Attributions reported by an accepted cue: its content spans with the source."""
+        if kind == CLAUSE and token.pos_ != "NOUN":
+            ranges = list(self.complements(token, clause_only=True))
+        elif kind == PREPOSITION:
+            objects = [child for child in head.children if child.dep_ == "pobj"]
+            ranges = [(objects[0].left_edge.i, head.right_edge.i)] if objects else []
+        else:
+            ranges = [(head.left_edge.i, head.right_edge.i)]
+        if kind in (OBJECT, PREPOSITION) and token.pos_ != "NOUN" and ranges:
+            # "criticized the president for attacking …": the stance takes in what follows.
+            ranges = [(ranges[0][0], self.extend_over_arguments(token, ranges[0][1]))]
+        if not ranges:
+            return []
+        # "reportedly" names no source: the reports are unattributed.
+        subject = None if kind == HEARSAY else self.source_of(token)
+        speaker, mention = self.mention_for(subject) if subject is not None else (None, None)
+        cue = self.span_of(token, token)
+        drafts = []
+        for first, last in ranges:
+            if kind not in (CLAUSE, HEARSAY):
+                first = max(first, token.i + 1)
+            content = self.trimmed(first, last)
+            if content is not None:
+                drafts.append(_Draft("indirect", content, cue, speaker, mention, confidence))
+        return drafts
+
+    @staticmethod
+    def extend_over_arguments(verb: Token, last: int) -> int:
+        """The verb's further arguments after ``last`` (objects, prepositions), up to a comma."""
+        for child in verb.rights:
+            if child.i <= last:
+                continue
+            if child.dep_ in _ARGUMENT_DEPS and verb.doc[child.i - 1].text not in ",;:—":
+                last = child.right_edge.i
+                continue
+            break
+        return last
+
+    def source_of(self, token: Token) -> Token | None:
+        """Who reports: the subject, an owner ("his claim that"), or a passive's agent."""
+        if token.pos_ == "NOUN":
+            for child in token.children:
+                if child.dep_ == "poss":
+                    return child
+            head = token.head
+            if token.dep_ in ("dobj", "pobj", "attr") and head.i != token.i:
+                if token.dep_ == "pobj" and head.head.i != head.i:
+                    head = head.head
+                for child in head.children:
+                    if child.dep_ == "nsubj":
+                        return child
+            return None
+        for child in token.children:
+            if child.dep_ == "agent":
+                for grandchild in child.children:
+                    if grandchild.dep_ == "pobj":
+                        return grandchild
+        return self.subject_of(token)
+
     def reported(self, verb: Token) -> list[_Draft]:
+        """Attributions of a lexicon verb, for when no cue model is shipped."""
         around = self.quote_at(verb.idx)
         if around is not None and not around.in_aside(verb.idx):
             return []  # speech reported inside a quote belongs to the quote
@@ -342,10 +497,10 @@ class _Article:
             )
         return drafts
 
-    def complements(self, verb: Token) -> Iterator[tuple[int, int]]:
+    def complements(self, verb: Token, *, clause_only: bool = False) -> Iterator[tuple[int, int]]:
         """Token ranges of what the verb reports: its clausal complements."""
         complements = [child for child in verb.children if child.dep_ == "ccomp"]
-        if not complements and verb.lower_ in INTENT_FORMS:
+        if not complements and verb.lower_ in INTENT_FORMS and not clause_only:
             for child in verb.rights:
                 if child.dep_ == "xcomp" and child.tag_ == "VB":
                     yield child.left_edge.i, child.right_edge.i
@@ -353,21 +508,9 @@ class _Article:
         if not complements:
             # The parser often hangs "X maintains it is open …" on the wrong verb: take a
             # clause that starts right after the verb as its complement all the same.
-            following = verb.nbor() if verb.i + 1 < len(verb.doc) else None
-            if (
-                following is not None
-                and following.lower_ == "that"
-                and following.i + 1 < len(verb.doc)
-            ):
-                following = following.nbor()
-            if (
-                following is not None
-                and following.dep_ in ("nsubj", "nsubjpass", "mark")
-                and following.head.i > following.i
-                and following.head != verb
-                and following.head.pos_ in ("VERB", "AUX")
-            ):
-                complements = [following.head]
+            following = following_clause(verb)
+            if following is not None:
+                complements = [following]
         if not complements and verb.dep_ == "parataxis" and verb.head.i != verb.i:
             # "In three years, Barden says, far too many lives were lost": the verb is an aside
             # inside what it reports.
@@ -388,6 +531,19 @@ class _Article:
                     last = min(last, token.left_edge.i - 1)
             if last == complement.right_edge.i and complement.head == verb:
                 last = self.extend_over_modifiers(verb, last)
+            reporter = verb.head
+            if (
+                verb.dep_ == "ccomp"
+                and reporter.i > last
+                and self.is_report(reporter)
+                and any(
+                    child.dep_ == "nsubj" and child.lower_ in PRONOUNS_PERSON
+                    for child in reporter.children
+                )
+            ):
+                # "X added that while A, he claimed that B": the parser made "added" the
+                # complement of "claimed"; what X added runs to the end of the sentence.
+                last = reporter.right_edge.i
             yield first, last
 
     @staticmethod
@@ -467,6 +623,13 @@ class _Article:
                 for index, item in enumerate(self.quoted)
                 if item.outer_start < end and item.outer_end > start
             ]
+            if inside:
+                last = self.quoted[inside[-1]]
+                if start <= last.outer_start and end < last.inner_end:
+                    # The parse stops at a sentence end, the quotation does not: "said
+                    # that “A. B.”" reports all of it.
+                    end = last.outer_end if last.closed else last.inner_end
+                    draft.content = (start, end)
             direct = None
             for index in inside:
                 item = self.quoted[index]

@@ -1,0 +1,292 @@
+"""Which words report an attribution: a logistic model over parse features of candidate cues.
+
+Every verb or noun that has something it could report (a clause, an infinitive, an object, a
+prepositional object) is a candidate. ``cue_features`` describes it in words from the parse,
+and ``CueModel`` scores those words with weights learned on PolNeAR train by
+``bench/train_extractor.py``. The weights ship in ``cue_weights.json`` next to this module;
+scoring is a sum of weights, so neither scikit-learn nor the training data is needed here.
+"""
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Token
+
+from claims.extraction.lexicon import INTENT_FORMS, PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
+
+WEIGHTS_PATH = Path(__file__).with_name("cue_weights.json")
+
+# What a candidate reports, in order of preference: a clause ("said that …", "believes …"),
+# an infinitive ("vowed to …"), a direct object ("endorsed Cruz"), a prepositional object
+# ("called for …", "his remarks about …").
+CLAUSE, INFINITIVE, OBJECT, PREPOSITION = "clause", "infinitive", "object", "preposition"
+# What counts as an attribution: claims (speech and thought with a clause, the default) or
+# all that PolNeAR annotates (also stances, intentions and hearsay).
+SCOPE_CLAIMS, SCOPE_ALL = "claims", "all"
+SCOPES = (SCOPE_CLAIMS, SCOPE_ALL)
+# A hearsay adverb ("Trump reportedly plans …") reports the clause it modifies. In scope
+# "all" it is always an attribution (too rare in train for the model to learn), with no source.
+HEARSAY = "hearsay"
+HEARSAY_ADVERBS = frozenset(["reportedly", "allegedly", "purportedly", "supposedly"])
+CONTENT_PREPOSITIONS = frozenset(["for", "about", "to", "on", "of", "against", "over", "at"])
+_CLAUSE_DEPS = frozenset(["ccomp"])
+_NOUN_CLAUSE_DEPS = frozenset(["acl", "ccomp", "relcl"])
+_SUBJECT_DEPS = ("nsubj", "nsubjpass")
+
+
+def lemma_of(token: Token) -> str:
+    """A cheap lemma (the lemmatizer is off for speed): lexicon forms, else suffix stripping."""
+    lower = token.lower_
+    lemma = VERB_FORMS.get(lower) or INTENT_FORMS.get(lower)
+    if lemma:
+        return lemma
+    if token.tag_ in ("NNS", "NNPS") and lower.endswith("s") and len(lower) > 3:
+        return lower[:-2] if lower.endswith(("sses", "ches", "shes")) else lower[:-1]
+    if token.tag_ in ("VBD", "VBN") and lower.endswith("ed") and len(lower) > 4:
+        return lower[:-1] if lower.endswith(("ated", "ized", "ised", "ured")) else lower[:-2]
+    if token.tag_ == "VBG" and lower.endswith("ing") and len(lower) > 5:
+        return lower[:-3]
+    if token.tag_ == "VBZ" and lower.endswith("s") and len(lower) > 3:
+        return lower[:-1]
+    return lower
+
+
+def following_clause(verb: Token) -> Token | None:
+    """A clause right after the verb that the parser hung elsewhere ("maintains it is open")."""
+    doc = verb.doc
+    if verb.i + 1 >= len(doc):
+        return None
+    following = doc[verb.i + 1]
+    if following.lower_ == "that" and following.i + 1 < len(doc):
+        following = doc[following.i + 1]
+    head = following.head
+    if (
+        following.dep_ in ("nsubj", "nsubjpass", "mark")
+        and head.i > following.i
+        and head != verb
+        and head.pos_ in ("VERB", "AUX")
+    ):
+        return head
+    return None
+
+
+def content_kind(token: Token) -> tuple[str, Token | None]:
+    """What the candidate reports and the word heading it; ("", None) if it reports nothing."""
+    pos = token.pos_
+    if pos == "VERB" or (pos == "AUX" and token.tag_.startswith("VB") and token.dep_ == "ROOT"):
+        infinitive = obj = prep = None
+        for child in token.children:
+            dep = child.dep_
+            if dep in _CLAUSE_DEPS:
+                return CLAUSE, child
+            if dep == "xcomp" and child.tag_ == "VB" and child.i > token.i and infinitive is None:
+                infinitive = child
+            elif dep == "dobj" and obj is None and child.i > token.i:
+                obj = child
+            elif (
+                dep == "prep"
+                and prep is None
+                and child.i > token.i
+                and child.lower_ in CONTENT_PREPOSITIONS
+            ):
+                prep = child
+        following = following_clause(token)
+        if following is not None:
+            return CLAUSE, following
+        if token.dep_ == "parataxis" and token.head.i != token.i:
+            return CLAUSE, token.head
+        if infinitive is not None:
+            return INFINITIVE, infinitive
+        if obj is not None:
+            return OBJECT, obj
+        if prep is not None and any(child.dep_ == "pobj" for child in prep.children):
+            return PREPOSITION, prep
+        return "", None
+    if token.lower_ in HEARSAY_ADVERBS:
+        if token.dep_ == "advmod" and token.head.pos_ in ("VERB", "AUX"):
+            return HEARSAY, token.head
+        return "", None
+    if pos == "NOUN":
+        prep = None
+        for child in token.rights:
+            dep = child.dep_
+            if dep in _NOUN_CLAUSE_DEPS and child.pos_ in ("VERB", "AUX"):
+                if child.tag_ == "VB":
+                    return INFINITIVE, child
+                if dep != "relcl" or any(
+                    grandchild.lower_ == "that" and grandchild.dep_ == "mark"
+                    for grandchild in child.children
+                ):
+                    return CLAUSE, child
+            elif dep == "prep" and prep is None and child.lower_ in CONTENT_PREPOSITIONS:
+                prep = child
+        if prep is not None and any(child.dep_ == "pobj" for child in prep.children):
+            return PREPOSITION, prep
+    return "", None
+
+
+def _size_bucket(count: int) -> str:
+    if count <= 1:
+        return "1"
+    if count <= 3:
+        return "2-3"
+    if count <= 7:
+        return "4-7"
+    if count <= 15:
+        return "8-15"
+    return "16+"
+
+
+def _subject_class(token: Token) -> str:
+    if token.lower_ in PRONOUNS_PERSON:
+        return "he"
+    if token.lower_ in PRONOUNS_GROUP:
+        return token.lower_
+    if token.ent_type_:
+        return token.ent_type_
+    return token.pos_ or "x"
+
+
+def source_class(token: Token) -> tuple[str, str]:
+    """The kind of source the candidate has in its own phrase (subject, owner or agent), and
+    the source's head word."""
+    for child in token.children:
+        dep = child.dep_
+        if dep in _SUBJECT_DEPS:
+            prefix = "subj:" if dep == "nsubj" else "passsubj:"
+            return prefix + _subject_class(child), child.lower_
+        if dep == "poss":
+            return "poss:" + _subject_class(child), child.lower_
+        if dep == "agent":
+            return "agent", ""
+    head = token.head
+    if token.dep_ in ("conj", "advcl", "xcomp") and head.i != token.i:
+        for child in head.children:
+            if child.dep_ == "nsubj":
+                return "borrowed:" + _subject_class(child), child.lower_
+    if token.dep_ == "dobj" and head.i != token.i:
+        for child in head.children:
+            if child.dep_ == "nsubj":
+                return "verbsubj:" + _subject_class(child), child.lower_
+    return "none", ""
+
+
+def cue_features(token: Token, kind: str, head: Token, *, headline: bool) -> list[str]:
+    """The words describing one candidate cue; the model weighs each of them."""
+    lemma = lemma_of(token)
+    source, source_word = source_class(token)
+    source_kind = source.partition(":")[0]
+    span = head.right_edge.i - (head.left_edge.i if kind in (CLAUSE, HEARSAY) else head.i) + 1
+    if kind == PREPOSITION:
+        target = head.lower_
+    elif kind == OBJECT:
+        target = head.pos_
+    else:
+        target = head.tag_
+    if token.lower_ in VERB_FORMS:
+        lexicon = "speech"
+    else:
+        lexicon = "intent" if token.lower_ in INTENT_FORMS else "-"
+    passive = any(child.dep_ in ("auxpass", "nsubjpass") for child in token.children)
+    negated = any(child.dep_ == "neg" for child in token.children)
+    previous = token.doc[token.i - 1].lower_ if token.i > 0 else "<s>"
+    has_that = head.i > 0 and token.doc[head.left_edge.i].lower_ == "that"
+    features = [
+        f"w={token.lower_}",
+        f"l={lemma}",
+        f"t={token.tag_}",
+        f"d={token.dep_}",
+        f"k={kind}",
+        f"lk={lemma}|{kind}",
+        f"lkt={lemma}|{kind}|{target}",
+        f"kt={kind}|{target}",
+        f"s={source}",
+        f"sk={source_kind}",
+        f"ls={lemma}|{source_kind}",
+        f"ks={kind}|{source_kind}",
+        f"lex={lexicon}",
+        f"lexk={lexicon}|{kind}",
+        f"n={_size_bucket(span)}",
+        f"kn={kind}|{_size_bucket(span)}",
+        f"hd={token.head.pos_}|{token.dep_}",
+        f"p1={previous}",
+        f"lp1={lemma}|{previous}",
+        f"sw={source_word}",
+        f"h={lemma_of(token.head)}|{token.dep_}",
+    ]
+    if kind in (OBJECT, PREPOSITION):
+        features.append(f"lo={lemma}|{head.lower_}")
+    doc = token.doc
+    quoted = doc.text[doc[head.left_edge.i].idx : doc[head.right_edge.i].idx]
+    if any(mark in quoted for mark in '“”"'):
+        features.append("quoted")
+        features.append(f"kquoted={kind}")
+    if passive:
+        features.append("passive")
+        features.append(f"lpass={lemma}")
+    if negated:
+        features.append("neg")
+    if has_that:
+        features.append("that")
+        features.append(f"lthat={lemma}")
+    if headline:
+        features.append("headline")
+    return features
+
+
+def in_scope(scope: str, kind: str, token: Token) -> bool:
+    """Whether a candidate of this kind counts in the scope asked for.
+
+    ``claims``: what someone said or thought about something, a clause ("said that …",
+    "believes …"). ``all``: every attribution PolNeAR annotates, also stances and intentions
+    ("endorsed Cruz", "vowed to …", "his refusal to …", "reportedly").
+    """
+    if scope == SCOPE_ALL:
+        return True
+    return kind == CLAUSE and token.pos_ != "NOUN"
+
+
+@dataclass(frozen=True, slots=True)
+class CueModel:
+    """Logistic regression weights: P(cue) = sigmoid(bias + sum of the features' weights)."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def score(self, features: Iterable[str]) -> float:
+        weights = self.weights
+        total = self.bias
+        for feature in features:
+            total += weights.get(feature, 0.0)
+        return total
+
+    def probability(self, features: Iterable[str]) -> float:
+        return 1.0 / (1.0 + math.exp(-self.score(features)))
+
+    @property
+    def threshold_score(self) -> float:
+        """The threshold on the probability, as a score (no exp needed to compare)."""
+        return math.log(self.threshold / (1.0 - self.threshold))
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CueModel":
+        return cls(
+            weights={key: float(value) for key, value in data["weights"].items()},
+            bias=float(data["bias"]),
+            threshold=float(data["threshold"]),
+        )
+
+
+@lru_cache(maxsize=1)
+def load_cue_model(path: Path = WEIGHTS_PATH) -> CueModel | None:
+    """The shipped weights, or None when the file is missing (the lexicon rules apply then)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    return CueModel.from_json(data)
