@@ -128,4 +128,16 @@ def test_reviewer_resolves_two_annotators_disagreement_on_the_review_page(
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # the Comment button
     expect(page.locator(f"#comments-{quote.id} .comment-list")).to_contain_text("Settled")
+    if screenshot_dir:
+        page.locator(f"#review-{quote.id}").screenshot(path=f"{screenshot_dir}/comments.png")
+
+    # The manager's other two pages show the settled quote: the project list and the dashboard.
+    page.goto(f"{live_server.url}/projects/")
+    expect(page.locator("body")).to_contain_text(project.name)
+    if screenshot_dir:
+        page.screenshot(path=f"{screenshot_dir}/project-list.png", full_page=True)
+    page.goto(f"{live_server.url}/projects/{project.id}/dashboard/")
+    expect(page.locator("body")).to_contain_text("Krippendorff")
+    if screenshot_dir:
+        page.screenshot(path=f"{screenshot_dir}/dashboard.png", full_page=True)
     assert page.console_errors == []
