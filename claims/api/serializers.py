@@ -90,7 +90,15 @@ class ArticleCreateOutput(serializers.Serializer):
     extraction_status = serializers.CharField()
 
 
+class ImportBatchRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField(help_text="The batch page: extraction status and progress.")
+
+
 class ArticleCreateResult(serializers.Serializer):
+    batch = ImportBatchRef(
+        allow_null=True, help_text="The import batch of this request; null when nothing was new."
+    )
     created = serializers.IntegerField(help_text="Articles stored by this request.")
     existing = serializers.IntegerField(help_text="Articles whose text was already stored.")
     quotes_extracted = serializers.IntegerField()

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -20,7 +21,7 @@ from claims.api.serializers import (
     QuoteUpdateInput,
     SpeakerOutput,
 )
-from claims.models import Article, Quote, Speaker
+from claims.models import Article, ImportBatch, Quote, Speaker
 from claims.selectors import (
     article_detail_visible,
     article_is_editable_by,
@@ -86,6 +87,10 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         results = []
         # All or nothing: one bad article rolls the whole request back.
         with transaction.atomic():
+            # One import batch per request, so /batches/<id>/ follows its extraction.
+            batch = ImportBatch.objects.create(
+                name=f"API import by {request.user.get_username()}"[:200], created_by=request.user
+            )
             for index, data in enumerate(serializer.validated_data):
                 project = _target_project(request.user, data.get("project"))
                 try:
@@ -96,6 +101,7 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                         outlet=data.get("outlet"),
                         published_at=data.get("published_at"),
                         source_name="api",
+                        batch=batch,
                     )
                 except ValidationError as error:
                     prefix = f"{index}." if many else ""
@@ -105,7 +111,13 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 if project is not None:
                     project.articles.add(result.article)
                 results.append(result)
+            if not any(r.created for r in results):
+                batch.delete()  # nothing new: no empty batch left behind
+                batch = None
         body = {
+            "batch": None
+            if batch is None
+            else {"id": batch.id, "url": reverse("claims:batch-detail", args=[batch.id])},
             "created": sum(r.created for r in results),
             "existing": sum(not r.created for r in results),
             "quotes_extracted": sum(r.quote_count for r in results if r.created),

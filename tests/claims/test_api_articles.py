@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from annotations.models import Membership
 from annotations.services import membership_set, project_create
-from claims.models import Article
+from claims.models import Article, ImportBatch
 from tests.factories import ArticleFactory, OutletFactory, QuoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +135,7 @@ def test_create_one_extracts_quotes_and_joins_the_project(api, project):
     assert project.articles.filter(id=article.id).exists()
 
 
-def test_create_many_in_one_request(api, project):
+def test_create_many_in_one_request(api, project, client, manager):
     rows = [
         {"title": f"Article {i}", "text": f"The mayor said plan {i} works.", "project": project.id}
         for i in range(3)
@@ -143,6 +143,12 @@ def test_create_many_in_one_request(api, project):
     body = api.post(LIST, rows, format="json").json()
     assert body["created"] == 3
     assert project.articles.count() == 3
+    # One batch per request: its page follows the extraction of every article.
+    batch = ImportBatch.objects.get(id=body["batch"]["id"])
+    assert body["batch"]["url"] == f"/batches/{batch.id}/"
+    assert set(batch.articles.values_list("id", flat=True)) == {a["id"] for a in body["articles"]}
+    client.force_login(manager)
+    assert "Article 2" in client.get(body["batch"]["url"]).content.decode()
 
 
 def test_same_text_again_is_reported_existing_not_duplicated(api, project):
@@ -151,7 +157,9 @@ def test_same_text_again_is_reported_existing_not_duplicated(api, project):
     response = api.post(LIST, row, format="json")
     assert response.status_code == 200
     assert response.json()["existing"] == 1
+    assert response.json()["batch"] is None
     assert Article.objects.count() == 1
+    assert ImportBatch.objects.count() == 1  # the first request's; none left empty
 
 
 def test_one_bad_article_rejects_the_whole_request(api, project):
@@ -163,6 +171,7 @@ def test_one_bad_article_rejects_the_whole_request(api, project):
     assert response.status_code == 400
     assert response.json()["fields"]
     assert not Article.objects.exists()
+    assert not ImportBatch.objects.exists()
 
 
 @pytest.mark.parametrize(
