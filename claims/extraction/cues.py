@@ -221,7 +221,7 @@ def cue_features(token: Token, kind: str, head: Token, *, headline: bool) -> lis
     if kind in (OBJECT, PREPOSITION):
         features.append(f"lo={lemma}|{head.lower_}")
     doc = token.doc
-    quoted = doc.text[doc[head.left_edge.i].idx : doc[head.right_edge.i].idx]
+    quoted = doc[head.left_edge.i : head.right_edge.i].text
     if any(mark in quoted for mark in '“”"'):
         features.append("quoted")
         features.append(f"kquoted={kind}")

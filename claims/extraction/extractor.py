@@ -389,8 +389,6 @@ class _Article:
             if candidate is None:
                 continue
             kind, head, features = candidate
-            if not in_scope(self.scope, kind, token):
-                continue
             score = model.score(features)
             if score >= model.threshold_score or kind == HEARSAY:
                 confidence = 1.0 / (1.0 + math.exp(-score))
@@ -407,7 +405,7 @@ class _Article:
         if token.lower_ == "according":
             return None  # "according to X" has its own rule
         kind, head = content_kind(token)
-        if head is None:
+        if head is None or not in_scope(self.scope, kind, token):
             return None
         around = self.quote_at(token.idx)
         if around is not None and not around.in_aside(token.idx):
