@@ -16,10 +16,28 @@ LABELLING_ROLES = (Role.ANNOTATOR, Role.REVIEWER, Role.MANAGER)
 ADJUDICATING_ROLES = (Role.REVIEWER, Role.MANAGER)
 
 
+# project_for_member keeps the membership it read on the project instance it returns, so the
+# view, the service and the response of one request look it up once (membership_set and
+# membership_remove forget it). A project loaded any other way has none and is asked afresh.
+_REMEMBERED = "_memberships_read"
+
+
+def _remember_membership(project: Project, user_id: int, membership: Membership | None) -> None:
+    project.__dict__.setdefault(_REMEMBERED, {})[user_id] = membership
+
+
+def forget_memberships(project: Project) -> None:
+    """Drop the memberships remembered on this project instance (after a membership change)."""
+    project.__dict__.pop(_REMEMBERED, None)
+
+
 def membership_for(user: AbstractBaseUser | AnonymousUser, project: Project) -> Membership | None:
     """The user's membership in the project, or None (anonymous users are never members)."""
     if not user.is_authenticated:
         return None
+    remembered = project.__dict__.get(_REMEMBERED, {})
+    if user.pk in remembered:
+        return remembered[user.pk]
     return Membership.objects.filter(project=project, user=user).first()
 
 
@@ -64,7 +82,21 @@ def project_for_member(
     A non-member gets Http404 (a project's objects do not exist for outsiders); a member
     without one of `roles` gets PermissionDenied.
     """
-    project = projects_visible_to(user).filter(id=project_id).first()
+    if not user.is_authenticated:
+        raise Http404("No such project, or you are not a member of it.")
+    # The membership and its project in one query; superusers may see projects without one.
+    membership = (
+        Membership.objects.select_related("project")
+        .filter(project_id=project_id, user_id=user.pk)
+        .first()
+    )
+    if membership is not None:
+        project = membership.project
+    elif user.is_superuser:
+        project = Project.objects.filter(id=project_id).first()
+    else:
+        project = None
     if project is None:
         raise Http404("No such project, or you are not a member of it.")
+    _remember_membership(project, user.pk, membership)
     return project, require_role(user, project, *roles)

@@ -23,13 +23,18 @@ from annotations.models import (
     Membership,
     Project,
 )
-from annotations.permissions import ADJUDICATING_ROLES, LABELLING_ROLES, require_role
+from annotations.permissions import (
+    ADJUDICATING_ROLES,
+    LABELLING_ROLES,
+    forget_memberships,
+    require_role,
+)
 from annotations.schema import DEFAULT_SCHEMA
 from annotations.selectors import (
     assignment_expired_q,
     assignment_expiry_cutoff,
     assignment_live_q,
-    queue_candidate_tiers,
+    queue_candidate_id,
     quotes_in_project,
 )
 from claims.models import Article, Quote
@@ -121,6 +126,7 @@ def membership_set(*, project: Project, user: AbstractBaseUser, role: str) -> Me
     membership, _ = Membership.objects.update_or_create(
         project=project, user=user, defaults={"role": role}
     )
+    forget_memberships(project)
     return membership
 
 
@@ -242,24 +248,27 @@ def label_save(
         raise ValidationError({"note": "The note must be text."})
     if len(note) > NOTE_MAX_CHARS:
         raise ValidationError({"note": f"Keep the note under {NOTE_MAX_CHARS} characters."})
-    _lock_quote(project=project, quote=quote)
+    quote = _lock_quote(project=project, quote=quote)
     parsed, errors = _parse_labels(project=project, labels=labels)
     if errors:
         raise ValidationError({"labels": errors})
 
     now = timezone.now()
-    # One query: who holds a place on this quote, and whether the caller's own is live.
+    # One query: who holds a place on this quote, whether the caller's own is live, and who
+    # has submitted (for the unanimous gold below).
     places = (
         Assignment.objects.filter(project=project, quote=quote)
         .annotate(live=Q(assignment_live_q(project=project, now=now)))
-        .values_list("annotator_id", "live")
+        .values_list("annotator_id", "live", "status")
     )
-    mine_live, others = False, 0
-    for annotator_id, live in places:
+    mine_live, others, submitters = False, 0, {annotator.pk}
+    for annotator_id, live, status in places:
         if annotator_id == annotator.pk:
             mine_live = live
         else:
             others += bool(live)
+            if status == Assignment.Status.SUBMITTED:
+                submitters.add(annotator_id)
     if not mine_live and others >= project.annotators_per_quote:
         raise ValidationError(
             {
@@ -287,10 +296,12 @@ def label_save(
             )
             created.append(label)
         elif {c.id for c in label.choices.all()} == {c.id for c in chosen} and label.note == note:
+            label.dimension, label.annotator = dimension, annotator
             saved.append(label)
             continue
         else:
-            label.note = note
+            label.dimension, label.annotator = dimension, annotator
+            label.note, label.updated_at = note, now
             changed.append(label)
         new_choices[dimension.id] = chosen
         saved.append(label)
@@ -330,13 +341,22 @@ def label_save(
             status=Assignment.Status.SUBMITTED,
             completed_at=now,
         )
-    _unanimous_gold_sync(project=project, quote_ids=[quote.pk])
-    return list(
-        Label.objects.filter(pk__in=[label.pk for label in saved])
-        .select_related("dimension", "annotator")
-        .prefetch_related("choices")
-        .order_by("dimension__order", "dimension_id")
-    )
+    _unanimous_gold_sync(project=project, quote_ids=[quote.pk], submitters={quote.pk: submitters})
+    # What was written, as it now stands, without reading it back: dimension, annotator and
+    # choices are already in hand.
+    for label in rewritten:
+        _choices_known(label, new_choices[label.dimension_id])
+    return sorted(saved, key=lambda label: (label.dimension.order, label.dimension_id))
+
+
+def _choices_known(label: Label, choices: list[Choice]) -> None:
+    """Give `label.choices.all()` these choices without a query, as prefetch_related would
+    (Django keeps prefetched rows in the same per-instance cache)."""
+    cache = label.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache.pop("choices", None)
+    rows = label.choices.get_queryset()  # builds the queryset; runs nothing
+    rows._result_cache, rows._prefetch_done = list(choices), True
+    cache["choices"] = rows
 
 
 # -- the queue ------------------------------------------------------------------------------------
@@ -371,59 +391,69 @@ def assign_next_quote(*, project: Project, annotator: AbstractBaseUser) -> Quote
     now = timezone.now()
     cutoff = assignment_expiry_cutoff(project=project, now=now)
 
-    open_assignments = Assignment.objects.filter(
-        project=project,
-        annotator=annotator,
-        status=Assignment.Status.ASSIGNED,
-        quote__in=quotes_in_project(project=project),
-    ).order_by("-assigned_at", "-id")
-    for assignment in open_assignments.select_related("quote__article__outlet", "quote__speaker"):
-        if assignment.completed_at is not None or assignment.assigned_at >= cutoff:
+    # One query for the open assignments, those still in the project and those expired alike.
+    article_ids = Project.articles.through.objects.filter(project_id=project.id).values(
+        "article_id"
+    )
+    open_assignments = (
+        Assignment.objects.filter(
+            project=project, annotator=annotator, status=Assignment.Status.ASSIGNED
+        )
+        .annotate(in_project=Q(quote__is_rejected=False, quote__article_id__in=article_ids))
+        .select_related("quote__article__outlet", "quote__speaker")
+        .order_by("-assigned_at", "-id")
+    )
+    expired = []
+    for assignment in open_assignments:
+        if assignment.completed_at is None and assignment.assigned_at < cutoff:
+            expired.append(assignment.pk)
+        elif assignment.in_project:
             return assignment.quote
-    Assignment.objects.filter(project=project, annotator=annotator).filter(
-        assignment_expired_q(project=project, now=now)
-    ).delete()
+    if expired:
+        Assignment.objects.filter(pk__in=expired).delete()
 
     passed_over: list[int] = []
     while True:
-        tiers = [
-            candidates.exclude(id__in=passed_over)
-            for candidates in queue_candidate_tiers(project=project, annotator=annotator, now=now)
-        ]
         with transaction.atomic():
-            candidate = _first_of(
-                tier.select_for_update(skip_locked=True, no_key=True, of=("self",))
-                for tier in tiers
-            ) or _first_of(tier.select_for_update(no_key=True, of=("self",)) for tier in tiers)
-            if candidate is None:
+            candidate_id = queue_candidate_id(
+                project=project,
+                annotator=annotator,
+                now=now,
+                passed_over=passed_over,
+                skip_locked=True,
+            ) or queue_candidate_id(
+                project=project,
+                annotator=annotator,
+                now=now,
+                passed_over=passed_over,
+                skip_locked=False,
+            )
+            if candidate_id is None:
                 return None
-            if _place_take(project=project, quote=candidate, annotator=annotator, now=now):
-                return candidate
+            if _place_take(project=project, quote_id=candidate_id, annotator=annotator, now=now):
+                return Quote.objects.select_related("article__outlet", "speaker").get(
+                    pk=candidate_id
+                )
             transaction.set_rollback(True)  # unlock the full quote before trying the next
-        passed_over.append(candidate.pk)
-
-
-def _first_of(querysets: Iterable) -> Quote | None:
-    """The first row of the first queryset that has one (later ones are not queried)."""
-    for queryset in querysets:
-        if (row := queryset.first()) is not None:
-            return row
-    return None
+        passed_over.append(candidate_id)
 
 
 def _place_take(
-    *, project: Project, quote: Quote, annotator: AbstractBaseUser, now: datetime.datetime
+    *, project: Project, quote_id: int, annotator: AbstractBaseUser, now: datetime.datetime
 ) -> bool:
     """With the quote locked: free its expired places, then take one if any is left."""
-    on_quote = Assignment.objects.filter(project=project, quote=quote)
-    on_quote.filter(assignment_expired_q(project=project, now=now)).delete()
+    on_quote = Assignment.objects.filter(project=project, quote_id=quote_id)
+    expired = assignment_expired_q(project=project, now=now)
     places = on_quote.aggregate(
         live=Count("id", filter=assignment_live_q(project=project, now=now)),
-        mine=Count("id", filter=Q(annotator=annotator)),
+        mine=Count("id", filter=Q(annotator=annotator) & ~expired),
+        expired=Count("id", filter=expired),
     )
+    if places["expired"]:
+        on_quote.filter(expired).delete()
     if places["live"] >= project.annotators_per_quote or places["mine"]:
         return False
-    Assignment.objects.create(project=project, quote=quote, annotator=annotator)
+    Assignment.objects.create(project=project, quote_id=quote_id, annotator=annotator)
     return True
 
 
@@ -480,20 +510,28 @@ def label_undo_last(*, project: Project, annotator: AbstractBaseUser) -> Quote |
 
 
 # -- gold -----------------------------------------------------------------------------------------
-def _unanimous_gold_sync(*, project: Project, quote_ids: list[int] | None = None) -> int:
+def _unanimous_gold_sync(
+    *,
+    project: Project,
+    quote_ids: list[int] | None = None,
+    submitters: dict[int, set[int]] | None = None,
+) -> int:
     """Make unanimous gold match the labels: where a quote's submitted annotators (k or more)
     give one identical answer on a dimension, that is its gold; stale unanimous gold goes.
     Reviewer and majority gold are never touched. Returns how many gold rows were written.
+    A caller that has just read who submitted each of `quote_ids` passes it as `submitters`.
     """
     k = project.annotators_per_quote
-    submitted = Assignment.objects.filter(project=project, status=Assignment.Status.SUBMITTED)
     golds = Gold.objects.filter(project=project)
     if quote_ids is not None:
-        submitted = submitted.filter(quote_id__in=quote_ids)
         golds = golds.filter(quote_id__in=quote_ids)
-    submitters: dict[int, set[int]] = defaultdict(set)
-    for quote_id, annotator_id in submitted.values_list("quote_id", "annotator_id"):
-        submitters[quote_id].add(annotator_id)
+    if submitters is None:
+        submitted = Assignment.objects.filter(project=project, status=Assignment.Status.SUBMITTED)
+        if quote_ids is not None:
+            submitted = submitted.filter(quote_id__in=quote_ids)
+        submitters = defaultdict(set)
+        for quote_id, annotator_id in submitted.values_list("quote_id", "annotator_id"):
+            submitters[quote_id].add(annotator_id)
     complete = [quote_id for quote_id, people in submitters.items() if len(people) >= k]
 
     answers: dict = defaultdict(lambda: defaultdict(set))
@@ -686,6 +724,8 @@ def membership_remove(*, membership: Membership) -> None:
         if len(managers) <= 1:
             raise ValidationError({"user": "A project needs at least one manager."})
     membership.delete()
+    if Membership._meta.get_field("project").is_cached(membership):
+        forget_memberships(membership.project)  # the caller's project instance, if it has it
 
 
 # -- the label schema -----------------------------------------------------------------------------

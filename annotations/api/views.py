@@ -47,6 +47,7 @@ from annotations.selectors import (
     annotator_progress,
     comment_list,
     labels_visible_to,
+    my_answers,
     project_agreement,
     project_progress,
     quotes_in_project,
@@ -273,9 +274,6 @@ def quote_in(project: Project, quote_id) -> Quote:
 def _queue_item(request, project: Project, quote: Quote | None) -> Response:
     if quote is None:
         return Response(status=status.HTTP_204_NO_CONTENT)
-    mine = labels_visible_to(project=project, user=request.user).filter(
-        quote=quote, annotator=request.user
-    )
     article = quote.article
     return Response(
         {
@@ -286,9 +284,7 @@ def _queue_item(request, project: Project, quote: Quote | None) -> Response:
                 "outlet": article.outlet.name if article.outlet_id else None,
                 "published_at": article.published_at,
             },
-            "my_labels": {
-                label.dimension.key: sorted(c.value for c in label.choices.all()) for label in mine
-            },
+            "my_labels": my_answers(project=project, quote=quote, annotator=request.user),
             "progress": asdict(annotator_progress(project=project, annotator=request.user)),
         }
     )
@@ -303,10 +299,10 @@ class LabellingViewSet(viewsets.ViewSet):
         project = project_for(request.user, project_pk)
         data = LabelSaveInput(data=request.data)
         data.is_valid(raise_exception=True)
-        quote = quote_in(project, data.validated_data["quote"])
         labels = label_save(
             project=project,
-            quote=quote,
+            # label_save locks the quote's row and checks it is in the project (a 400 if not).
+            quote=Quote(pk=data.validated_data["quote"]),
             annotator=request.user,
             labels=data.validated_data["labels"],
             note=data.validated_data["note"],

@@ -11,11 +11,15 @@ from tests.factories import OutletFactory, SpeakerFactory, UserFactory, labellin
 pytestmark = pytest.mark.django_db
 
 LABELS = {"stance": "favor", "attribution": "accurate", "sourcing": "named-official"}
-# Each includes the token/session lookup, the project, the caller's membership, the
-# transaction and savepoint statements and the response's own reads.
-QUEUE_NEXT_QUERIES = 21
-SAVE_LABEL_QUERIES = 24
-CHANGE_LABEL_QUERIES = 26  # also updates the changed labels and replaces their choices
+# Each includes the project with the caller's membership (one query), the savepoint statements
+# (the test's transaction turns the services' atomic blocks into savepoints) and the response's
+# own reads; force_authenticate skips the token lookup a real client adds (one query). Queue-next: lock the caller, their open
+# assignments, the candidate (a second statement when no quote is started), its places, the
+# new assignment, the quote, the caller's labels, their progress. Save-label: lock the quote,
+# the schema (two), the places, existing labels, three inserts, the assignment, gold.
+QUEUE_NEXT_QUERIES = 14
+SAVE_LABEL_QUERIES = 16
+CHANGE_LABEL_QUERIES = 20  # also updates the changed labels and replaces their choices
 
 
 def _project_of_size(quotes: int, labelled_by_others: int):

@@ -63,5 +63,5 @@ def test_progress_takes_a_fixed_number_of_queries(quote_count, django_assert_num
         label_save(project=project, quote=quote, annotator=a, labels=FULL)
     with django_assert_num_queries(1):
         project_progress(project=project)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         annotator_progress(project=project, annotator=b)
