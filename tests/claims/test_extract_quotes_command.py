@@ -50,7 +50,8 @@ def test_jsonl_prints_one_object_per_quote_with_exact_offsets(tmp_path):
 def test_quote_without_speaker_has_null_speaker_offsets(tmp_path):
     path = tmp_path / "article.txt"
     path.write_text(
-        "The banner read: “Nobody here will ever vote for a party that closed our mine.”\n",
+        "Above the stage hung a banner: “Nobody here will ever vote for a party that closed "
+        "our mine.”\n",
         encoding="utf-8",
     )
     out, _ = run(str(path), "--jsonl")
