@@ -171,8 +171,8 @@ def queue_candidate_tiers(
 # The queue's two hot reads (every queue-next runs both) are written as SQL: building and
 # compiling them through the ORM cost about 10 ms of Python per request on the project machine,
 # ten times what PostgreSQL spends running them. They select exactly what queue_candidate_tiers
-# and the pool count of queue_candidates select; tests/annotations/test_queue.py and
-# test_progress.py hold them to that on SQLite and PostgreSQL.
+# and the pool count of queue_candidates select; tests/annotations/test_queue.py (step by step
+# against queue_candidate_tiers) and test_progress.py hold them to that on SQLite and PostgreSQL.
 def _queue_sql_parts(*, project: Project, annotator: AbstractBaseUser, now: datetime.datetime):
     """Table names, the shared WHERE fragments and their parameters."""
     ops = connection.ops
