@@ -104,9 +104,8 @@ def main() -> int:
                 for name, queries in (("queue-next", queue_queries), ("save-label", save_queries)):
                     print(f"-- {name}: {len(queries.captured_queries)} queries")
                     for number, query in enumerate(queries.captured_queries, 1):
-                        print(
-                            f"{number:>3}. {float(query['time']) * 1000:6.2f} ms {query['sql'][:240]}"
-                        )
+                        took = float(query["time"]) * 1000
+                        print(f"{number:>3}. {took:6.2f} ms {query['sql'][:240]}")
 
         for token in tokens[:10]:  # warm up: imports, connection, plans
             pair(token)
