@@ -232,6 +232,19 @@ def _headline_draft(text: str) -> _Draft | None:
     return _Draft("indirect", (start, end), match.span("cue"), speaker, mention, 0.6)
 
 
+def _is_trailing_participle(token: Token) -> bool:
+    """ "…, throwing a wrench into …": an -ing clause after a comma, adverbial to the sentence.
+
+    PolNeAR leaves it out of the content (scope "all"); the seed gold keeps it (scope "claims").
+    """
+    return (
+        token.dep_ == "advcl"
+        and token.tag_ == "VBG"
+        and token.left_edge.i > 0
+        and token.doc[token.left_edge.i - 1].text in ",;—"
+    )
+
+
 def _word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
@@ -273,13 +286,16 @@ class _Article:
     def span_of(self, first: Token, last: Token) -> tuple[int, int]:
         return first.idx, last.idx + len(last.text)
 
-    def trimmed(self, first: int, last: int) -> tuple[int, int] | None:
-        """Token range [first, last] without edge punctuation, quote marks and fillers."""
+    def trimmed(self, first: int, last: int, *, keep_that: bool = False) -> tuple[int, int] | None:
+        """Token range [first, last] without edge punctuation, quote marks and fillers.
+
+        ``keep_that`` keeps a leading complementizer ("that he …"), as PolNeAR's contents do.
+        """
         doc = self.doc
         while first <= last and (
             doc[first].is_punct
             or doc[first].is_space
-            or (doc[first].dep_ == "mark" and doc[first].lower_ == "that")
+            or (doc[first].dep_ == "mark" and doc[first].lower_ == "that" and not keep_that)
             or doc[first].dep_ == "cc"
             or (doc[first].lower_ in _LEADING_FILLERS and doc[first].dep_ in ("advmod", "cc"))
         ):
@@ -435,7 +451,8 @@ class _Article:
         for first, last in ranges:
             if kind not in (CLAUSE, HEARSAY):
                 first = max(first, token.i + 1)
-            content = self.trimmed(first, last)
+            # Scope "all" follows PolNeAR, whose contents start with the "that".
+            content = self.trimmed(first, last, keep_that=self.scope == SCOPE_ALL)
             if content is not None:
                 drafts.append(_Draft("indirect", content, cue, speaker, mention, confidence))
         return drafts
@@ -527,6 +544,13 @@ class _Article:
             for token in complement.subtree:
                 if token.i > complement.i and self.starts_new_report(token, complement, verb):
                     last = min(last, token.left_edge.i - 1)
+                elif (
+                    self.scope == SCOPE_ALL
+                    and token.i > complement.i
+                    and _is_trailing_participle(token)
+                ):
+                    # "he cannot support Trump, throwing a wrench into …": a comment on it.
+                    last = min(last, token.left_edge.i - 1)
             if last == complement.right_edge.i and complement.head == verb:
                 last = self.extend_over_modifiers(verb, last)
             reporter = verb.head
@@ -575,6 +599,8 @@ class _Article:
                 continue
             if child.dep_ == "punct":
                 continue
+            if self.scope == SCOPE_ALL and _is_trailing_participle(child):
+                break  # "…, throwing a wrench into …": the reporter's next act, not content
             if child.dep_ in ("prep", "advcl", "npadvmod", "advmod") and not (
                 child.lower_ in VERB_FORMS or child.lower_ in ("according", "in", "on", "at")
             ):

@@ -44,8 +44,31 @@ def test_according_to_after_the_clause(nlp):
 def test_noun_cue_with_owner_is_an_attribution(nlp):
     text = "Critics rejected Trump's claim that the election had been rigged against him."
     quote = find(extract_quotes(text, nlp=nlp, scope="all"), "claim")
-    assert quote.content.text == "the election had been rigged against him"
+    # Scope "all" follows PolNeAR: the content starts with its "that".
+    assert quote.content.text == "that the election had been rigged against him"
     assert quote.speaker_mention.text == "Trump's"
+
+
+def test_scope_all_keeps_the_leading_that_and_claims_drops_it(nlp):
+    text = "Governor Jane Miller said that the budget would be balanced by next year."
+    claims = find(extract_quotes(text, nlp=nlp), "said")
+    everything = find(extract_quotes(text, nlp=nlp, scope="all"), "said")
+    assert claims.content.text == "the budget would be balanced by next year"
+    assert everything.content.text == "that the budget would be balanced by next year"
+    assert claims.speaker == everything.speaker == "Jane Miller"
+
+
+def test_trailing_participle_after_a_comma_is_not_content_in_scope_all(nlp):
+    text = (
+        "Senator Paul Ryan declared that he cannot currently support Donald Trump, "
+        "throwing the party into turmoil."
+    )
+    quote = find(extract_quotes(text, nlp=nlp, scope="all"), "declared")
+    assert quote.content.text == "that he cannot currently support Donald Trump"
+    assert quote.speaker == "Paul Ryan"
+    # The seed gold keeps such a participle in the content (scope "claims").
+    claims = find(extract_quotes(text, nlp=nlp), "declared")
+    assert claims.content.text.startswith("he cannot currently support Donald Trump")
 
 
 def test_polls_show_is_an_attribution(nlp):
@@ -115,7 +138,8 @@ def test_training_recipe_uses_the_run_time_feature_code(nlp):
     doc = nlp("The minister said that the talks had failed.")
     [(token, features, spans)] = list(extractor_module.cue_candidates(doc))
     assert token.text == "said"
-    assert doc.text[spans[0][0] : spans[0][1]] == "the talks had failed"
+    # Training labels the scope "all" spans, PolNeAR's convention: with the "that".
+    assert doc.text[spans[0][0] : spans[0][1]] == "that the talks had failed"
     model = load_cue_model()
     assert model.probability(features) >= model.threshold
     assert sum(feature in model.weights for feature in features) >= len(features) // 2
