@@ -334,6 +334,10 @@ class Annotator(threading.Thread):
         base = f"/api/v1/projects/{self.project_id}"
         requests = 0
         self.start_gate.wait()
+        if self.think:
+            # People do not all press "next" in the same millisecond: at annotator pace each
+            # one starts somewhere within the first pause, as in a room already at work.
+            time.sleep(self.random.uniform(0, 2 * self.think))
         while requests + 2 <= self.budget and time.monotonic() < self.deadline:
             status, data = self.call(connection, "queue-next", "GET", f"{base}/queue/next/")
             requests += 1
