@@ -52,26 +52,10 @@ def project_schema_create_default(*, project: Project) -> None:
         for index, target in enumerate(per_target):
             key = spec["key"] if index == 0 else f"{spec['key']}-{index + 1}"
             name = f"{spec['name']}: {target}" if target and len(per_target) > 1 else spec["name"]
-            dimension = Dimension.objects.create(
-                project=project,
-                key=key,
-                name=name,
-                help_text=spec["help_text"],
-                target=target,
-                order=order,
+            _dimension_from_spec(
+                project=project, spec=spec, key=key, name=name, target=target, order=order
             )
             order += 1
-            Choice.objects.bulk_create(
-                Choice(
-                    dimension=dimension,
-                    value=value,
-                    label=label,
-                    description=description,
-                    shortcut=str(position) if position < 10 else "",
-                    order=position,
-                )
-                for position, (value, label, description) in enumerate(spec["choices"], 1)
-            )
 
 
 @transaction.atomic
@@ -1098,26 +1082,15 @@ def _stance_targets_sync(*, project: Project, targets: list[str]) -> None:
             continue
         key = _machine_name("", field="stance_targets", fallback="stance", taken=keys)
         keys.add(key)
-        dimension = Dimension.objects.create(
+        _dimension_from_spec(
             project=project,
+            spec=stance,
             key=key,
             name=f"{stance['name']}: {target}"[:DIMENSION_NAME_MAX],
-            help_text=stance["help_text"],
             target=target,
             order=order,
         )
         order += 1
-        Choice.objects.bulk_create(
-            Choice(
-                dimension=dimension,
-                value=value,
-                label=label,
-                description=description,
-                shortcut=str(position),
-                order=position,
-            )
-            for position, (value, label, description) in enumerate(stance["choices"], 1)
-        )
     dropped = [d.pk for target, d in by_target.items() if target not in targets]
     Dimension.objects.filter(pk__in=dropped).update(archived=True)
     if not targets:  # back to one stance question toward whatever the guidelines say
@@ -1190,3 +1163,29 @@ def labels_import(
         transaction.set_rollback(True)
         raise ValidationError({"records": errors[:100]})
     return counts
+
+
+def _dimension_from_spec(
+    *, project: Project, spec: dict, key: str, name: str, target: str, order: int
+) -> Dimension:
+    """A question of a DEFAULT_SCHEMA entry with its choices, keys 1–9 in order."""
+    dimension = Dimension.objects.create(
+        project=project,
+        key=key,
+        name=name,
+        help_text=spec["help_text"],
+        target=target,
+        order=order,
+    )
+    Choice.objects.bulk_create(
+        Choice(
+            dimension=dimension,
+            value=value,
+            label=label,
+            description=description,
+            shortcut=str(position) if position < 10 else "",
+            order=position,
+        )
+        for position, (value, label, description) in enumerate(spec["choices"], 1)
+    )
+    return dimension
