@@ -232,6 +232,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # An unacknowledged task whose worker vanished is delivered again after this many seconds;
 # keep it above the longest extraction, or a slow article may also run on a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# Workers look for such tasks every this many seconds (kombu's default sweep is ~100 s, fine
+# beside an hour's visibility timeout; a short timeout wants a short sweep).
+if CELERY_RESTORE_SWEEP_SECONDS := env_int("CELERY_RESTORE_SWEEP_SECONDS", 0):
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "unacked_restore_interval": CELERY_RESTORE_SWEEP_SECONDS,
+        "unacked_restore_throttle": 1,
+    }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A failed extraction is tried again this many times, after DELAY, 2×DELAY, 4×DELAY… seconds.
 EXTRACTION_MAX_RETRIES = env_int("EXTRACTION_MAX_RETRIES", 3)

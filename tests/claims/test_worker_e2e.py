@@ -62,6 +62,8 @@ class Cluster:
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
             # A task whose worker died comes back after 3 s instead of an hour.
             "CELERY_VISIBILITY_TIMEOUT": "3",
+            # …and workers sweep for it every second (kombu's default is every ~100 s).
+            "CELERY_RESTORE_SWEEP_SECONDS": "1",
             "DATABASE_CONN_MAX_AGE": "0",
         }
         self.workers: list[subprocess.Popen] = []
