@@ -7,6 +7,8 @@ the schema editor's forms are also sent by htmx, which swaps in the editor parti
 refusal shown in it, status 200).
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -377,19 +379,39 @@ def schema_editor(request: HttpRequest, project_id: int) -> HttpResponse:
     return _schema_response(request, _managed(request, project_id))
 
 
+def _schema_form_save(request, project: Project, form, save, saved) -> HttpResponse:
+    """Validate `form` and call `save(**cleaned_data)`: the editor with the message
+    `saved(item)` for what was saved, or with the form's errors."""
+    if form.is_valid():
+        try:
+            item = save(**form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return _schema_response(request, project, message=saved(item))
+    return _schema_response(request, project, failed=(form.prefix, form))
+
+
+def _schema_move(request, project: Project, *, prefix: str, name: str, move) -> HttpResponse:
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return _schema_response(request, project, problem=(prefix, ["Move up or down."]))
+    direction = form.cleaned_data["direction"]
+    move(direction=direction)
+    return _schema_response(request, project, message=f"Moved “{name}” {direction}.")
+
+
 @login_required
 @require_POST
 def dimension_new(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _managed(request, project_id)
-    form = DimensionCreateForm(request.POST, prefix="new")
-    if form.is_valid():
-        try:
-            dimension = dimension_create(project=project, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            return _schema_response(request, project, message=f"Question “{dimension.name}” added.")
-    return _schema_response(request, project, failed=("new", form))
+    return _schema_form_save(
+        request,
+        project,
+        DimensionCreateForm(request.POST, prefix="new"),
+        partial(dimension_create, project=project),
+        lambda item: f"Question “{item.name}” added.",
+    )
 
 
 @login_required
@@ -397,15 +419,13 @@ def dimension_new(request: HttpRequest, project_id: int) -> HttpResponse:
 def dimension_edit(request: HttpRequest, project_id: int, dimension_id: int) -> HttpResponse:
     project = _managed(request, project_id)
     dimension = _dimension(project, dimension_id)
-    form = DimensionForm(request.POST, prefix=f"d{dimension.id}")
-    if form.is_valid():
-        try:
-            dimension = dimension_update(dimension=dimension, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            return _schema_response(request, project, message=f"Question “{dimension.name}” saved.")
-    return _schema_response(request, project, failed=(f"d{dimension.id}", form))
+    return _schema_form_save(
+        request,
+        project,
+        DimensionForm(request.POST, prefix=f"d{dimension.id}"),
+        partial(dimension_update, dimension=dimension),
+        lambda item: f"Question “{item.name}” saved.",
+    )
 
 
 @login_required
@@ -413,14 +433,12 @@ def dimension_edit(request: HttpRequest, project_id: int, dimension_id: int) -> 
 def dimension_reorder(request: HttpRequest, project_id: int, dimension_id: int) -> HttpResponse:
     project = _managed(request, project_id)
     dimension = _dimension(project, dimension_id)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return _schema_response(
-            request, project, problem=(f"d{dimension.id}", ["Move up or down."])
-        )
-    dimension_move(dimension=dimension, direction=form.cleaned_data["direction"])
-    return _schema_response(
-        request, project, message=f"Moved “{dimension.name}” {form.cleaned_data['direction']}."
+    return _schema_move(
+        request,
+        project,
+        prefix=f"d{dimension.id}",
+        name=dimension.name,
+        move=partial(dimension_move, dimension=dimension),
     )
 
 
@@ -445,17 +463,13 @@ def dimension_archive_toggle(
 def choice_new(request: HttpRequest, project_id: int, dimension_id: int) -> HttpResponse:
     project = _managed(request, project_id)
     dimension = _dimension(project, dimension_id)
-    form = ChoiceCreateForm(request.POST, prefix=f"n{dimension.id}")
-    if form.is_valid():
-        try:
-            choice = choice_create(dimension=dimension, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            return _schema_response(
-                request, project, message=f"Choice “{choice.label}” added to “{dimension.name}”."
-            )
-    return _schema_response(request, project, failed=(f"n{dimension.id}", form))
+    return _schema_form_save(
+        request,
+        project,
+        ChoiceCreateForm(request.POST, prefix=f"n{dimension.id}"),
+        partial(choice_create, dimension=dimension),
+        lambda item: f"Choice “{item.label}” added to “{dimension.name}”.",
+    )
 
 
 @login_required
@@ -463,15 +477,13 @@ def choice_new(request: HttpRequest, project_id: int, dimension_id: int) -> Http
 def choice_edit(request: HttpRequest, project_id: int, choice_id: int) -> HttpResponse:
     project = _managed(request, project_id)
     choice = _choice(project, choice_id)
-    form = ChoiceForm(request.POST, prefix=f"c{choice.id}")
-    if form.is_valid():
-        try:
-            choice = choice_update(choice=choice, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            return _schema_response(request, project, message=f"Choice “{choice.label}” saved.")
-    return _schema_response(request, project, failed=(f"c{choice.id}", form))
+    return _schema_form_save(
+        request,
+        project,
+        ChoiceForm(request.POST, prefix=f"c{choice.id}"),
+        partial(choice_update, choice=choice),
+        lambda item: f"Choice “{item.label}” saved.",
+    )
 
 
 @login_required
@@ -479,12 +491,12 @@ def choice_edit(request: HttpRequest, project_id: int, choice_id: int) -> HttpRe
 def choice_reorder(request: HttpRequest, project_id: int, choice_id: int) -> HttpResponse:
     project = _managed(request, project_id)
     choice = _choice(project, choice_id)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return _schema_response(request, project, problem=(f"c{choice.id}", ["Move up or down."]))
-    choice_move(choice=choice, direction=form.cleaned_data["direction"])
-    return _schema_response(
-        request, project, message=f"Moved “{choice.label}” {form.cleaned_data['direction']}."
+    return _schema_move(
+        request,
+        project,
+        prefix=f"c{choice.id}",
+        name=choice.label,
+        move=partial(choice_move, choice=choice),
     )
 
 
