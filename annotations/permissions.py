@@ -85,13 +85,25 @@ def project_for_member(
     if not user.is_authenticated:
         raise Http404("No such project, or you are not a member of it.")
     # The membership and its project in one query; superusers may see projects without one.
-    membership = (
-        Membership.objects.select_related("project")
-        .filter(project_id=project_id, user_id=user.pk)
-        .first()
+    # A raw query, as every API call and page runs it: the ORM's select_related costs a few
+    # milliseconds of Python to compile, many times what the database spends on it.
+    found = list(
+        Project.objects.raw(
+            f"SELECT p.*, m.id AS membership_id, m.role AS membership_role "  # noqa: S608
+            f"FROM {Project._meta.db_table} p JOIN {Membership._meta.db_table} m "
+            "ON m.project_id = p.id WHERE p.id = %s AND m.user_id = %s",
+            [project_id, user.pk],
+        )
     )
-    if membership is not None:
-        project = membership.project
+    membership = None
+    if found:
+        project = found[0]
+        membership = Membership.from_db(
+            None,
+            ["id", "project_id", "user_id", "role"],
+            [project.membership_id, project.id, user.pk, project.membership_role],
+        )
+        membership.project = project
     elif user.is_superuser:
         project = Project.objects.filter(id=project_id).first()
     else:

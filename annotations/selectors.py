@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce, Least
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
-from annotations import agreement
+from annotations import agreement, sql
 from annotations.models import (
     Assignment,
     Choice,
@@ -173,6 +173,13 @@ def queue_candidate_tiers(
 # ten times what PostgreSQL spends running them. They select exactly what queue_candidate_tiers
 # and the pool count of queue_candidates select; tests/annotations/test_queue.py (step by step
 # against queue_candidate_tiers) and test_progress.py hold them to that on SQLite and PostgreSQL.
+# assignment_live_q for an assignment aliased "a", with the expiry cutoff as %(cutoff)s.
+ASSIGNMENT_LIVE_SQL = (
+    "(a.status IN ('submitted', 'assigned') AND NOT "
+    "(a.status = 'assigned' AND a.completed_at IS NULL AND a.assigned_at < %(cutoff)s))"
+)
+
+
 def _queue_sql_parts(*, project: Project, annotator: AbstractBaseUser, now: datetime.datetime):
     """Table names, the shared WHERE fragments and their parameters."""
     ops = connection.ops
@@ -182,10 +189,7 @@ def _queue_sql_parts(*, project: Project, annotator: AbstractBaseUser, now: date
         "scope": Project.articles.through._meta.db_table,
     }
     cutoff = ops.adapt_datetimefield_value(assignment_expiry_cutoff(project=project, now=now))
-    live = (
-        "a.status IN ('submitted', 'assigned') AND NOT "
-        "(a.status = 'assigned' AND a.completed_at IS NULL AND a.assigned_at < %(cutoff)s)"
-    )
+    live = ASSIGNMENT_LIVE_SQL
     in_project = (  # noqa: S608 (table names from the models; values are parameters)
         "q.article_id IN (SELECT s.article_id FROM {scope} s WHERE s.project_id = %(project)s) "
         "AND NOT q.is_rejected"
@@ -415,8 +419,14 @@ def my_answers(*, project: Project, quote: Quote, annotator: AbstractBaseUser) -
     """The annotator's own answers on one quote: dimension key → sorted choice values (one
     query; a label whose choices were cleared gives [])."""
     answers: dict[str, list] = {}
-    rows = Label.objects.filter(project=project, quote=quote, annotator=annotator).values_list(
-        "dimension__key", "choices__value"
+    rows = sql.fetch_all(  # SQL for speed: every queue-next runs it (see annotations/sql.py)
+        f"SELECT d.key, c.value FROM {Label._meta.db_table} l "  # noqa: S608
+        f"JOIN {Dimension._meta.db_table} d ON d.id = l.dimension_id "
+        f"LEFT JOIN {Label.choices.through._meta.db_table} lc ON lc.label_id = l.id "
+        f"LEFT JOIN {Choice._meta.db_table} c ON c.id = lc.choice_id "
+        "WHERE l.project_id = %(project)s AND l.quote_id = %(quote)s "
+        "AND l.annotator_id = %(annotator)s",
+        {"project": project.id, "quote": quote.pk, "annotator": annotator.pk},
     )
     for key, value in rows:
         answers.setdefault(key, [])

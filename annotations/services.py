@@ -1,17 +1,19 @@
 """Writes for the labelling side: projects and members, labels, the queue, gold, comments."""
 
 import datetime
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from annotations import sql
 from annotations.models import (
     Assignment,
     Choice,
@@ -31,13 +33,14 @@ from annotations.permissions import (
 )
 from annotations.schema import DEFAULT_SCHEMA
 from annotations.selectors import (
-    assignment_expired_q,
+    ASSIGNMENT_LIVE_SQL,
     assignment_expiry_cutoff,
-    assignment_live_q,
     queue_candidate_id,
     quotes_in_project,
 )
 from claims.models import Article, Quote
+
+_SCOPE_TABLE = Project.articles.through._meta.db_table
 
 
 def project_schema_create_default(*, project: Project) -> None:
@@ -126,34 +129,33 @@ NOTE_MAX_CHARS = 5000
 COMMENT_MAX_CHARS = 5000
 
 
-def _lock_quote(*, project: Project, quote: Quote, allow_rejected: bool = False) -> Quote:
+def _lock_quote(*, project: Project, quote: Quote, allow_rejected: bool = False) -> None:
     """Lock the quote's row, checking it belongs to one of the project's articles."""
-    article_ids = Project.articles.through.objects.filter(project_id=project.id).values(
-        "article_id"
+    rows = sql.fetch_all(
+        f"SELECT q.is_rejected FROM {Quote._meta.db_table} q WHERE q.id = %(quote)s "  # noqa: S608
+        f"AND q.article_id IN (SELECT s.article_id FROM {_SCOPE_TABLE} s "
+        "WHERE s.project_id = %(project)s)" + sql.row_lock("q"),
+        {"quote": quote.pk, "project": project.id},
     )
-    locked = (
-        Quote.objects.filter(pk=quote.pk, article_id__in=article_ids)
-        .select_for_update(no_key=True, of=("self",))
-        .first()
-    )
-    if locked is None:
+    if not rows:
         raise ValidationError({"quote": "This quote is not in the project."})
-    if locked.is_rejected and not allow_rejected:
+    if rows[0][0] and not allow_rejected:
         raise ValidationError({"quote": "This quote was marked “not a quote”."})
-    return locked
 
 
 def _lock_annotator(annotator: AbstractBaseUser) -> None:
     """Serialise one person's queue calls (double clicks, two tabs) so they never race."""
-    list(
-        get_user_model()
-        .objects.select_for_update(no_key=True)
-        .filter(pk=annotator.pk)
-        .values_list("pk", flat=True)
-    )
+    if connection.features.has_select_for_update:
+        sql.fetch_all(
+            f"SELECT u.id FROM {get_user_model()._meta.db_table} u "  # noqa: S608
+            "WHERE u.id = %(user)s" + sql.row_lock("u"),
+            {"user": annotator.pk},
+        )
 
 
-def _parse_answer(dimension: Dimension, raw: object) -> tuple[list[Choice], list[str]]:
+def _parse_answer(
+    dimension: Dimension, choices: list[Choice], raw: object
+) -> tuple[list[Choice], list[str]]:
     """The choices a raw answer names, or error messages; an empty answer is no choices."""
     key = dimension.key
     if isinstance(raw, str):
@@ -165,7 +167,7 @@ def _parse_answer(dimension: Dimension, raw: object) -> tuple[list[Choice], list
         return [], [f"'{key}' needs {expected}, not {raw!r}"]
     if not dimension.multiple and len(values) > 1:
         return [], [f"'{key}' takes one choice, not {len(values)}"]
-    by_value = {choice.value: choice for choice in dimension.choices.all()}
+    by_value = {choice.value: choice for choice in choices}
     chosen, errors = [], []
     for value in values:
         choice = by_value.get(value)
@@ -179,31 +181,65 @@ def _parse_answer(dimension: Dimension, raw: object) -> tuple[list[Choice], list
     return chosen, errors
 
 
+_DIMENSION_COLUMNS = [field.attname for field in Dimension._meta.concrete_fields]
+_CHOICE_COLUMNS = [field.attname for field in Choice._meta.concrete_fields]
+
+
+def _schema_read(*, project: Project) -> list[tuple[Dimension, list[Choice]]]:
+    """The project's questions in order, each with its choices in order (one SQL query, as
+    every label save reads it; see annotations/sql.py)."""
+    quote_name = connection.ops.quote_name
+    columns = [f"d.{quote_name(c)}" for c in _DIMENSION_COLUMNS]
+    columns += [f"c.{quote_name(c)}" for c in _CHOICE_COLUMNS]
+    rows = sql.fetch_all(
+        f"SELECT {', '.join(columns)} FROM {Dimension._meta.db_table} d "  # noqa: S608
+        f"LEFT JOIN {Choice._meta.db_table} c ON c.dimension_id = d.id "
+        f"WHERE d.project_id = %s ORDER BY d.{quote_name('order')}, d.id, "
+        f"c.{quote_name('order')}, c.id",
+        [project.id],
+    )
+    schema: dict[int, tuple[Dimension, list[Choice]]] = {}
+    split = len(_DIMENSION_COLUMNS)
+    for row in rows:
+        if row[0] not in schema:
+            values = [
+                Dimension._meta.get_field(name).to_python(value)
+                for name, value in zip(_DIMENSION_COLUMNS, row[:split], strict=True)
+            ]
+            schema[row[0]] = (Dimension.from_db(None, _DIMENSION_COLUMNS, values), [])
+        if row[split] is not None:
+            values = [
+                Choice._meta.get_field(name).to_python(value)
+                for name, value in zip(_CHOICE_COLUMNS, row[split:], strict=True)
+            ]
+            schema[row[0]][1].append(Choice.from_db(None, _CHOICE_COLUMNS, values))
+    return list(schema.values())
+
+
 def _parse_labels(
     *, project: Project, labels: object
 ) -> tuple[dict[Dimension, list[Choice]], list[str]]:
     if not isinstance(labels, dict):
         return {}, ["labels must map dimension keys to choice values"]
-    dimensions = {
-        dimension.key: dimension
-        for dimension in project.dimensions.prefetch_related("choices").order_by("order", "id")
+    schema = {
+        dimension.key: (dimension, choices) for dimension, choices in _schema_read(project=project)
     }
     parsed, errors, invalid = {}, [], set()
     for key, raw in labels.items():
-        dimension = dimensions.get(key)
-        if dimension is None:
+        if key not in schema:
             errors.append(f"unknown dimension '{key}'")
             continue
+        dimension, choices = schema[key]
         if dimension.archived:
             errors.append(f"archived dimension '{key}'")
             continue
-        chosen, problems = _parse_answer(dimension, raw)
+        chosen, problems = _parse_answer(dimension, choices, raw)
         if problems:
             errors.extend(problems)
             invalid.add(key)
         else:
             parsed[dimension] = chosen
-    for key, dimension in dimensions.items():
+    for key, (dimension, _) in schema.items():
         required = dimension.required and not dimension.archived
         if required and key not in invalid and not parsed.get(dimension):
             errors.append(f"missing required dimension '{key}'")
@@ -232,23 +268,31 @@ def label_save(
         raise ValidationError({"note": "The note must be text."})
     if len(note) > NOTE_MAX_CHARS:
         raise ValidationError({"note": f"Keep the note under {NOTE_MAX_CHARS} characters."})
-    quote = _lock_quote(project=project, quote=quote)
+    _lock_quote(project=project, quote=quote)
     parsed, errors = _parse_labels(project=project, labels=labels)
     if errors:
         raise ValidationError({"labels": errors})
 
     now = timezone.now()
+    assignment_table = Assignment._meta.db_table
+    params = {
+        "project": project.id,
+        "quote": quote.pk,
+        "annotator": annotator.pk,
+        "now": sql.db_datetime(now),
+        "cutoff": sql.db_datetime(assignment_expiry_cutoff(project=project, now=now)),
+    }
     # One query: who holds a place on this quote, whether the caller's own is live, and who
     # has submitted (for the unanimous gold below).
-    places = (
-        Assignment.objects.filter(project=project, quote=quote)
-        .annotate(live=Q(assignment_live_q(project=project, now=now)))
-        .values_list("annotator_id", "live", "status")
+    places = sql.fetch_all(
+        f"SELECT a.annotator_id, {ASSIGNMENT_LIVE_SQL}, a.status FROM {assignment_table} a "  # noqa: S608
+        "WHERE a.project_id = %(project)s AND a.quote_id = %(quote)s",
+        params,
     )
     mine_live, others, submitters = False, 0, {annotator.pk}
     for annotator_id, live, status in places:
         if annotator_id == annotator.pk:
-            mine_live = live
+            mine_live = bool(live)
         else:
             others += bool(live)
             if status == Assignment.Status.SUBMITTED:
@@ -261,69 +305,125 @@ def label_save(
             }
         )
 
-    existing = {
-        label.dimension_id: label
-        for label in Label.objects.filter(
-            project=project, quote=quote, annotator=annotator, dimension__in=list(parsed)
-        ).prefetch_related("choices")
-    }
-    # A fixed number of queries whatever the number of dimensions: new labels, changed
-    # labels, their choices and their history are each written in one statement.
+    # The caller's labels on this quote as they stand: id, dimension, note, updated_at, choices.
+    label_table, choice_table = Label._meta.db_table, Label.choices.through._meta.db_table
+    existing: dict[int, tuple[int, str, object, set[int]]] = {}
+    for label_id, dimension_id, old_note, updated_at, choice_id in sql.fetch_all(
+        f"SELECT l.id, l.dimension_id, l.note, l.updated_at, c.choice_id FROM {label_table} l "  # noqa: S608
+        f"LEFT JOIN {choice_table} c ON c.label_id = l.id WHERE l.project_id = %(project)s "
+        "AND l.quote_id = %(quote)s AND l.annotator_id = %(annotator)s",
+        params,
+    ):
+        row = existing.setdefault(dimension_id, (label_id, old_note, updated_at, set()))
+        if choice_id is not None:
+            row[3].add(choice_id)
+
+    # A fixed number of statements whatever the number of dimensions, except one insert per
+    # new label (for its id).
     saved, created, changed, new_choices = [], [], [], {}
     for dimension, chosen in parsed.items():
-        label = existing.get(dimension.id)
-        if label is None and not chosen:
+        row = existing.get(dimension.id)
+        if row is None and not chosen:
             continue  # an optional dimension left empty that was never answered
-        if label is None:
-            label = Label(
-                project=project, quote=quote, annotator=annotator, dimension=dimension, note=note
-            )
-            created.append(label)
-        elif {c.id for c in label.choices.all()} == {c.id for c in chosen} and label.note == note:
-            label.dimension, label.annotator = dimension, annotator
-            saved.append(label)
-            continue
-        else:
-            label.dimension, label.annotator = dimension, annotator
-            label.note, label.updated_at = note, now
+        label = Label(
+            project=project, quote=quote, annotator=annotator, dimension=dimension, note=note
+        )
+        label.created_at = label.updated_at = now
+        if row is not None:
+            label.pk, label.note, old_choices = row[0], row[1], row[3]
+            if old_choices == {c.id for c in chosen} and row[1] == note:
+                label.updated_at = sql.from_db_datetime(row[2])
+                _choices_known(label, sorted(chosen, key=lambda c: c.value))
+                saved.append(label)
+                continue
+            label.note = note
             changed.append(label)
+        else:
+            created.append(label)
         new_choices[dimension.id] = chosen
         saved.append(label)
-    Label.objects.bulk_create(created)
-    if changed:
-        Label.objects.filter(pk__in=[label.pk for label in changed]).update(
-            note=note, updated_at=now
-        )
-        Label.choices.through.objects.filter(label__in=changed).delete()
-    rewritten = [*created, *changed]
-    Label.choices.through.objects.bulk_create(
-        Label.choices.through(label_id=label.pk, choice_id=choice.pk)
-        for label in rewritten
-        for choice in new_choices[label.dimension_id]
+    new_ids = sql.insert_rows(
+        label_table,
+        (
+            "project_id",
+            "quote_id",
+            "annotator_id",
+            "dimension_id",
+            "note",
+            "created_at",
+            "updated_at",
+        ),
+        [
+            (
+                project.id,
+                quote.pk,
+                annotator.pk,
+                label.dimension_id,
+                note,
+                params["now"],
+                params["now"],
+            )
+            for label in created
+        ],
+        returning=("dimension_id", "id")
+        if connection.features.can_return_columns_from_insert
+        else (),
     )
-    LabelHistory.objects.bulk_create(
-        LabelHistory(
-            label=label,
-            values=[choice.value for choice in new_choices[label.dimension_id]],
-            note=note,
-            changed_by=annotator,
+    if created and not new_ids:  # SQLite before 3.35 has no RETURNING
+        new_ids = sql.fetch_all(
+            f"SELECT dimension_id, id FROM {label_table} WHERE project_id = %(project)s "  # noqa: S608
+            "AND quote_id = %(quote)s AND annotator_id = %(annotator)s",
+            params,
         )
-        for label in rewritten
+    new_ids = dict(new_ids)
+    for label in created:
+        label.pk = new_ids[label.dimension_id]
+    if changed:
+        ids = sql.placeholders([label.pk for label in changed], params, "label")
+        sql.execute(
+            f"UPDATE {label_table} SET note = %(note)s, updated_at = %(now)s "  # noqa: S608
+            f"WHERE id IN ({ids})",
+            {**params, "note": note},
+        )
+        sql.execute(f"DELETE FROM {choice_table} WHERE label_id IN ({ids})", params)  # noqa: S608
+    rewritten = [*created, *changed]
+    sql.insert_rows(
+        choice_table,
+        ("label_id", "choice_id"),
+        [
+            (label.pk, choice.pk)
+            for label in rewritten
+            for choice in new_choices[label.dimension_id]
+        ],
+    )
+    sql.insert_rows(
+        LabelHistory._meta.db_table,
+        ("label_id", "values", "note", "changed_by_id", "changed_at"),
+        [
+            (
+                label.pk,
+                json.dumps([choice.value for choice in new_choices[label.dimension_id]]),
+                note,
+                annotator.pk,
+                params["now"],
+            )
+            for label in rewritten
+        ],
     )
 
     # The row may have just been deleted as expired by the annotator's own assign_next_quote
     # (which needs no quote lock to give up a place); the room check above already treated
     # it as not live, so creating it afresh is within k.
-    submitted = Assignment.objects.filter(project=project, quote=quote, annotator=annotator).update(
-        status=Assignment.Status.SUBMITTED, completed_at=now
+    submitted = sql.execute(
+        f"UPDATE {assignment_table} SET status = 'submitted', completed_at = %(now)s "  # noqa: S608
+        "WHERE project_id = %(project)s AND quote_id = %(quote)s AND annotator_id = %(annotator)s",
+        params,
     )
     if not submitted:
-        Assignment.objects.create(
-            project=project,
-            quote=quote,
-            annotator=annotator,
-            status=Assignment.Status.SUBMITTED,
-            completed_at=now,
+        sql.insert_rows(
+            assignment_table,
+            ("project_id", "quote_id", "annotator_id", "status", "assigned_at", "completed_at"),
+            [(project.id, quote.pk, annotator.pk, "submitted", params["now"], params["now"])],
         )
     _unanimous_gold_sync(project=project, quote_ids=[quote.pk], submitters={quote.pk: submitters})
     # What was written, as it now stands, without reading it back: dimension, annotator and
@@ -376,25 +476,29 @@ def assign_next_quote(*, project: Project, annotator: AbstractBaseUser) -> Quote
     cutoff = assignment_expiry_cutoff(project=project, now=now)
 
     # One query for the open assignments, those still in the project and those expired alike.
-    article_ids = Project.articles.through.objects.filter(project_id=project.id).values(
-        "article_id"
-    )
-    open_assignments = (
-        Assignment.objects.filter(
-            project=project, annotator=annotator, status=Assignment.Status.ASSIGNED
-        )
-        .annotate(in_project=Q(quote__is_rejected=False, quote__article_id__in=article_ids))
-        .select_related("quote__article__outlet", "quote__speaker")
-        .order_by("-assigned_at", "-id")
+    params = {
+        "project": project.id,
+        "annotator": annotator.pk,
+        "cutoff": sql.db_datetime(cutoff),
+    }
+    open_assignments = sql.fetch_all(
+        f"SELECT a.id, a.quote_id, (a.completed_at IS NULL AND a.assigned_at < %(cutoff)s), "  # noqa: S608
+        f"(NOT q.is_rejected AND q.article_id IN (SELECT s.article_id FROM {_SCOPE_TABLE} s "
+        "WHERE s.project_id = %(project)s)) "
+        f"FROM {Assignment._meta.db_table} a JOIN {Quote._meta.db_table} q ON q.id = a.quote_id "
+        "WHERE a.project_id = %(project)s AND a.annotator_id = %(annotator)s "
+        "AND a.status = 'assigned' ORDER BY a.assigned_at DESC, a.id DESC",
+        params,
     )
     expired = []
-    for assignment in open_assignments:
-        if assignment.completed_at is None and assignment.assigned_at < cutoff:
-            expired.append(assignment.pk)
-        elif assignment.in_project:
-            return assignment.quote
+    for assignment_id, quote_id, is_expired, in_project in open_assignments:
+        if is_expired:
+            expired.append(assignment_id)
+        elif in_project:
+            return _quote_for_labelling(quote_id)
     if expired:
-        Assignment.objects.filter(pk__in=expired).delete()
+        ids = sql.placeholders(expired, params, "expired")
+        sql.execute(f"DELETE FROM {Assignment._meta.db_table} WHERE id IN ({ids})", params)  # noqa: S608
 
     passed_over: list[int] = []
     while True:
@@ -415,9 +519,7 @@ def assign_next_quote(*, project: Project, annotator: AbstractBaseUser) -> Quote
             if candidate_id is None:
                 return None
             if _place_take(project=project, quote_id=candidate_id, annotator=annotator, now=now):
-                return Quote.objects.select_related("article__outlet", "speaker").get(
-                    pk=candidate_id
-                )
+                return _quote_for_labelling(candidate_id)
             transaction.set_rollback(True)  # unlock the full quote before trying the next
         passed_over.append(candidate_id)
 
@@ -426,19 +528,41 @@ def _place_take(
     *, project: Project, quote_id: int, annotator: AbstractBaseUser, now: datetime.datetime
 ) -> bool:
     """With the quote locked: free its expired places, then take one if any is left."""
-    on_quote = Assignment.objects.filter(project=project, quote_id=quote_id)
-    expired = assignment_expired_q(project=project, now=now)
-    places = on_quote.aggregate(
-        live=Count("id", filter=assignment_live_q(project=project, now=now)),
-        mine=Count("id", filter=Q(annotator=annotator) & ~expired),
-        expired=Count("id", filter=expired),
+    table = Assignment._meta.db_table
+    params = {
+        "project": project.id,
+        "quote": quote_id,
+        "annotator": annotator.pk,
+        "now": sql.db_datetime(now),
+        "cutoff": sql.db_datetime(assignment_expiry_cutoff(project=project, now=now)),
+    }
+    expired = "(a.status = 'assigned' AND a.completed_at IS NULL AND a.assigned_at < %(cutoff)s)"
+    [(live, mine, expired_count)] = sql.fetch_all(
+        f"SELECT COUNT(CASE WHEN {ASSIGNMENT_LIVE_SQL} THEN 1 END), "  # noqa: S608
+        f"COUNT(CASE WHEN a.annotator_id = %(annotator)s AND NOT {expired} THEN 1 END), "
+        f"COUNT(CASE WHEN {expired} THEN 1 END) "
+        f"FROM {table} a WHERE a.project_id = %(project)s AND a.quote_id = %(quote)s",
+        params,
     )
-    if places["expired"]:
-        on_quote.filter(expired).delete()
-    if places["live"] >= project.annotators_per_quote or places["mine"]:
+    if expired_count:
+        sql.execute(
+            f"DELETE FROM {table} WHERE id IN (SELECT a.id FROM {table} a "  # noqa: S608
+            f"WHERE a.project_id = %(project)s AND a.quote_id = %(quote)s AND {expired})",
+            params,
+        )
+    if live >= project.annotators_per_quote or mine:
         return False
-    Assignment.objects.create(project=project, quote_id=quote_id, annotator=annotator)
+    sql.insert_rows(
+        table,
+        ("project_id", "quote_id", "annotator_id", "status", "assigned_at", "completed_at"),
+        [(project.id, quote_id, annotator.pk, "assigned", params["now"], None)],
+    )
     return True
+
+
+def _quote_for_labelling(quote_id: int) -> Quote:
+    """The quote with its article (text included), outlet and speaker."""
+    return Quote.objects.select_related("article__outlet", "speaker").get(pk=quote_id)
 
 
 @transaction.atomic
@@ -506,25 +630,36 @@ def _unanimous_gold_sync(
     A caller that has just read who submitted each of `quote_ids` passes it as `submitters`.
     """
     k = project.annotators_per_quote
-    golds = Gold.objects.filter(project=project)
+    params: dict = {"project": project.id}
+    quotes_sql = ""
     if quote_ids is not None:
-        golds = golds.filter(quote_id__in=quote_ids)
+        if not quote_ids:
+            return 0
+        quotes_sql = f" AND {{alias}}.quote_id IN ({sql.placeholders(quote_ids, params, 'quote')})"
     if submitters is None:
-        submitted = Assignment.objects.filter(project=project, status=Assignment.Status.SUBMITTED)
-        if quote_ids is not None:
-            submitted = submitted.filter(quote_id__in=quote_ids)
         submitters = defaultdict(set)
-        for quote_id, annotator_id in submitted.values_list("quote_id", "annotator_id"):
+        for quote_id, annotator_id in sql.fetch_all(
+            f"SELECT a.quote_id, a.annotator_id FROM {Assignment._meta.db_table} a "  # noqa: S608
+            "WHERE a.project_id = %(project)s AND a.status = 'submitted'"
+            + quotes_sql.format(alias="a"),
+            params,
+        ):
             submitters[quote_id].add(annotator_id)
     complete = [quote_id for quote_id, people in submitters.items() if len(people) >= k]
 
     answers: dict = defaultdict(lambda: defaultdict(set))
-    for quote_id, dimension_id, annotator_id, choice_id in Label.choices.through.objects.filter(
-        label__project=project,
-        label__quote_id__in=complete,
-        label__dimension__archived=False,
-    ).values_list("label__quote_id", "label__dimension_id", "label__annotator_id", "choice_id"):
-        answers[(quote_id, dimension_id)][annotator_id].add(choice_id)
+    if complete:
+        complete_sql = sql.placeholders(complete, params, "complete")
+        for quote_id, dimension_id, annotator_id, choice_id in sql.fetch_all(
+            f"SELECT l.quote_id, l.dimension_id, l.annotator_id, c.choice_id "  # noqa: S608
+            f"FROM {Label.choices.through._meta.db_table} c "
+            f"JOIN {Label._meta.db_table} l ON l.id = c.label_id "
+            f"JOIN {Dimension._meta.db_table} d ON d.id = l.dimension_id "
+            f"WHERE l.project_id = %(project)s AND l.quote_id IN ({complete_sql}) "
+            "AND NOT d.archived",
+            params,
+        ):
+            answers[(quote_id, dimension_id)][annotator_id].add(choice_id)
     unanimous: dict[tuple[int, int], frozenset[int]] = {}
     for (quote_id, dimension_id), by_annotator in answers.items():
         people = submitters[quote_id]
@@ -532,15 +667,24 @@ def _unanimous_gold_sync(
         if len(given) == 1 and people <= by_annotator.keys():
             unanimous[(quote_id, dimension_id)] = next(iter(given))
 
-    existing = {
-        (gold.quote_id, gold.dimension_id): gold for gold in golds.prefetch_related("choices")
-    }
+    # (quote, dimension) → the gold there: its id, method and choices.
+    existing: dict[tuple[int, int], tuple[int, str, set[int]]] = {}
+    for gold_id, quote_id, dimension_id, method, choice_id in sql.fetch_all(
+        f"SELECT g.id, g.quote_id, g.dimension_id, g.method, c.choice_id "  # noqa: S608
+        f"FROM {Gold._meta.db_table} g LEFT JOIN {Gold.choices.through._meta.db_table} c "
+        "ON c.gold_id = g.id WHERE g.project_id = %(project)s" + quotes_sql.format(alias="g"),
+        params,
+    ):
+        gold = existing.setdefault((quote_id, dimension_id), (gold_id, method, set()))
+        if choice_id is not None:
+            gold[2].add(choice_id)
     stale = [
-        gold.pk
-        for key, gold in existing.items()
-        if gold.method == Gold.Method.UNANIMOUS and key not in unanimous
+        gold_id
+        for key, (gold_id, method, _) in existing.items()
+        if method == Gold.Method.UNANIMOUS and key not in unanimous
     ]
-    Gold.objects.filter(pk__in=stale).delete()
+    if stale:
+        Gold.objects.filter(pk__in=stale).delete()
     to_create, to_update = [], []
     for (quote_id, dimension_id), choice_ids in unanimous.items():
         gold = existing.get((quote_id, dimension_id))
@@ -553,14 +697,17 @@ def _unanimous_gold_sync(
                     method=Gold.Method.UNANIMOUS,
                 )
             )
-        elif gold.method == Gold.Method.UNANIMOUS and choice_ids != {
-            c.id for c in gold.choices.all()
-        }:
-            to_update.append(gold)
+        elif gold[1] == Gold.Method.UNANIMOUS and choice_ids != gold[2]:
+            to_update.append(Gold(pk=gold[0], quote_id=quote_id, dimension_id=dimension_id))
+    if not to_create and not to_update:
+        return 0
     created = Gold.objects.bulk_create(to_create)
     through = Gold.choices.through
-    through.objects.filter(gold__in=to_update).delete()
-    Gold.objects.filter(pk__in=[gold.pk for gold in to_update]).update(decided_at=timezone.now())
+    if to_update:
+        through.objects.filter(gold__in=to_update).delete()
+        Gold.objects.filter(pk__in=[gold.pk for gold in to_update]).update(
+            decided_at=timezone.now()
+        )
     through.objects.bulk_create(
         through(gold_id=gold.pk, choice_id=choice_id)
         for gold in [*created, *to_update]
@@ -588,7 +735,7 @@ def gold_set(
     )
     if dimension is None:
         raise ValidationError({"dimension_key": f"unknown dimension '{dimension_key}'"})
-    chosen, errors = _parse_answer(dimension, values)
+    chosen, errors = _parse_answer(dimension, list(dimension.choices.all()), values)
     if not errors and not chosen:
         errors = ["choose at least one value"]
     if errors:
