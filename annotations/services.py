@@ -318,8 +318,8 @@ def label_save(
         if choice_id is not None:
             row[3].add(choice_id)
 
-    # A fixed number of statements whatever the number of dimensions, except one insert per
-    # new label (for its id).
+    # A fixed number of statements whatever the number of dimensions: new labels, changed
+    # labels, their choices and their history are each written in one statement.
     saved, created, changed, new_choices = [], [], [], {}
     for dimension, chosen in parsed.items():
         row = existing.get(dimension.id)
