@@ -10,7 +10,7 @@ from claims.extraction.speakers import canonical_speaker_name
 from claims.extraction.types import ExtractedQuote, TextSpan
 
 # Bump whenever the output for the same text may change (stored quotes record it).
-EXTRACTOR_VERSION = "1.2.0"
+EXTRACTOR_VERSION = "1.3.0"
 
 __all__ = [
     "EXTRACTOR_VERSION",

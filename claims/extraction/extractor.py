@@ -53,6 +53,12 @@ CONTINUATION_CHARS = 400
 HEADLINE_CHARS = 250
 # An attribution whose content is at least this share quoted is a direct quote, else mixed.
 DIRECT_SHARE = 0.8
+# Two quotes whose contents overlap this much (character Jaccard, the scorer's measure) report
+# the same thing: only one is kept.
+DUPLICATE_OVERLAP = 0.5
+DUPLICATE_CONFIDENCE_GAP = 0.1
+# "In a poll …, X …": the poll reports the rest of the sentence (scope "all").
+POLL_NOUNS = frozenset(["poll", "polls", "survey", "surveys", "polling"])
 
 _NAMED_ENTITIES = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
 _ARGUMENT_DEPS = frozenset(["dobj", "prep", "dative", "oprd", "xcomp", "ccomp", "acomp", "attr"])
@@ -138,6 +144,14 @@ def quotes_from_doc(
     headline = _headline_draft(text)
     if headline is not None:
         drafts.append(headline)
+    if scope == SCOPE_ALL:
+        # "Matthews: Well, …": a name and a colon open a line of that person's words.
+        for match in _LINE_START.finditer(text):
+            if match.end() == 0 or (headline is not None and match.end() <= headline.content[0]):
+                continue
+            draft = _headline_draft(text, match.end())
+            if draft is not None:
+                drafts.append(draft)
     return article.finish(drafts)
 
 
@@ -203,15 +217,17 @@ def _merge_split_quotes(text: str, quoted: list[Quoted]) -> list[Quoted]:
     return merged
 
 
-_HEADLINE = re.compile(r"\A\s*(?P<speaker>[A-Z][^:\n]{1,50}?)(?P<cue>:)\s+(?P<content>[^\n]+)")
+_LINE_START = re.compile(r"^", re.MULTILINE)
+_HEADLINE = re.compile(r"\s*(?P<speaker>[A-Z][^:\n]{1,50}?)(?P<cue>:)\s+(?P<content>[^\n]+)")
 _NOT_SPEAKERS = frozenset(
     ["the", "a", "an", "breaking", "update", "exclusive", "watch", "video", "live"]
 )
 
 
-def _headline_draft(text: str) -> _Draft | None:
-    """A headline "Gingrich: Trump Must Decide …" attributes its second half to its first."""
-    match = _HEADLINE.match(text)
+def _headline_draft(text: str, position: int = 0) -> _Draft | None:
+    """A headline "Gingrich: Trump Must Decide …" attributes its second half to its first;
+    so does a line "Matthews: Well, …" starting at ``position`` (scope "all")."""
+    match = _HEADLINE.match(text, position)
     if match is None:
         return None
     words = match.group("speaker").split()
@@ -279,6 +295,16 @@ class _Article:
         if index >= 0 and position < self.quoted[index].outer_end:
             return self.quoted[index]
         return None
+
+    def quote_content(self, item: Quoted) -> tuple[int, int]:
+        """A direct quote's content: the words inside the marks; scope "all" keeps the marks,
+        as PolNeAR's contents do."""
+        if self.scope == SCOPE_ALL:
+            start, end = item.outer_start, item.outer_end
+            while end > start and self.text[end - 1].isspace():
+                end -= 1
+            return start, end
+        return item.inner_start, item.inner_end
 
     def token_at(self, position: int) -> int:
         return max(bisect_right(self.token_starts, position) - 1, 0)
@@ -397,6 +423,11 @@ class _Article:
                 if draft is not None:
                     drafts.append(draft)
                 continue
+            if lower == "in" and self.scope == SCOPE_ALL:
+                draft = self.in_poll(token)
+                if draft is not None:
+                    drafts.append(draft)
+                continue
             if model is None:
                 if (lower in VERB_FORMS or lower in INTENT_FORMS) and token.tag_.startswith("VB"):
                     drafts.extend(self.reported(token))
@@ -431,16 +462,20 @@ class _Article:
 
     def cue_drafts(self, token: Token, kind: str, head: Token, confidence: float) -> list[_Draft]:
         """Attributions reported by an accepted cue: its content spans with the source."""
+        noun = head  # what an object or prepositional object is about
         if kind == CLAUSE and token.pos_ != "NOUN":
             ranges = list(self.complements(token, clause_only=True))
         elif kind == PREPOSITION:
             objects = [child for child in head.children if child.dep_ == "pobj"]
             ranges = [(objects[0].left_edge.i, head.right_edge.i)] if objects else []
+            noun = objects[0] if objects else head
         else:
             ranges = [(head.left_edge.i, head.right_edge.i)]
         if kind in (OBJECT, PREPOSITION) and token.pos_ != "NOUN" and ranges:
             # "criticized the president for attacking …": the stance takes in what follows.
             ranges = [(ranges[0][0], self.extend_over_arguments(token, ranges[0][1]))]
+        if kind in (OBJECT, PREPOSITION) and self.scope == SCOPE_ALL:
+            ranges = [(first, self.before_aside(noun, last)) for first, last in ranges]
         if not ranges:
             return []
         # "reportedly" names no source: the reports are unattributed.
@@ -456,6 +491,19 @@ class _Article:
             if content is not None:
                 drafts.append(_Draft("indirect", content, cue, speaker, mention, confidence))
         return drafts
+
+    def before_aside(self, noun: Token, last: int) -> int:
+        """ "criticized Trump's remarks, which …": a clause or apposition set off by a comma
+        after the object describes it, and PolNeAR leaves it out of the stance's content."""
+        for child in noun.rights:
+            start = child.left_edge.i
+            if (
+                child.dep_ in ("relcl", "acl", "appos")
+                and 0 < start <= last
+                and self.doc[start - 1].text in ",;—-("
+            ):
+                return min(last, start - 2)
+        return last
 
     @staticmethod
     def extend_over_arguments(verb: Token, last: int) -> int:
@@ -618,8 +666,25 @@ class _Article:
         sources += [child for child in according.children if child.dep_ == "pobj"]
         if not sources:
             return None
+        return self.source_phrase(according, sources[0], max(sources[0].right_edge.i, to.i), to)
+
+    def in_poll(self, token: Token) -> _Draft | None:
+        """ "In a poll released Monday, 31% of voters …": a poll or survey that opens the
+        sentence reports the rest of it (scope "all")."""
+        if token.dep_ != "prep" or token.i != token.sent.start:
+            return None
+        for child in token.children:
+            if child.dep_ == "pobj" and child.lower_ in POLL_NOUNS:
+                return self.source_phrase(token, child, child.right_edge.i, token, 0.6)
+        return None
+
+    def source_phrase(
+        self, according: Token, source: Token, phrase_last: int, to: Token, confidence: float = 0.8
+    ) -> _Draft | None:
+        """ "According to X, …" and the like: the rest of the sentence is X's. The cue runs
+        from ``according`` to ``to``; the phrase naming the source ends at ``phrase_last``."""
+        doc = self.doc
         phrase_first = according.i
-        phrase_last = max(sources[0].right_edge.i, to.i)
         sentence = according.sent
         first, last = sentence.start, sentence.end - 1
         before = doc[first:phrase_first].text.strip(" ,\n")
@@ -631,9 +696,9 @@ class _Article:
         content = self.trimmed(first, last)
         if content is None or self.quote_at(according.idx) is not None:
             return None
-        speaker, mention = self.mention_for(sources[0])
+        speaker, mention = self.mention_for(source)
         cue = self.span_of(according, to)
-        return _Draft("indirect", content, cue, speaker, mention, 0.8)
+        return _Draft("indirect", content, cue, speaker, mention, confidence)
 
     def attach_quotes(self, drafts: list[_Draft]) -> list[_Draft]:
         """Turn attributions into direct or mixed quotes where quotation marks say so."""
@@ -665,7 +730,7 @@ class _Article:
                 if direct not in attributed:
                     item = self.quoted[direct]
                     draft.kind = "direct"
-                    draft.content = (item.inner_start, item.inner_end)
+                    draft.content = self.quote_content(item)
                     draft.confidence = max(draft.confidence, 0.9)
                     attributed[direct] = draft
                 continue
@@ -737,7 +802,7 @@ class _Article:
                 break
         if words < MIN_UNATTRIBUTED_WORDS:
             return None
-        content = (item.inner_start, item.inner_end)
+        content = self.quote_content(item)
         subject = self.previous_subject(item)
         if subject is not None:
             speaker, mention = self.mention_for(subject)
@@ -767,7 +832,7 @@ class _Article:
     def quote_draft(self, item: Quoted, verb: Token, confidence: float) -> _Draft:
         subject = self.subject_of(verb)
         speaker, mention = self.mention_for(subject) if subject is not None else (None, None)
-        content = (item.inner_start, item.inner_end)
+        content = self.quote_content(item)
         return _Draft("direct", content, self.span_of(verb, verb), speaker, mention, confidence)
 
     # ---- fallback: tokenized only
@@ -778,6 +843,7 @@ class _Article:
     # ---- speakers and output
 
     def finish(self, drafts: list[_Draft]) -> list[ExtractedQuote]:
+        drafts = _without_near_duplicates(drafts)
         resolver = self.resolver(drafts)
         text = self.text
         seen: set[tuple[int, int]] = set()
@@ -832,6 +898,38 @@ class _Article:
                 resolver.add_person(mention.start, mention.name, description, True)
         resolver.finish()
         return resolver
+
+
+def _without_near_duplicates(drafts: list[_Draft]) -> list[_Draft]:
+    """One quote per stretch of text. Of two whose contents mostly coincide (character
+    Jaccard >= ``DUPLICATE_OVERLAP``), the longer one stays ("X said Y wants Z" reports Y's
+    want once, through "said") unless the shorter one's cue is clearly more likely (by more
+    than ``DUPLICATE_CONFIDENCE_GAP``: "While the Kremlin maintains A, X signed …", where the
+    parse makes A what "signed" reports)."""
+    kept: list[_Draft] = []
+    for draft in sorted(
+        drafts, key=lambda item: (item.content[0] - item.content[1], -item.confidence)
+    ):
+        clashes = [
+            index
+            for index, other in enumerate(kept)
+            if _overlap_share(draft.content, other.content) >= DUPLICATE_OVERLAP
+        ]
+        if not clashes:
+            kept.append(draft)
+        elif (
+            len(clashes) == 1
+            and draft.confidence > kept[clashes[0]].confidence + DUPLICATE_CONFIDENCE_GAP
+        ):
+            kept[clashes[0]] = draft
+    return kept
+
+
+def _overlap_share(first: tuple[int, int], second: tuple[int, int]) -> float:
+    overlap = min(first[1], second[1]) - max(first[0], second[0])
+    if overlap <= 0:
+        return 0.0
+    return overlap / (max(first[1], second[1]) - min(first[0], second[0]))
 
 
 def _span(text: str, offsets: tuple[int, int]) -> TextSpan:

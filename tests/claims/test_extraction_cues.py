@@ -42,11 +42,21 @@ def test_according_to_after_the_clause(nlp):
 
 
 def test_noun_cue_with_owner_is_an_attribution(nlp):
-    text = "Critics rejected Trump's claim that the election had been rigged against him."
+    text = "Trump's claim that the election had been rigged against him angered his critics."
     quote = find(extract_quotes(text, nlp=nlp, scope="all"), "claim")
     # Scope "all" follows PolNeAR: the content starts with its "that".
     assert quote.content.text == "that the election had been rigged against him"
     assert quote.speaker_mention.text == "Trump's"
+
+
+def test_a_report_nested_in_a_stance_is_reported_once(nlp):
+    # The two contents nearly coincide: the longer one, "rejected"'s, stays.
+    text = "Critics rejected Trump's claim that the election had been rigged against him."
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    assert len(quotes) == 1
+    quote = find(quotes, "rejected")
+    assert quote.content.text == "Trump's claim that the election had been rigged against him"
+    assert quote.speaker_mention.text == "Critics"
 
 
 def test_scope_all_keeps_the_leading_that_and_claims_drops_it(nlp):

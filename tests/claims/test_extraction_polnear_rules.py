@@ -1,0 +1,64 @@
+"""Scope "all" rules added in extractor 1.3.0 to follow PolNeAR's attributions: quotation
+marks kept in direct contents, one quote per stretch of text, "Name: …" lines, polls that open
+a sentence, and stance objects without the clause set off after them."""
+
+from claims.extraction import ExtractedQuote, extract_quotes
+from claims.extraction.extractor import _Draft, _without_near_duplicates
+
+
+def by_cue(quotes: list[ExtractedQuote], cue: str) -> ExtractedQuote:
+    matches = [quote for quote in quotes if quote.cue is not None and quote.cue.text == cue]
+    assert len(matches) == 1, quotes
+    return matches[0]
+
+
+def test_scope_all_keeps_the_quotation_marks_of_a_direct_quote(nlp):
+    text = '"We will win this state," Governor Ann Lee said on Monday.'
+    everything = by_cue(extract_quotes(text, nlp=nlp, scope="all"), "said")
+    claims = by_cue(extract_quotes(text, nlp=nlp), "said")
+    assert everything.kind == claims.kind == "direct"
+    assert everything.content.text == '"We will win this state,"'
+    assert claims.content.text == "We will win this state,"
+    assert text[everything.content.start : everything.content.end] == everything.content.text
+
+
+def test_near_duplicates_keep_the_longer_quote_unless_the_other_is_clearly_likelier():
+    outer = _Draft("indirect", (10, 60), (0, 4), None, None, 0.6)
+    inner = _Draft("indirect", (20, 60), (12, 16), None, None, 0.55)
+    apart = _Draft("indirect", (70, 90), (62, 66), None, None, 0.5)
+    assert _without_near_duplicates([inner, outer, apart]) == [outer, apart]
+    likelier = _Draft("indirect", (20, 60), (12, 16), None, None, 0.9)
+    assert _without_near_duplicates([outer, likelier]) == [likelier]
+    small = _Draft("indirect", (50, 60), (44, 48), None, None, 0.9)  # overlap 10/50: kept
+    assert _without_near_duplicates([outer, small]) == [outer, small]
+
+
+def test_a_name_and_a_colon_open_a_line_of_someone_s_words(nlp):
+    text = (
+        "The senator spoke to us on Friday.\n\n"
+        "Reporter: What will you do about the deficit?\n\n"
+        "Harris: Well, we will cut spending first."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    contents = {quote.content.text: quote for quote in quotes}
+    assert contents["What will you do about the deficit?"].speaker_mention.text == "Reporter"
+    answer = contents["Well, we will cut spending first"]
+    assert answer.speaker_mention.text == "Harris"
+    assert answer.cue.text == ":"
+    # Scope "claims" only reads a headline that way.
+    claims = extract_quotes(text, nlp=nlp)
+    assert all(quote.cue is None or quote.cue.text != ":" for quote in claims)
+
+
+def test_a_poll_opening_the_sentence_reports_the_rest_of_it(nlp):
+    text = "In a national poll released Monday, 31 percent of voters backed the governor."
+    quote = by_cue(extract_quotes(text, nlp=nlp, scope="all"), "In")
+    assert quote.content.text == "31 percent of voters backed the governor"
+    assert "poll" in quote.speaker_mention.text
+    assert not [q for q in extract_quotes(text, nlp=nlp) if q.cue and q.cue.text == "In"]
+
+
+def test_a_clause_set_off_after_a_stance_object_is_not_content(nlp):
+    text = "Smith criticized the new tax plan, which the council approved last week."
+    quote = by_cue(extract_quotes(text, nlp=nlp, scope="all"), "criticized")
+    assert quote.content.text == "the new tax plan"
