@@ -38,7 +38,7 @@ from annotations.selectors import (
     queue_candidate_id,
     quotes_in_project,
 )
-from claims.models import Article, Quote
+from claims.models import Article, Outlet, Quote, Speaker
 
 _SCOPE_TABLE = Project.articles.through._meta.db_table
 
@@ -561,8 +561,26 @@ def _place_take(
 
 
 def _quote_for_labelling(quote_id: int) -> Quote:
-    """The quote with its article (text included), outlet and speaker."""
-    return Quote.objects.select_related("article__outlet", "speaker").get(pk=quote_id)
+    """The quote with its article (text included), outlet and speaker, in one SQL query (see
+    annotations/sql.py)."""
+    tables = [Quote, Article, Outlet, Speaker]
+    row = sql.fetch_all(
+        f"SELECT {', '.join(sql.columns(Quote, 'q') + sql.columns(Article, 'a'))}, "  # noqa: S608
+        f"{', '.join(sql.columns(Outlet, 'o') + sql.columns(Speaker, 's'))} "
+        f"FROM {Quote._meta.db_table} q JOIN {Article._meta.db_table} a ON a.id = q.article_id "
+        f"LEFT JOIN {Outlet._meta.db_table} o ON o.id = a.outlet_id "
+        f"LEFT JOIN {Speaker._meta.db_table} s ON s.id = q.speaker_id WHERE q.id = %s",
+        [quote_id],
+    )[0]
+    instances, start = [], 0
+    for model in tables:
+        width = len(model._meta.concrete_fields)
+        part = row[start : start + width]
+        instances.append(None if part[0] is None else sql.instance_from_row(model, part))
+        start += width
+    quote, article, outlet, speaker = instances
+    article.outlet, quote.article, quote.speaker = outlet, article, speaker
+    return quote
 
 
 @transaction.atomic

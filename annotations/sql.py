@@ -73,3 +73,42 @@ def insert_rows(
     with connection.cursor() as cursor:
         cursor.execute(statement, [value for values in rows for value in values])
         return cursor.fetchall() if returning else []
+
+
+_CONVERTERS: dict = {}
+
+
+def _converters(model) -> list[tuple]:
+    """Per concrete field: the column and Django's converters for it on this database."""
+    key = (connection.vendor, model)
+    if key not in _CONVERTERS:
+        found = []
+        for field in model._meta.concrete_fields:
+            column = field.get_col(model._meta.db_table)
+            found.append(
+                (
+                    column,
+                    connection.ops.get_db_converters(column) + field.get_db_converters(connection),
+                )
+            )
+        _CONVERTERS[key] = found
+    return _CONVERTERS[key]
+
+
+def columns(model, alias: str) -> list[str]:
+    """The model's concrete columns, in field order, prefixed with `alias`."""
+    quote_name = connection.ops.quote_name
+    return [f"{alias}.{quote_name(field.column)}" for field in model._meta.concrete_fields]
+
+
+def instance_from_row(model, values):
+    """A model instance from its concrete columns (as `columns` lists them) read by a raw
+    cursor, converted as the ORM would (SQLite gives datetimes as text, booleans as 0/1)."""
+    converted = []
+    for value, (column, converters) in zip(values, _converters(model), strict=True):
+        for converter in converters:
+            value = converter(value, column, connection)
+        converted.append(value)
+    return model.from_db(
+        connection.alias, [f.attname for f in model._meta.concrete_fields], converted
+    )
