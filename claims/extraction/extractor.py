@@ -28,7 +28,13 @@ from claims.extraction.cues import (
     in_scope,
     load_cue_model,
 )
-from claims.extraction.lexicon import INTENT_FORMS, PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
+from claims.extraction.lexicon import (
+    INTENT_FORMS,
+    PERSON_TITLES,
+    PRONOUNS_GROUP,
+    PRONOUNS_PERSON,
+    VERB_FORMS,
+)
 from claims.extraction.quotemarks import Quoted, find_quoted
 from claims.extraction.speakers import (
     Mention,
@@ -192,6 +198,7 @@ def _merge_split_quotes(text: str, quoted: list[Quoted]) -> list[Quoted]:
                 and last_said in ",?!—-"
                 and len(between) < MAX_ASIDE_CHARS
                 and any(word.lower() in VERB_FORMS for word in _WORD.findall(between))
+                and not _second_report(between)
             ):
                 said = (previous.inner_end - previous.inner_start) + (
                     item.inner_end - item.inner_start
@@ -218,6 +225,22 @@ def _merge_split_quotes(text: str, quoted: list[Quoted]) -> list[Quoted]:
 
 
 _LINE_START = re.compile(r"^", re.MULTILINE)
+# A sentence end in running text: "?" or "!", or a "." after a word ("said.", "Monday.", not
+# "Sen." or "U.S."), then a space.
+_SENTENCE_END = re.compile(r"(?:\b(?P<word>[\w'’-]+)\.|[?!])[”\"’']?\s+")
+
+
+def _second_report(between: str) -> bool:
+    """ "“A,” Bob said. Eyebrows raised, he asked, “B”": text after a sentence end in the aside
+    means B is introduced on its own, not the second half of A."""
+    rest = None
+    for match in _SENTENCE_END.finditer(between):
+        word = match.group("word")
+        if word is None or (len(word) > 1 and word.lower() + "." not in PERSON_TITLES):
+            rest = between[match.end() :]
+    return rest is not None and bool(_WORD.search(rest))
+
+
 _HEADLINE = re.compile(r"\s*(?P<speaker>[A-Z][^:\n]{1,50}?)(?P<cue>:)\s+(?P<content>[^\n]+)")
 _NOT_SPEAKERS = frozenset(
     ["the", "a", "an", "breaking", "update", "exclusive", "watch", "video", "live"]

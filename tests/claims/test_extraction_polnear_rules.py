@@ -62,3 +62,18 @@ def test_a_clause_set_off_after_a_stance_object_is_not_content(nlp):
     text = "Smith criticized the new tax plan, which the council approved last week."
     quote = by_cue(extract_quotes(text, nlp=nlp, scope="all"), "criticized")
     assert quote.content.text == "the new tax plan"
+
+
+def test_a_quote_introduced_anew_after_the_aside_is_not_a_second_half(nlp):
+    text = (
+        "“That never happened,” Bob Smith said. Then he turned to the crowd and asked, "
+        "“Why would I stay behind by myself?”"
+    )
+    quotes = extract_quotes(text, nlp=nlp)
+    assert [quote.content.text for quote in quotes] == [
+        "That never happened,",
+        "Why would I stay behind by myself?",
+    ]
+    # "“A,” he said. “B.”" is still one quote.
+    joined = extract_quotes("“We will win,” he said. “We always do.”", nlp=nlp)
+    assert [quote.content.text for quote in joined] == ["We will win,” he said. “We always do."]
