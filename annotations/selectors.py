@@ -240,7 +240,7 @@ def queue_candidate_id(
         "WHERE " + in_project + " AND " + not_mine + " "
         "ORDER BY c.live DESC, q.article_id, q.content_start, q.id LIMIT 1" + lock
     ).format(**tables)
-    # OFFSET 0 keeps the NOT EXISTS a per-quote index probe (walking the quotes in text order
+    # An OFFSET keeps the NOT EXISTS a per-quote index probe (walking the quotes in text order
     # and stopping at the first free one) instead of letting the planner turn it into a join:
     # with statistics taken before a project's first assignments (a new project, until
     # autovacuum's next ANALYZE) it chose a nested loop over every live assignment per quote,
@@ -248,7 +248,7 @@ def queue_candidate_id(
     untouched = (
         "SELECT q.id FROM {quote} q WHERE " + in_project + " AND " + not_mine + " "  # noqa: S608
         "AND NOT EXISTS (SELECT 1 FROM {assignment} a WHERE a.project_id = %(project)s "
-        "AND a.quote_id = q.id AND " + live + " OFFSET 0) "
+        "AND a.quote_id = q.id AND " + live + " LIMIT 1 OFFSET 0) "
         "ORDER BY q.article_id, q.content_start, q.id LIMIT 1" + lock
     ).format(**tables)
     with connection.cursor() as cursor:
