@@ -6,22 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from claims.extraction import ExtractedQuote, extract_quotes
+from claims.extraction import extract_quotes
 from claims.extraction import extractor as extractor_module
 from claims.extraction.cues import WEIGHTS_PATH, CueModel, load_cue_model
+from tests.claims.extraction_helpers import quote_with_cue
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def find(quotes: list[ExtractedQuote], cue: str) -> ExtractedQuote:
-    matches = [quote for quote in quotes if quote.cue is not None and quote.cue.text == cue]
-    assert len(matches) == 1, quotes
-    return matches[0]
-
-
 def test_belief_is_an_attribution(nlp):
     text = "Senator Maria Lopez believes the tax cut will pay for itself."
-    quote = find(extract_quotes(text, nlp=nlp), "believes")
+    quote = quote_with_cue(extract_quotes(text, nlp=nlp), "believes")
     assert quote.kind == "indirect"
     assert quote.content.text == "the tax cut will pay for itself"
     assert quote.speaker == "Maria Lopez"
@@ -29,21 +24,21 @@ def test_belief_is_an_attribution(nlp):
 
 def test_stated_intention_is_an_attribution(nlp):
     text = "Governor Tom Hill wants to raise the minimum wage to 15 dollars."
-    quote = find(extract_quotes(text, nlp=nlp, scope="all"), "wants")
+    quote = quote_with_cue(extract_quotes(text, nlp=nlp, scope="all"), "wants")
     assert quote.content.text == "to raise the minimum wage to 15 dollars"
     assert quote.speaker == "Tom Hill"
 
 
 def test_according_to_after_the_clause(nlp):
     text = "The economy shrank in the third quarter, according to the central bank."
-    quote = find(extract_quotes(text, nlp=nlp), "according to")
+    quote = quote_with_cue(extract_quotes(text, nlp=nlp), "according to")
     assert quote.content.text == "The economy shrank in the third quarter"
     assert quote.speaker_mention.text == "the central bank"
 
 
 def test_noun_cue_with_owner_is_an_attribution(nlp):
     text = "Trump's claim that the election had been rigged against him angered his critics."
-    quote = find(extract_quotes(text, nlp=nlp, scope="all"), "claim")
+    quote = quote_with_cue(extract_quotes(text, nlp=nlp, scope="all"), "claim")
     # Scope "all" follows PolNeAR: the content starts with its "that".
     assert quote.content.text == "that the election had been rigged against him"
     assert quote.speaker_mention.text == "Trump's"
@@ -54,15 +49,15 @@ def test_a_report_nested_in_a_stance_is_reported_once(nlp):
     text = "Critics rejected Trump's claim that the election had been rigged against him."
     quotes = extract_quotes(text, nlp=nlp, scope="all")
     assert len(quotes) == 1
-    quote = find(quotes, "rejected")
+    quote = quote_with_cue(quotes, "rejected")
     assert quote.content.text == "Trump's claim that the election had been rigged against him"
     assert quote.speaker_mention.text == "Critics"
 
 
 def test_scope_all_keeps_the_leading_that_and_claims_drops_it(nlp):
     text = "Governor Jane Miller said that the budget would be balanced by next year."
-    claims = find(extract_quotes(text, nlp=nlp), "said")
-    everything = find(extract_quotes(text, nlp=nlp, scope="all"), "said")
+    claims = quote_with_cue(extract_quotes(text, nlp=nlp), "said")
+    everything = quote_with_cue(extract_quotes(text, nlp=nlp, scope="all"), "said")
     assert claims.content.text == "the budget would be balanced by next year"
     assert everything.content.text == "that the budget would be balanced by next year"
     assert claims.speaker == everything.speaker == "Jane Miller"
@@ -73,24 +68,24 @@ def test_trailing_participle_after_a_comma_is_not_content_in_scope_all(nlp):
         "Senator Paul Ryan declared that he cannot currently support Donald Trump, "
         "throwing the party into turmoil."
     )
-    quote = find(extract_quotes(text, nlp=nlp, scope="all"), "declared")
+    quote = quote_with_cue(extract_quotes(text, nlp=nlp, scope="all"), "declared")
     assert quote.content.text == "that he cannot currently support Donald Trump"
     assert quote.speaker == "Paul Ryan"
     # The seed gold keeps such a participle in the content (scope "claims").
-    claims = find(extract_quotes(text, nlp=nlp), "declared")
+    claims = quote_with_cue(extract_quotes(text, nlp=nlp), "declared")
     assert claims.content.text.startswith("he cannot currently support Donald Trump")
 
 
 def test_polls_show_is_an_attribution(nlp):
     text = "New polls show that voters trust the senator more than the governor on the economy."
-    quote = find(extract_quotes(text, nlp=nlp), "show")
+    quote = quote_with_cue(extract_quotes(text, nlp=nlp), "show")
     assert quote.content.text == "voters trust the senator more than the governor on the economy"
     assert quote.speaker_mention.text == "New polls"
 
 
 def test_reportedly_attributes_to_nobody(nlp):
     text = "The president reportedly plans to fire his chief of staff before the summit."
-    quote = find(extract_quotes(text, nlp=nlp, scope="all"), "reportedly")
+    quote = quote_with_cue(extract_quotes(text, nlp=nlp, scope="all"), "reportedly")
     assert "fire his chief of staff" in quote.content.text
     assert quote.speaker_mention is None
     assert quote.speaker_kind == "unnamed"
@@ -98,7 +93,7 @@ def test_reportedly_attributes_to_nobody(nlp):
 
 def test_stance_with_an_object_is_an_attribution_in_scope_all(nlp):
     text = "Senator Ted Cruz criticized the president for attacking the court."
-    quote = find(extract_quotes(text, nlp=nlp, scope="all"), "criticized")
+    quote = quote_with_cue(extract_quotes(text, nlp=nlp, scope="all"), "criticized")
     assert quote.content.text == "the president for attacking the court"
     assert quote.speaker == "Ted Cruz"
 

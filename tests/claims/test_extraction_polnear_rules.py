@@ -2,20 +2,15 @@
 marks kept in direct contents, one quote per stretch of text, "Name: …" lines, polls that open
 a sentence, and stance objects without the clause set off after them."""
 
-from claims.extraction import ExtractedQuote, extract_quotes
+from claims.extraction import extract_quotes
 from claims.extraction.extractor import _Draft, _without_near_duplicates
-
-
-def by_cue(quotes: list[ExtractedQuote], cue: str) -> ExtractedQuote:
-    matches = [quote for quote in quotes if quote.cue is not None and quote.cue.text == cue]
-    assert len(matches) == 1, quotes
-    return matches[0]
+from tests.claims.extraction_helpers import quote_with_cue
 
 
 def test_scope_all_keeps_the_quotation_marks_of_a_direct_quote(nlp):
     text = '"We will win this state," Governor Ann Lee said on Monday.'
-    everything = by_cue(extract_quotes(text, nlp=nlp, scope="all"), "said")
-    claims = by_cue(extract_quotes(text, nlp=nlp), "said")
+    everything = quote_with_cue(extract_quotes(text, nlp=nlp, scope="all"), "said")
+    claims = quote_with_cue(extract_quotes(text, nlp=nlp), "said")
     assert everything.kind == claims.kind == "direct"
     assert everything.content.text == '"We will win this state,"'
     assert claims.content.text == "We will win this state,"
@@ -52,7 +47,7 @@ def test_a_name_and_a_colon_open_a_line_of_someone_s_words(nlp):
 
 def test_a_poll_opening_the_sentence_reports_the_rest_of_it(nlp):
     text = "In a national poll released Monday, 31 percent of voters backed the governor."
-    quote = by_cue(extract_quotes(text, nlp=nlp, scope="all"), "In")
+    quote = quote_with_cue(extract_quotes(text, nlp=nlp, scope="all"), "In")
     assert quote.content.text == "31 percent of voters backed the governor"
     assert "poll" in quote.speaker_mention.text
     assert not [q for q in extract_quotes(text, nlp=nlp) if q.cue and q.cue.text == "In"]
@@ -60,7 +55,7 @@ def test_a_poll_opening_the_sentence_reports_the_rest_of_it(nlp):
 
 def test_a_clause_set_off_after_a_stance_object_is_not_content(nlp):
     text = "Smith criticized the new tax plan, which the council approved last week."
-    quote = by_cue(extract_quotes(text, nlp=nlp, scope="all"), "criticized")
+    quote = quote_with_cue(extract_quotes(text, nlp=nlp, scope="all"), "criticized")
     assert quote.content.text == "the new tax plan"
 
 
