@@ -6,7 +6,6 @@ LabelHistory row per dimension it changed. SQLite lets one writer in at a time, 
 PostgreSQL only.
 """
 
-import threading
 from collections import Counter, defaultdict
 
 import pytest
@@ -14,6 +13,7 @@ from django.db import connection
 
 from annotations.models import Assignment, Label, LabelHistory
 from annotations.services import label_save
+from tests.concurrency import run_in_threads
 from tests.factories import labelling_project
 
 pytestmark = [
@@ -25,28 +25,6 @@ pytestmark = [
 ]
 
 STANCES = ["favor", "against", "neutral", "unclear"]
-
-
-def run_in_threads(work, arguments):
-    """Run work(argument) in one thread per argument, released together by a barrier."""
-    barrier = threading.Barrier(len(arguments))
-    errors = []
-
-    def target(argument):
-        try:
-            barrier.wait()
-            work(argument)
-        except Exception as error:  # noqa: BLE001 — reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(a,)) for a in arguments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
 
 
 def labels_for(number: int) -> dict[str, str]:

@@ -4,7 +4,6 @@ SQLite lets one writer in at a time, so there is nothing to race there; these te
 PostgreSQL, where assign_next_quote relies on row locks (FOR NO KEY UPDATE SKIP LOCKED).
 """
 
-import threading
 from collections import Counter
 
 import pytest
@@ -12,6 +11,7 @@ from django.db import connection
 
 from annotations.models import Assignment
 from annotations.services import assign_next_quote, label_save
+from tests.concurrency import run_in_threads
 from tests.factories import labelling_project
 
 pytestmark = [
@@ -23,28 +23,6 @@ pytestmark = [
 ]
 
 FULL = {"stance": "favor", "attribution": "accurate", "sourcing": "named-official"}
-
-
-def run_in_threads(work, arguments):
-    """Run work(argument) in one thread per argument, released together by a barrier."""
-    barrier = threading.Barrier(len(arguments))
-    errors = []
-
-    def target(argument):
-        try:
-            barrier.wait()
-            work(argument)
-        except Exception as error:  # noqa: BLE001 — reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()  # each thread has its own connection; give it back
-
-    threads = [threading.Thread(target=target, args=(a,)) for a in arguments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
 
 
 def test_concurrent_annotators_never_exceed_k_per_quote_nor_get_a_quote_twice():

@@ -10,6 +10,9 @@ from playwright.sync_api import expect
 
 from annotations.models import Assignment, Gold, Label, Project
 from annotations.services import assign_next_quote, label_save
+from tests.browser.pages import log_in
+
+DEMO_PASSWORD = "claimlab-demo"
 
 DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "demo" / "articles"
 FULL = {"stance": "favor", "attribution": "accurate", "sourcing": "named-official"}
@@ -23,14 +26,6 @@ def demo_data(transactional_db, settings):
     return Project.objects.get()
 
 
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "claimlab-demo")
-    page.press("#id_password", "Enter")
-    page.wait_for_selector(".topbar .who")
-
-
 def next_card(page, previous_quote):
     card = page.locator("#annotate-card")
     expect(card).not_to_have_attribute("data-quote", previous_quote)
@@ -41,7 +36,7 @@ def test_annotator_labels_five_quotes_with_the_keyboard_only(
     page, live_server, demo_data, screenshot_dir
 ):
     project = demo_data
-    log_in(page, live_server, "annotator1")
+    log_in(page, live_server, "annotator1", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/projects/{project.id}/annotate/")
     card = page.locator("#annotate-card")
     expect(page.locator("#label-form .dimension.is-active")).to_have_attribute("data-key", "stance")
@@ -108,7 +103,7 @@ def test_reviewer_resolves_two_annotators_disagreement_on_the_review_page(
     label_save(project=project, quote=quote, annotator=one, labels=FULL, note="reads as support")
     label_save(project=project, quote=quote, annotator=two, labels={**FULL, "stance": "against"})
 
-    log_in(page, live_server, "manager")
+    log_in(page, live_server, "manager", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/projects/{project.id}/review/")
     item = page.locator(f"#review-{quote.id}")
     expect(item.locator(".review-dim.is-active")).to_have_attribute("data-key", "stance")

@@ -6,7 +6,8 @@ from playwright.sync_api import expect
 from annotations.models import Membership
 from annotations.services import membership_set, project_create
 from claims.models import Quote, QuoteEdit, SpeakerAlias
-from tests.factories import PASSWORD, ArticleFactory, QuoteFactory, SpeakerFactory, UserFactory
+from tests.browser.pages import log_in
+from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, UserFactory
 
 # Curly quotes, Czech diacritics, an em dash and an emoji (two UTF-16 units, one code point)
 # ahead of every quote: the page's offsets must still match Python's.
@@ -44,14 +45,6 @@ def fix_data(transactional_db, settings):
     QuoteFactory(article=other, kind=Quote.Kind.DIRECT, content_start=0, content_end=23,
                  speaker=zelenskyy)  # fmt: skip
     return project, quote, zelenskyy
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_selector(".topbar .who")
 
 
 SELECT_TEXT = """([container, needle]) => {

@@ -12,8 +12,9 @@ from playwright.sync_api import expect
 from annotations.models import Membership
 from claims.models import ImportBatch
 from claims.tasks import extract_article_quotes
+from tests.browser.pages import log_in
 from tests.celery_broker import broker_at
-from tests.factories import PASSWORD, MembershipFactory
+from tests.factories import MembershipFactory
 
 BROKER = "redis://127.0.0.1:6379/11"
 
@@ -27,14 +28,6 @@ def manager(transactional_db):
 def broker(settings):
     with broker_at(settings, BROKER) as connection:
         yield connection
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector(".logout")
 
 
 def test_upload_two_files_and_watch_the_batch_finish(

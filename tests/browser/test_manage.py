@@ -5,7 +5,8 @@ from playwright.sync_api import expect
 
 from annotations.models import Choice, Project
 from annotations.services import label_save
-from tests.factories import PASSWORD, ArticleFactory, QuoteFactory, UserFactory
+from tests.browser.pages import log_in
+from tests.factories import ArticleFactory, QuoteFactory, UserFactory
 
 
 @pytest.fixture
@@ -16,14 +17,6 @@ def people(transactional_db):
     for start in (0, 20, 40):
         QuoteFactory(article=article, content_start=start, content_end=start + 15)
     return manager, annotator
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_selector(".topbar .who")
 
 
 def test_a_manager_sets_up_a_project_and_edits_the_schema(
