@@ -173,10 +173,16 @@ def queue_candidate_tiers(
 # ten times what PostgreSQL spends running them. They select exactly what queue_candidate_tiers
 # and the pool count of queue_candidates select; tests/annotations/test_queue.py (step by step
 # against queue_candidate_tiers) and test_progress.py hold them to that on SQLite and PostgreSQL.
-# assignment_live_q for an assignment aliased "a", with the expiry cutoff as %(cutoff)s.
-ASSIGNMENT_LIVE_SQL = (
-    "(a.status IN ('submitted', 'assigned') AND NOT "
-    "(a.status = 'assigned' AND a.completed_at IS NULL AND a.assigned_at < %(cutoff)s))"
+# The labelling loop's shared SQL fragments (an assignment aliased "a", a quote "q"; parameters
+# %(cutoff)s, the expiry cutoff, and %(project)s): assignment_expired_q, assignment_live_q, and
+# "the quote's article is in the project".
+ASSIGNMENT_EXPIRED_SQL = (
+    "(a.status = 'assigned' AND a.completed_at IS NULL AND a.assigned_at < %(cutoff)s)"
+)
+ASSIGNMENT_LIVE_SQL = f"(a.status IN ('submitted', 'assigned') AND NOT {ASSIGNMENT_EXPIRED_SQL})"
+QUOTE_ARTICLE_IN_PROJECT_SQL = (
+    f"q.article_id IN (SELECT s.article_id FROM {Project.articles.through._meta.db_table} s "  # noqa: S608
+    "WHERE s.project_id = %(project)s)"
 )
 
 
@@ -186,14 +192,10 @@ def _queue_sql_parts(*, project: Project, annotator: AbstractBaseUser, now: date
     tables = {
         "quote": Quote._meta.db_table,
         "assignment": Assignment._meta.db_table,
-        "scope": Project.articles.through._meta.db_table,
     }
     cutoff = ops.adapt_datetimefield_value(assignment_expiry_cutoff(project=project, now=now))
     live = ASSIGNMENT_LIVE_SQL
-    in_project = (  # noqa: S608 (table names from the models; values are parameters)
-        "q.article_id IN (SELECT s.article_id FROM {scope} s WHERE s.project_id = %(project)s) "
-        "AND NOT q.is_rejected"
-    ).format(**tables)
+    in_project = QUOTE_ARTICLE_IN_PROJECT_SQL + " AND NOT q.is_rejected"
     params = {
         "project": project.id,
         "annotator": annotator.pk,

@@ -33,14 +33,14 @@ from annotations.permissions import (
 )
 from annotations.schema import DEFAULT_SCHEMA
 from annotations.selectors import (
+    ASSIGNMENT_EXPIRED_SQL,
     ASSIGNMENT_LIVE_SQL,
+    QUOTE_ARTICLE_IN_PROJECT_SQL,
     assignment_expiry_cutoff,
     queue_candidate_id,
     quotes_in_project,
 )
 from claims.models import Article, Outlet, Quote, Speaker
-
-_SCOPE_TABLE = Project.articles.through._meta.db_table
 
 
 def project_schema_create_default(*, project: Project) -> None:
@@ -133,8 +133,7 @@ def _lock_quote(*, project: Project, quote: Quote, allow_rejected: bool = False)
     """Lock the quote's row, checking it belongs to one of the project's articles."""
     rows = sql.fetch_all(
         f"SELECT q.is_rejected FROM {Quote._meta.db_table} q WHERE q.id = %(quote)s "  # noqa: S608
-        f"AND q.article_id IN (SELECT s.article_id FROM {_SCOPE_TABLE} s "
-        "WHERE s.project_id = %(project)s)" + sql.row_lock("q"),
+        f"AND {QUOTE_ARTICLE_IN_PROJECT_SQL}" + sql.row_lock("q"),
         {"quote": quote.pk, "project": project.id},
     )
     if not rows:
@@ -332,7 +331,7 @@ def label_save(
         if row is not None:
             label.pk, label.note, old_choices = row[0], row[1], row[3]
             if old_choices == {c.id for c in chosen} and row[1] == note:
-                label.updated_at = sql.from_db_datetime(row[2])
+                label.updated_at = sql.field_from_db(Label, "updated_at", row[2])
                 _choices_known(label, sorted(chosen, key=lambda c: c.value))
                 saved.append(label)
                 continue
@@ -482,9 +481,8 @@ def assign_next_quote(*, project: Project, annotator: AbstractBaseUser) -> Quote
         "cutoff": sql.db_datetime(cutoff),
     }
     open_assignments = sql.fetch_all(
-        f"SELECT a.id, a.quote_id, (a.completed_at IS NULL AND a.assigned_at < %(cutoff)s), "  # noqa: S608
-        f"(NOT q.is_rejected AND q.article_id IN (SELECT s.article_id FROM {_SCOPE_TABLE} s "
-        "WHERE s.project_id = %(project)s)) "
+        f"SELECT a.id, a.quote_id, {ASSIGNMENT_EXPIRED_SQL}, "  # noqa: S608
+        f"(NOT q.is_rejected AND {QUOTE_ARTICLE_IN_PROJECT_SQL}) "
         f"FROM {Assignment._meta.db_table} a JOIN {Quote._meta.db_table} q ON q.id = a.quote_id "
         "WHERE a.project_id = %(project)s AND a.annotator_id = %(annotator)s "
         "AND a.status = 'assigned' ORDER BY a.assigned_at DESC, a.id DESC",
@@ -536,7 +534,7 @@ def _place_take(
         "now": sql.db_datetime(now),
         "cutoff": sql.db_datetime(assignment_expiry_cutoff(project=project, now=now)),
     }
-    expired = "(a.status = 'assigned' AND a.completed_at IS NULL AND a.assigned_at < %(cutoff)s)"
+    expired = ASSIGNMENT_EXPIRED_SQL
     [(live, mine, expired_count)] = sql.fetch_all(
         f"SELECT COUNT(CASE WHEN {ASSIGNMENT_LIVE_SQL} THEN 1 END), "  # noqa: S608
         f"COUNT(CASE WHEN a.annotator_id = %(annotator)s AND NOT {expired} THEN 1 END), "

@@ -9,8 +9,6 @@ did, on SQLite and PostgreSQL alike (tests run both).
 import datetime
 
 from django.db import connection
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 
 def row_lock(alias: str, *, skip_locked: bool = False) -> str:
@@ -23,14 +21,6 @@ def row_lock(alias: str, *, skip_locked: bool = False) -> str:
 def db_datetime(value: datetime.datetime) -> object:
     """A timezone-aware datetime as the database driver wants it as a parameter."""
     return connection.ops.adapt_datetimefield_value(value)
-
-
-def from_db_datetime(value) -> datetime.datetime | None:
-    """A datetime column as read by a raw cursor: aware on PostgreSQL, text on SQLite (UTC)."""
-    if value is None or isinstance(value, datetime.datetime):
-        return value
-    parsed = parse_datetime(value)
-    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=datetime.UTC)
 
 
 def fetch_all(sql: str, params) -> list[tuple]:
@@ -112,3 +102,15 @@ def instance_from_row(model, values):
     return model.from_db(
         connection.alias, [f.attname for f in model._meta.concrete_fields], converted
     )
+
+
+def field_from_db(model, attname: str, value):
+    """One column read by a raw cursor, converted as the ORM would."""
+    for field, (column, converters) in zip(
+        model._meta.concrete_fields, _converters(model), strict=True
+    ):
+        if field.attname == attname:
+            for converter in converters:
+                value = converter(value, column, connection)
+            return value
+    raise LookupError(f"{model.__name__} has no column {attname!r}")
