@@ -37,8 +37,8 @@ def build(quotes: int) -> int:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
+    from annotations.labelling.projects import membership_set, project_create
     from annotations.models import Label
-    from annotations.services import membership_set, project_create
     from claims.models import Article, Quote, text_sha256
 
     call_command("migrate", verbosity=0)

@@ -88,8 +88,8 @@ def build(*, quotes: int, annotators: int, k: int) -> tuple[int, list[str]]:
     from django.db import connection
     from rest_framework.authtoken.models import Token
 
+    from annotations.labelling.projects import project_create
     from annotations.models import Membership
-    from annotations.services import project_create
     from claims.models import Article, Quote, text_sha256
 
     call_command("migrate", verbosity=0)

@@ -25,8 +25,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Replace, Substr
 
+from annotations.default_schema import DEFAULT_SCHEMA
 from annotations.models import Gold, Label, Project
-from annotations.schema import DEFAULT_SCHEMA
 from claims.models import Article, Outlet, Quote, Speaker
 from claims.selectors import article_list_visible, quote_list_visible, speaker_list_visible
 

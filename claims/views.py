@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from annotations.schema import DEFAULT_SCHEMA
+from annotations.default_schema import DEFAULT_SCHEMA
 from claims.charts import RenderedChart, chart_csv, charts_render
 from claims.forms import SearchForm, SpeakerMergeForm
 from claims.insights import (

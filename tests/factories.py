@@ -92,7 +92,7 @@ def labelling_project(*, quotes: int = 3, annotators: int = 2, k: int = 2, **opt
 
     Returns (project, quotes, annotators); quotes come in text order.
     """
-    from annotations.services import membership_set, project_create
+    from annotations.labelling.projects import membership_set, project_create
 
     project = project_create(
         name=options.pop("name", "Labelling"),

@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from annotations.services import project_create
+from annotations.labelling.projects import project_create
 from tests.factories import QuoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,11 @@ stay under the same bound. An N+1 query (one query per row) fails the larger siz
 import pytest
 from rest_framework.test import APIClient
 
+from annotations.labelling.comments import comment_add
+from annotations.labelling.gold import gold_set
+from annotations.labelling.labels import label_save
+from annotations.labelling.projects import membership_set, project_create
 from annotations.models import Membership
-from annotations.services import comment_add, gold_set, label_save, membership_set, project_create
 from claims.models import SpeakerAlias
 from tests.factories import ArticleFactory, OutletFactory, QuoteFactory, SpeakerFactory, UserFactory
 

@@ -9,7 +9,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
-from annotations.services import membership_set, project_create
+from annotations.labelling.projects import membership_set, project_create
 from tests.factories import ArticleFactory, QuoteFactory, UserFactory
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())

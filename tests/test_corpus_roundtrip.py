@@ -12,14 +12,11 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
+from annotations.labelling.comments import comment_add
+from annotations.labelling.gold import gold_set
+from annotations.labelling.labels import label_save
+from annotations.labelling.projects import membership_set, project_create
 from annotations.models import Label
-from annotations.services import (
-    comment_add,
-    gold_set,
-    label_save,
-    membership_set,
-    project_create,
-)
 from claims.corpus import corpus_models
 from claims.models import Article, ImportBatch, Outlet, Quote, SpeakerAlias
 from claims.services import quote_create_manual, quote_update, speaker_merge

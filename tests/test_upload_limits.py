@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from annotations.labelling.projects import project_create
 from annotations.models import Label
-from annotations.services import project_create
 from claims.models import Article
 from tests.factories import UserFactory, labelling_project
 

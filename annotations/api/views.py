@@ -17,6 +17,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from annotations.access import (
+    ADJUDICATING_ROLES,
+    LABELLING_ROLES,
+    project_for_member,
+    projects_visible_to,
+    require_role,
+)
 from annotations.api.serializers import (
     CommentInput,
     CommentOutput,
@@ -35,36 +42,21 @@ from annotations.api.serializers import (
     QuoteRefInput,
 )
 from annotations.export import DatasetExporter, ExportOptions, dataset_card
-from annotations.models import Gold, Membership, Project
-from annotations.permissions import (
-    ADJUDICATING_ROLES,
-    LABELLING_ROLES,
-    project_for_member,
-    projects_visible_to,
-    require_role,
-)
-from annotations.selectors import (
-    annotator_progress,
-    comment_list,
-    labels_visible_to,
-    my_answers,
-    project_agreement,
-    project_progress,
-    quotes_in_project,
-)
-from annotations.services import (
-    assign_next_quote,
-    assignment_skip,
-    comment_add,
-    gold_set,
-    label_save,
-    label_undo_last,
+from annotations.labelling.comments import comment_add, comment_list
+from annotations.labelling.gold import gold_set
+from annotations.labelling.labels import label_save, labels_visible_to, my_answers
+from annotations.labelling.progress import annotator_progress, project_progress
+from annotations.labelling.projects import (
     membership_remove,
     membership_set,
     project_articles_change,
     project_create,
     project_update,
 )
+from annotations.labelling.queue import assign_next_quote, assignment_skip, label_undo_last
+from annotations.labelling.review import project_agreement
+from annotations.labelling.scope import quotes_in_project
+from annotations.models import Gold, Membership, Project
 from claims.api.serializers import QuoteOutput
 from claims.models import Quote
 from claims.selectors import article_list_visible

@@ -9,8 +9,9 @@ from annotations.agreement import (
     majority_share,
     quote_agreement,
 )
-from annotations.selectors import project_agreement, quote_agreements
-from annotations.services import assign_next_quote, assignment_skip, label_save
+from annotations.labelling.labels import label_save
+from annotations.labelling.queue import assign_next_quote, assignment_skip
+from annotations.labelling.review import project_agreement, quote_agreements
 from tests.factories import labelling_project
 
 # Three annotators A, B, C; stance answers f(avor), a(gainst), n(eutral); "-" = not labelled.

@@ -6,7 +6,8 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from annotations.services import label_save, membership_set, project_create
+from annotations.labelling.labels import label_save
+from annotations.labelling.projects import membership_set, project_create
 from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
+from annotations.labelling.projects import membership_set, project_create
 from annotations.models import Label, LabelHistory
-from annotations.services import membership_set, project_create
 from tests.factories import ArticleFactory, QuoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

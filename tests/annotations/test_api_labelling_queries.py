@@ -4,8 +4,10 @@ queries, however many quotes, labels and annotators the project has (bench/load.
 import pytest
 from rest_framework.test import APIClient
 
+from annotations.labelling.labels import label_save
+from annotations.labelling.projects import membership_set
+from annotations.labelling.queue import assign_next_quote
 from annotations.models import Membership
-from annotations.services import assign_next_quote, label_save, membership_set
 from tests.factories import OutletFactory, SpeakerFactory, UserFactory, labelling_project
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,9 @@ import pytest
 from django.urls import URLResolver, get_resolver
 from rest_framework.test import APIClient
 
+from annotations.labelling.labels import label_save
+from annotations.labelling.projects import membership_set, project_create
 from annotations.models import Membership
-from annotations.services import label_save, membership_set, project_create
 from claims.models import SpeakerAlias
 from tests.factories import (
     PASSWORD,

@@ -3,9 +3,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from annotations.labelling.comments import comment_add, comment_list
 from annotations.models import Comment
-from annotations.selectors import comment_list
-from annotations.services import comment_add
 from tests.factories import ArticleFactory, QuoteFactory, UserFactory, labelling_project
 
 pytestmark = pytest.mark.django_db

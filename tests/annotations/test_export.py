@@ -7,8 +7,8 @@ import json
 import pytest
 
 from annotations.export import DatasetExporter, ExportOptions, item_agreement
+from annotations.labelling.projects import membership_set, project_create
 from annotations.models import Gold, Label
-from annotations.services import membership_set, project_create
 from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from annotations.labelling.gold import gold_auto_resolve, gold_set
+from annotations.labelling.labels import label_save
+from annotations.labelling.projects import membership_set
 from annotations.models import Gold
-from annotations.services import gold_auto_resolve, gold_set, label_save, membership_set
 from tests.factories import ArticleFactory, QuoteFactory, UserFactory, labelling_project
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from annotations.export import DatasetExporter, ExportOptions
+from annotations.labelling.gold import gold_set
+from annotations.labelling.labels import label_save
+from annotations.labelling.projects import membership_set, project_create
 from annotations.models import Assignment, Gold, Label, LabelHistory
-from annotations.services import gold_set, label_save, membership_set, project_create
 from tests.factories import ArticleFactory, QuoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

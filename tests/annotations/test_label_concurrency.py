@@ -11,8 +11,8 @@ from collections import Counter, defaultdict
 import pytest
 from django.db import connection
 
+from annotations.labelling.labels import label_save
 from annotations.models import Assignment, Label, LabelHistory
-from annotations.services import label_save
 from tests.concurrency import run_in_threads
 from tests.factories import labelling_project
 

@@ -3,8 +3,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
+from annotations.labelling.projects import project_create
 from annotations.models import Label, Membership
-from annotations.services import project_create
 from tests.factories import MembershipFactory, ProjectFactory, QuoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

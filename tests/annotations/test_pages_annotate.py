@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from annotations.labelling.labels import label_save
 from annotations.models import Assignment, Label
-from annotations.services import label_save
 from tests.factories import UserFactory, labelling_project
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from annotations.services import label_save, project_update
+from annotations.labelling.labels import label_save
+from annotations.labelling.projects import project_update
 from tests.factories import UserFactory, labelling_project
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from annotations.labelling.labels import label_save
+from annotations.labelling.projects import membership_set
+from annotations.labelling.queue import assign_next_quote
+from annotations.labelling.scope import quotes_in_project
 from annotations.models import Label, Membership
-from annotations.selectors import quotes_in_project
-from annotations.services import assign_next_quote, label_save, membership_set
-from annotations.views import QUOTE_MAX_CHARS, SPEAKER_RESULTS
+from annotations.views.quote_fixes import QUOTE_MAX_CHARS, SPEAKER_RESULTS
 from claims.models import Quote, QuoteEdit, Speaker, SpeakerAlias
 from claims.services import quotes_store_extracted
 from tests.factories import (

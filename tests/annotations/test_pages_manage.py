@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from annotations.labelling.labels import label_save
+from annotations.labelling.projects import membership_set
 from annotations.models import Choice, Dimension, Label, Membership, Project
-from annotations.services import label_save, membership_set
 from claims.models import ImportBatch
 from tests.factories import ArticleFactory, UserFactory, labelling_project
 

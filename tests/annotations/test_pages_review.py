@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from annotations.labelling.labels import label_save
+from annotations.labelling.projects import membership_set
+from annotations.labelling.schema import choice_archive_or_delete
 from annotations.models import Choice, Gold
-from annotations.services import choice_archive_or_delete, label_save, membership_set
 from tests.factories import UserFactory, labelling_project
 
 pytestmark = pytest.mark.django_db

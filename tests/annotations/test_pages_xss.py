@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from annotations.services import comment_add, label_save, membership_set, project_update
+from annotations.labelling.comments import comment_add
+from annotations.labelling.labels import label_save
+from annotations.labelling.projects import membership_set, project_update
 from claims.models import Speaker
 from tests.factories import ArticleFactory, QuoteFactory, UserFactory, labelling_project
 

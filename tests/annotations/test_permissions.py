@@ -4,10 +4,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
+from annotations.access import membership_for, projects_visible_to, require_role
+from annotations.labelling.labels import label_save, labels_visible_to
+from annotations.labelling.projects import membership_set
 from annotations.models import Membership
-from annotations.permissions import membership_for, projects_visible_to, require_role
-from annotations.selectors import labels_visible_to
-from annotations.services import label_save, membership_set
 from tests.factories import UserFactory, labelling_project
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,9 @@
 
 import pytest
 
-from annotations.selectors import annotator_progress, project_progress
-from annotations.services import assign_next_quote, assignment_skip, label_save
+from annotations.labelling.labels import label_save
+from annotations.labelling.progress import annotator_progress, project_progress
+from annotations.labelling.queue import assign_next_quote, assignment_skip
 from tests.factories import labelling_project
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from annotations.labelling.projects import project_create
 from annotations.models import Membership
-from annotations.services import project_create
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

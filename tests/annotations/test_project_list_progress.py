@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from annotations.selectors import annotator_progress, project_list_rows, project_progress
-from annotations.services import assign_next_quote, assignment_skip, label_save, membership_set
+from annotations.labelling.labels import label_save
+from annotations.labelling.progress import annotator_progress, project_progress
+from annotations.labelling.projects import membership_set, project_list_rows
+from annotations.labelling.queue import assign_next_quote, assignment_skip
 from tests.factories import ArticleFactory, QuoteFactory, UserFactory, labelling_project
 
 pytestmark = pytest.mark.django_db

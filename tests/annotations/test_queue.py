@@ -6,14 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from annotations.labelling.labels import label_save
+from annotations.labelling.projects import membership_set
+from annotations.labelling.queue import assign_next_quote, assignment_skip, label_undo_last
 from annotations.models import Assignment, Gold, Label, LabelHistory
-from annotations.services import (
-    assign_next_quote,
-    assignment_skip,
-    label_save,
-    label_undo_last,
-    membership_set,
-)
 from tests.factories import ArticleFactory, QuoteFactory, UserFactory, labelling_project
 
 pytestmark = pytest.mark.django_db
@@ -237,7 +233,8 @@ def test_reviewer_may_take_quotes_from_the_queue():
 def test_the_sql_pick_agrees_with_the_readable_orm_tiers_at_every_step():
     """queue_candidate_id (SQL, used by the service) picks what queue_candidate_tiers (ORM)
     ranks first, as assignments pile up, expire and quotes get rejected."""
-    from annotations.selectors import queue_candidate_id, queue_candidate_tiers
+    from annotations.labelling.queue import queue_candidate_id
+    from tests.annotations.queue_reference import queue_candidate_tiers
 
     project, quotes, people = labelling_project(quotes=12, annotators=4, k=3)
     quotes[5].is_rejected = True

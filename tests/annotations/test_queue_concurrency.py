@@ -9,8 +9,9 @@ from collections import Counter
 import pytest
 from django.db import connection
 
+from annotations.labelling.labels import label_save
+from annotations.labelling.queue import assign_next_quote
 from annotations.models import Assignment
-from annotations.services import assign_next_quote, label_save
 from tests.concurrency import run_in_threads
 from tests.factories import labelling_project
 

@@ -2,8 +2,10 @@
 
 import pytest
 
-from annotations.selectors import review_queue
-from annotations.services import gold_set, label_save, membership_set
+from annotations.labelling.gold import gold_set
+from annotations.labelling.labels import label_save
+from annotations.labelling.projects import membership_set
+from annotations.labelling.review import review_queue
 from tests.factories import UserFactory, labelling_project
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from annotations.labelling.labels import label_save
+from annotations.labelling.queue import assign_next_quote
 from annotations.models import Assignment, Gold, Label, Project
-from annotations.services import assign_next_quote, label_save
 from tests.browser.pages import log_in
 
 DEMO_PASSWORD = "claimlab-demo"

@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from annotations.labelling.projects import membership_set, project_create
 from annotations.models import Membership
-from annotations.services import membership_set, project_create
 from claims.models import Quote, QuoteEdit, SpeakerAlias
 from tests.browser.pages import log_in
 from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, UserFactory

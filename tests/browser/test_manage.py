@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from annotations.labelling.labels import label_save
 from annotations.models import Choice, Project
-from annotations.services import label_save
 from tests.browser.pages import log_in
 from tests.factories import ArticleFactory, QuoteFactory, UserFactory
 

@@ -10,7 +10,9 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from annotations.services import comment_add, label_save, membership_set, project_create
+from annotations.labelling.comments import comment_add
+from annotations.labelling.labels import label_save
+from annotations.labelling.projects import membership_set, project_create
 from claims.models import Outlet, Quote, Speaker, SpeakerAlias
 from tests.factories import ArticleFactory, UserFactory
 

@@ -4,8 +4,8 @@ Labels are created through the models (not the labelling service) so that these 
 aggregation rule alone: gold where present, else the annotators' majority.
 """
 
+from annotations.labelling.projects import membership_set, project_create
 from annotations.models import Gold, Label, Project
-from annotations.services import membership_set, project_create
 from tests.factories import UserFactory
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from annotations.labelling.projects import membership_set, project_create
 from annotations.models import Membership
-from annotations.services import membership_set, project_create
 from claims.models import Article, ImportBatch
 from tests.factories import ArticleFactory, OutletFactory, QuoteFactory, UserFactory
 

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from annotations.services import membership_set, project_create
+from annotations.labelling.projects import membership_set, project_create
 from claims.models import Quote, QuoteEdit
 from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, UserFactory
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from annotations.services import membership_set, project_create
+from annotations.labelling.projects import membership_set, project_create
 from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

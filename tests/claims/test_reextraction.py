@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
+from annotations.labelling.projects import project_create
 from annotations.models import Label
-from annotations.services import project_create
 from claims.extraction import ExtractedQuote, TextSpan
 from claims.models import Quote
 from claims.services import quotes_store_extracted

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from annotations.labelling.labels_import import labels_import
 from annotations.models import Project
-from annotations.services import labels_import
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from annotations.labelling.projects import membership_set, project_create
 from annotations.models import Membership, Project
-from annotations.services import membership_set, project_create
 from claims.models import Article
 
 DEMO_PASSWORD = "claimlab-demo"  # noqa: S105 - the documented demo password

@@ -1,0 +1,1 @@
+"""The labelling: projects, schema, queue, labels, gold, comments, review (one module each)."""

@@ -1,0 +1,168 @@
+"""Gold labels: unanimous answers become gold by themselves; reviewers set the rest."""
+
+from collections import defaultdict
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from annotations import sql
+from annotations.access import ADJUDICATING_ROLES, require_role
+from annotations.labelling.schema import answer_parse
+from annotations.labelling.scope import quote_lock, quotes_in_project
+from annotations.models import Assignment, Dimension, Gold, Label, Project
+from claims.models import Quote
+
+
+def gold_unanimous_sync(
+    *,
+    project: Project,
+    quote_ids: list[int] | None = None,
+    submitters: dict[int, set[int]] | None = None,
+) -> int:
+    """Make unanimous gold match the labels: where a quote's submitted annotators (k or more)
+    give one identical answer on a dimension, that is its gold; stale unanimous gold goes.
+    Reviewer and majority gold are never touched. Returns how many gold rows were written.
+    A caller that has just read who submitted each of `quote_ids` passes it as `submitters`.
+    """
+    k = project.annotators_per_quote
+    params: dict = {"project": project.id}
+    quotes_sql = ""
+    if quote_ids is not None:
+        if not quote_ids:
+            return 0
+        quotes_sql = f" AND {{alias}}.quote_id IN ({sql.placeholders(quote_ids, params, 'quote')})"
+    if submitters is None:
+        submitters = defaultdict(set)
+        for quote_id, annotator_id in sql.fetch_all(
+            f"SELECT a.quote_id, a.annotator_id FROM {Assignment._meta.db_table} a "  # noqa: S608
+            "WHERE a.project_id = %(project)s AND a.status = 'submitted'"
+            + quotes_sql.format(alias="a"),
+            params,
+        ):
+            submitters[quote_id].add(annotator_id)
+    complete = [quote_id for quote_id, people in submitters.items() if len(people) >= k]
+
+    answers: dict = defaultdict(lambda: defaultdict(set))
+    if complete:
+        complete_sql = sql.placeholders(complete, params, "complete")
+        for quote_id, dimension_id, annotator_id, choice_id in sql.fetch_all(
+            f"SELECT l.quote_id, l.dimension_id, l.annotator_id, c.choice_id "  # noqa: S608
+            f"FROM {Label.choices.through._meta.db_table} c "
+            f"JOIN {Label._meta.db_table} l ON l.id = c.label_id "
+            f"JOIN {Dimension._meta.db_table} d ON d.id = l.dimension_id "
+            f"WHERE l.project_id = %(project)s AND l.quote_id IN ({complete_sql}) "
+            "AND NOT d.archived",
+            params,
+        ):
+            answers[(quote_id, dimension_id)][annotator_id].add(choice_id)
+    unanimous: dict[tuple[int, int], frozenset[int]] = {}
+    for (quote_id, dimension_id), by_annotator in answers.items():
+        people = submitters[quote_id]
+        given = {frozenset(by_annotator[a]) for a in people if by_annotator.get(a)}
+        if len(given) == 1 and people <= by_annotator.keys():
+            unanimous[(quote_id, dimension_id)] = next(iter(given))
+
+    # (quote, dimension) → the gold there: its id, method and choices.
+    existing: dict[tuple[int, int], tuple[int, str, set[int]]] = {}
+    for gold_id, quote_id, dimension_id, method, choice_id in sql.fetch_all(
+        f"SELECT g.id, g.quote_id, g.dimension_id, g.method, c.choice_id "  # noqa: S608
+        f"FROM {Gold._meta.db_table} g LEFT JOIN {Gold.choices.through._meta.db_table} c "
+        "ON c.gold_id = g.id WHERE g.project_id = %(project)s" + quotes_sql.format(alias="g"),
+        params,
+    ):
+        gold = existing.setdefault((quote_id, dimension_id), (gold_id, method, set()))
+        if choice_id is not None:
+            gold[2].add(choice_id)
+    stale = [
+        gold_id
+        for key, (gold_id, method, _) in existing.items()
+        if method == Gold.Method.UNANIMOUS and key not in unanimous
+    ]
+    if stale:
+        Gold.objects.filter(pk__in=stale).delete()
+    to_create, to_update = [], []
+    for (quote_id, dimension_id), choice_ids in unanimous.items():
+        gold = existing.get((quote_id, dimension_id))
+        if gold is None:
+            to_create.append(
+                Gold(
+                    project=project,
+                    quote_id=quote_id,
+                    dimension_id=dimension_id,
+                    method=Gold.Method.UNANIMOUS,
+                )
+            )
+        elif gold[1] == Gold.Method.UNANIMOUS and choice_ids != gold[2]:
+            to_update.append(Gold(pk=gold[0], quote_id=quote_id, dimension_id=dimension_id))
+    if not to_create and not to_update:
+        return 0
+    created = Gold.objects.bulk_create(to_create)
+    through = Gold.choices.through
+    if to_update:
+        through.objects.filter(gold__in=to_update).delete()
+        Gold.objects.filter(pk__in=[gold.pk for gold in to_update]).update(
+            decided_at=timezone.now()
+        )
+    through.objects.bulk_create(
+        through(gold_id=gold.pk, choice_id=choice_id)
+        for gold in [*created, *to_update]
+        for choice_id in sorted(unanimous[(gold.quote_id, gold.dimension_id)])
+    )
+    return len(created) + len(to_update)
+
+
+@transaction.atomic
+def gold_set(
+    *,
+    project: Project,
+    quote: Quote,
+    dimension_key: str,
+    values: str | list[str],
+    reviewer: AbstractBaseUser,
+) -> Gold:
+    """A reviewer's (or manager's) adjudicated answer for one quote on one dimension."""
+    require_role(reviewer, project, *ADJUDICATING_ROLES)
+    quote_lock(project=project, quote=quote)
+    dimension = (
+        project.dimensions.filter(key=dimension_key, archived=False)
+        .prefetch_related("choices")
+        .first()
+    )
+    if dimension is None:
+        raise ValidationError({"dimension_key": f"unknown dimension '{dimension_key}'"})
+    chosen, errors = answer_parse(dimension, list(dimension.choices.all()), values)
+    if not errors and not chosen:
+        errors = ["choose at least one value"]
+    if errors:
+        raise ValidationError({"values": errors})
+    gold, _ = Gold.objects.update_or_create(
+        project=project,
+        quote=quote,
+        dimension=dimension,
+        defaults={"method": Gold.Method.REVIEWER, "decided_by": reviewer},
+    )
+    gold.choices.set(chosen)
+    return gold
+
+
+@transaction.atomic
+def gold_auto_resolve(*, project: Project) -> int:
+    """Set unanimous gold wherever all of a quote's k (or more) annotators agree, and drop
+    unanimous gold that no longer holds. Majority is left to a reviewer. Returns rows written.
+    """
+    # Lock, in id order (so two runs cannot deadlock), the quotes whose gold may change.
+    candidates = Assignment.objects.filter(
+        project=project, status=Assignment.Status.SUBMITTED
+    ).values("quote_id")
+    with_gold = Gold.objects.filter(project=project).values("quote_id")
+    list(
+        quotes_in_project(project=project)
+        .filter(Q(id__in=candidates) | Q(id__in=with_gold))
+        .order_by("id")
+        .select_for_update(no_key=True, of=("self",))
+        .values_list("id", flat=True)
+    )
+    return gold_unanimous_sync(project=project)

@@ -1,0 +1,139 @@
+"""Progress: a project's submissions against quotes × k, and each annotator's."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
+
+from annotations.labelling.queue import assignment_expired_q, queue_sql_parts
+from annotations.labelling.scope import quotes_in_project
+from annotations.models import Assignment, Membership, Project
+
+Status = Assignment.Status
+
+
+@dataclass(frozen=True)
+class ProjectProgress:
+    quotes: int
+    annotators_per_quote: int
+    needed: int  # quotes × k submissions
+    done: int  # submissions that count toward it (at most k per quote)
+    quotes_complete: int  # quotes with k submissions
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.done / self.needed if self.needed else 0.0
+
+
+@dataclass(frozen=True)
+class MyProgress:
+    submitted: int
+    assigned: int
+    skipped: int
+    available: int  # submitted + open + still in the pool for me
+
+    @property
+    def remaining(self) -> int:
+        return self.available - self.submitted
+
+
+@dataclass(frozen=True)
+class AnnotatorProgress:
+    annotator_id: int
+    username: str
+    assigned: int
+    submitted: int
+    skipped: int
+
+
+def project_progress(*, project: Project) -> ProjectProgress:
+    """Submissions done against the quotes × k needed (one query)."""
+    k = project.annotators_per_quote
+    submitted = Count(
+        "assignments",
+        filter=Q(assignments__project=project, assignments__status=Status.SUBMITTED),
+    )
+    totals = (
+        quotes_in_project(project=project)
+        .annotate(submitted=submitted)
+        .aggregate(
+            quotes=Count("id"),
+            done=Coalesce(Sum(Least("submitted", k)), 0),
+            quotes_complete=Count("id", filter=Q(submitted__gte=k)),
+        )
+    )
+    return ProjectProgress(
+        quotes=totals["quotes"],
+        annotators_per_quote=k,
+        needed=totals["quotes"] * k,
+        done=totals["done"],
+        quotes_complete=totals["quotes_complete"],
+    )
+
+
+def annotator_progress(*, project: Project, annotator: AbstractBaseUser) -> MyProgress:
+    """The annotator's submitted count against the quotes available to them (one query).
+
+    Available is what they submitted, what is open for them, and the pool queue_candidates
+    would offer them (quotes they never had, with fewer than k live assignments). SQL for
+    speed, as queue_candidate_id.
+    """
+    tables, live, in_project, params = queue_sql_parts(
+        project=project, annotator=annotator, now=timezone.now()
+    )
+    sql = (
+        "SELECT "  # noqa: S608
+        "COUNT(CASE WHEN m.status = 'submitted' THEN 1 END), "
+        "COUNT(CASE WHEN m.status = 'assigned' THEN 1 END), "
+        "COUNT(CASE WHEN m.status = 'skipped' THEN 1 END), "
+        "COUNT(CASE WHEN m.quote_id IS NULL AND q.id NOT IN ("
+        "SELECT a.quote_id FROM {assignment} a WHERE a.project_id = %(project)s AND " + live + " "
+        "GROUP BY a.quote_id HAVING COUNT(*) >= %(k)s) THEN 1 END) "
+        "FROM {quote} q LEFT JOIN {assignment} m ON m.quote_id = q.id "
+        "AND m.project_id = %(project)s AND m.annotator_id = %(annotator)s "
+        "WHERE " + in_project
+    ).format(**tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        submitted, assigned, skipped, pool = cursor.fetchone()
+    return MyProgress(
+        submitted=submitted,
+        assigned=assigned,
+        skipped=skipped,
+        available=submitted + assigned + pool,
+    )
+
+
+def annotators_progress(*, project: Project) -> list[AnnotatorProgress]:
+    """Assigned (live), submitted and skipped per person: every annotator, and anyone else who
+    has worked in the queue (two queries)."""
+    now = timezone.now()
+    rows = (
+        Assignment.objects.filter(project=project, quote__in=quotes_in_project(project=project))
+        .exclude(assignment_expired_q(project=project, now=now))
+        .order_by()
+        .values_list("annotator_id", "status")
+        .annotate(count=Count("id"))
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for annotator_id, status, count in rows:
+        counts[annotator_id][status] = count
+    people = get_user_model().objects.filter(
+        Q(memberships__project=project, memberships__role=Membership.Role.ANNOTATOR)
+        | Q(id__in=list(counts))
+    )
+    return [
+        AnnotatorProgress(
+            annotator_id=user.id,
+            username=user.get_username(),
+            assigned=counts[user.id].get(Status.ASSIGNED, 0),
+            submitted=counts[user.id].get(Status.SUBMITTED, 0),
+            skipped=counts[user.id].get(Status.SKIPPED, 0),
+        )
+        for user in people.distinct().order_by("username")
+    ]

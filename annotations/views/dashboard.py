@@ -1,0 +1,42 @@
+"""The agreement dashboard: alpha per question, kappa per pair, each annotator's progress."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from annotations.access import ADJUDICATING_ROLES, project_for_member
+from annotations.labelling.progress import project_progress
+from annotations.labelling.review import project_agreement
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, project_id: int) -> HttpResponse:
+    project, membership = project_for_member(request.user, project_id)
+    if project.blind_mode and membership.role not in ADJUDICATING_ROLES:
+        raise PermissionDenied("In a blind project only reviewers and managers see agreement.")
+    result = project_agreement(project=project)
+    names = {a.annotator_id: a.username for a in result.annotators}
+    dimensions = [
+        {
+            "agreement": d,
+            "kappas": [
+                {
+                    "a": names.get(k.annotator_a, str(k.annotator_a)),
+                    "b": names.get(k.annotator_b, str(k.annotator_b)),
+                    "kappa": k,
+                }
+                for k in d.kappas
+            ],
+        }
+        for d in result.dimensions
+    ]
+    context = {
+        "project": project,
+        "result": result,
+        "dimensions": dimensions,
+        "progress": project_progress(project=project),
+    }
+    return render(request, "annotations/dashboard.html", context)
