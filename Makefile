@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve demo test test-postgres test-browser lint format eval bench bench-export bench-load train-extractor lock clean
+.PHONY: install run serve demo browser test test-postgres test-browser lint format eval bench bench-export bench-load train-extractor lock clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,15 +25,20 @@ run: demo
 	@echo "Claimlab on http://$(HOST):$(PORT)/ (logins: manager, annotator1, annotator2; password claimlab-demo)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# A Chromium for the browser tests: Debian's when present or installable (as root with apt-get),
+# else Playwright's download; prints what it used or installed, and where.
+browser: install
+	@bin/ensure-chromium $(BIN)/python
+
 # The whole suite; pytest's exit code is the verdict (5, "no tests ran", counts as failure).
-test: install
+test: browser
 	@$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$status
 
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/claimlab} $(MAKE) --no-print-directory test
 
-test-browser: install
+test-browser: browser
 	@$(BIN)/python -m pytest tests/browser; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no browser tests ran: failing"; exit 1; fi; exit $$status
 

@@ -1,4 +1,4 @@
-"""Playwright on Debian's chromium, against pytest-django's live server."""
+"""Playwright on Debian's chromium (or Playwright's own), against pytest-django's live server."""
 
 import os
 import shutil
@@ -18,19 +18,13 @@ def pytest_collection_modifyitems(items):
 def browser():
     from playwright.sync_api import sync_playwright
 
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail(
-            "Browser tests need Debian's chromium: apt-get install -y chromium "
-            "(Playwright's own browser download does not work here)."
-        )
     # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
     # for set-up are still synchronous and safe there. Restored when the browser closes.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+            browser = _launch_chromium(playwright)
             yield browser
             browser.close()
     finally:
@@ -38,6 +32,19 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _launch_chromium(playwright):
+    """Debian's chromium when on PATH, else Playwright's own; bin/ensure-chromium gets one."""
+    debian_chromium = shutil.which("chromium")
+    if debian_chromium is not None:
+        return playwright.chromium.launch(executable_path=debian_chromium, args=CHROMIUM_FLAGS)
+    if os.path.exists(playwright.chromium.executable_path):
+        return playwright.chromium.launch()
+    pytest.fail(
+        "No Chromium for the browser tests: run bin/ensure-chromium (make test runs it).",
+        pytrace=False,
+    )
 
 
 @pytest.fixture
