@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from annotations import sql
 from annotations.models import Membership, Project
 
 Role = Membership.Role
@@ -84,30 +85,15 @@ def project_for_member(
     """
     if not user.is_authenticated:
         raise Http404("No such project, or you are not a member of it.")
-    # The membership and its project in one query; superusers may see projects without one.
-    # A raw query, as every API call and page runs it: the ORM's select_related costs a few
-    # milliseconds of Python to compile, many times what the database spends on it.
-    found = list(
-        Project.objects.raw(
-            f"SELECT p.*, m.id AS membership_id, m.role AS membership_role "  # noqa: S608
-            f"FROM {Project._meta.db_table} p JOIN {Membership._meta.db_table} m "
-            "ON m.project_id = p.id WHERE p.id = %s AND m.user_id = %s",
-            [project_id, user.pk],
-        )
-    )
-    membership = None
-    if found:
-        project = found[0]
-        membership = Membership.from_db(
-            None,
-            ["id", "project_id", "user_id", "role"],
-            [project.membership_id, project.id, user.pk, project.membership_role],
-        )
-        membership.project = project
+    # The membership and its project in one query (every page and API call runs it); superusers
+    # may see projects without one.
+    found = sql.project_with_membership(project_id=project_id, user_id=user.pk)
+    if found is not None:
+        project, membership = found
     elif user.is_superuser:
-        project = Project.objects.filter(id=project_id).first()
+        project, membership = Project.objects.filter(id=project_id).first(), None
     else:
-        project = None
+        project = membership = None
     if project is None:
         raise Http404("No such project, or you are not a member of it.")
     _remember_membership(project, user.pk, membership)

@@ -129,12 +129,9 @@ class LabelOutput(serializers.Serializer):
     quote = serializers.IntegerField(source="quote_id")
     annotator = serializers.CharField(source="annotator.username")
     dimension = serializers.CharField(source="dimension.key")
-    values = serializers.SerializerMethodField()
+    values = serializers.ListField(child=serializers.CharField())
     note = serializers.CharField()
     updated_at = serializers.DateTimeField()
-
-    def get_values(self, label) -> list[str]:
-        return sorted(choice.value for choice in label.choices.all())
 
 
 class QuoteRefInput(serializers.Serializer):

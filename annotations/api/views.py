@@ -44,7 +44,7 @@ from annotations.api.serializers import (
 from annotations.export import DatasetExporter, ExportOptions, dataset_card
 from annotations.labelling.comments import comment_add, comment_list
 from annotations.labelling.gold import gold_set
-from annotations.labelling.labels import label_save, labels_visible_to, my_answers
+from annotations.labelling.labels import LabelState, label_save, labels_visible_to, my_answers
 from annotations.labelling.progress import annotator_progress, project_progress
 from annotations.labelling.projects import (
     membership_remove,
@@ -55,7 +55,7 @@ from annotations.labelling.projects import (
 )
 from annotations.labelling.queue import assign_next_quote, assignment_skip, label_undo_last
 from annotations.labelling.review import project_agreement
-from annotations.labelling.scope import quotes_in_project
+from annotations.labelling.scope import quote_in_project
 from annotations.models import Gold, Membership, Project
 from claims.api.serializers import QuoteOutput
 from claims.models import Quote
@@ -262,8 +262,7 @@ class MemberViewSet(viewsets.ViewSet):
 
 
 def quote_in(project: Project, quote_id) -> Quote:
-    quote = quotes_in_project(project=project).select_related("article", "speaker")
-    quote = quote.filter(id=quote_id).first() if isinstance(quote_id, int) else None
+    quote = quote_in_project(project=project, quote_id=quote_id)
     if quote is None:
         raise ValidationError({"quote": [f"No quote {quote_id} in this project."]})
     return quote
@@ -320,7 +319,7 @@ class LabellingViewSet(viewsets.ViewSet):
             labels = labels.filter(quote_id=quote_id)
         if annotator := request.query_params.get("annotator"):
             labels = labels.filter(annotator__username=annotator)
-        return Response(LabelOutput(labels[:5000], many=True).data)
+        return Response(LabelOutput(map(LabelState.of, labels[:5000]), many=True).data)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 204: None})
     def queue_next(self, request, project_pk=None):

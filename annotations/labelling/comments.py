@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from annotations.access import require_role
+from annotations.labelling.scope import quotes_in_project
 from annotations.models import Comment, Project
 from claims.models import Quote
 
@@ -23,8 +24,7 @@ def comment_add(*, project: Project, quote: Quote, author: AbstractBaseUser, tex
         raise ValidationError(
             {"text": f"Keep comments under {COMMENT_MAX_CHARS} characters ({len(text)} now)."}
         )
-    article_ids = project.articles.values("id")
-    if not Quote.objects.filter(pk=quote.pk, article_id__in=article_ids).exists():
+    if not quotes_in_project(project=project, include_rejected=True).filter(pk=quote.pk).exists():
         raise ValidationError({"quote": "This quote is not in the project."})
     return Comment.objects.create(project=project, quote=quote, author=author, text=text)
 

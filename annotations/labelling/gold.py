@@ -12,7 +12,7 @@ from annotations import sql
 from annotations.access import ADJUDICATING_ROLES, require_role
 from annotations.labelling.schema import answer_parse
 from annotations.labelling.scope import quote_lock, quotes_in_project
-from annotations.models import Assignment, Dimension, Gold, Label, Project
+from annotations.models import Assignment, Gold, Project
 from claims.models import Quote
 
 
@@ -28,34 +28,18 @@ def gold_unanimous_sync(
     A caller that has just read who submitted each of `quote_ids` passes it as `submitters`.
     """
     k = project.annotators_per_quote
-    params: dict = {"project": project.id}
-    quotes_sql = ""
-    if quote_ids is not None:
-        if not quote_ids:
-            return 0
-        quotes_sql = f" AND {{alias}}.quote_id IN ({sql.placeholders(quote_ids, params, 'quote')})"
+    if quote_ids is not None and not quote_ids:
+        return 0
     if submitters is None:
         submitters = defaultdict(set)
-        for quote_id, annotator_id in sql.fetch_all(
-            f"SELECT a.quote_id, a.annotator_id FROM {Assignment._meta.db_table} a "  # noqa: S608
-            "WHERE a.project_id = %(project)s AND a.status = 'submitted'"
-            + quotes_sql.format(alias="a"),
-            params,
-        ):
+        for quote_id, annotator_id in sql.submitters(project_id=project.id, quote_ids=quote_ids):
             submitters[quote_id].add(annotator_id)
     complete = [quote_id for quote_id, people in submitters.items() if len(people) >= k]
 
     answers: dict = defaultdict(lambda: defaultdict(set))
     if complete:
-        complete_sql = sql.placeholders(complete, params, "complete")
-        for quote_id, dimension_id, annotator_id, choice_id in sql.fetch_all(
-            f"SELECT l.quote_id, l.dimension_id, l.annotator_id, c.choice_id "  # noqa: S608
-            f"FROM {Label.choices.through._meta.db_table} c "
-            f"JOIN {Label._meta.db_table} l ON l.id = c.label_id "
-            f"JOIN {Dimension._meta.db_table} d ON d.id = l.dimension_id "
-            f"WHERE l.project_id = %(project)s AND l.quote_id IN ({complete_sql}) "
-            "AND NOT d.archived",
-            params,
+        for quote_id, dimension_id, annotator_id, choice_id in sql.label_answers(
+            project_id=project.id, quote_ids=complete
         ):
             answers[(quote_id, dimension_id)][annotator_id].add(choice_id)
     unanimous: dict[tuple[int, int], frozenset[int]] = {}
@@ -65,17 +49,7 @@ def gold_unanimous_sync(
         if len(given) == 1 and people <= by_annotator.keys():
             unanimous[(quote_id, dimension_id)] = next(iter(given))
 
-    # (quote, dimension) → the gold there: its id, method and choices.
-    existing: dict[tuple[int, int], tuple[int, str, set[int]]] = {}
-    for gold_id, quote_id, dimension_id, method, choice_id in sql.fetch_all(
-        f"SELECT g.id, g.quote_id, g.dimension_id, g.method, c.choice_id "  # noqa: S608
-        f"FROM {Gold._meta.db_table} g LEFT JOIN {Gold.choices.through._meta.db_table} c "
-        "ON c.gold_id = g.id WHERE g.project_id = %(project)s" + quotes_sql.format(alias="g"),
-        params,
-    ):
-        gold = existing.setdefault((quote_id, dimension_id), (gold_id, method, set()))
-        if choice_id is not None:
-            gold[2].add(choice_id)
+    existing = sql.gold_of(project_id=project.id, quote_ids=quote_ids)
     stale = [
         gold_id
         for key, (gold_id, method, _) in existing.items()

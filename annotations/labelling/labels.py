@@ -1,10 +1,12 @@
 """Labels: saving one person's answers on one quote (with history), and reading them back."""
 
-import json
+import dataclasses
+import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -14,7 +16,7 @@ from annotations.labelling.gold import gold_unanimous_sync
 from annotations.labelling.queue import assignment_expiry_cutoff
 from annotations.labelling.schema import answer_parse, schema_read
 from annotations.labelling.scope import quote_lock
-from annotations.models import Assignment, Choice, Dimension, Label, LabelHistory, Project
+from annotations.models import Assignment, Choice, Dimension, Label, Project
 from claims.models import Quote
 
 NOTE_MAX_CHARS = 5000
@@ -50,6 +52,32 @@ def _parse_labels(
     return parsed, errors
 
 
+@dataclass(frozen=True)
+class LabelState:
+    """One label as it stands: what a save returns and the API shows."""
+
+    id: int
+    quote_id: int
+    annotator: AbstractBaseUser
+    dimension: Dimension
+    values: list[str]  # choice values, sorted
+    note: str
+    updated_at: datetime.datetime
+
+    @classmethod
+    def of(cls, label: Label) -> "LabelState":
+        """From a stored label (its choices prefetched, as labels_visible_to gives them)."""
+        return cls(
+            id=label.id,
+            quote_id=label.quote_id,
+            annotator=label.annotator,
+            dimension=label.dimension,
+            values=sorted(choice.value for choice in label.choices.all()),
+            note=label.note,
+            updated_at=label.updated_at,
+        )
+
+
 @transaction.atomic
 def label_save(
     *,
@@ -58,14 +86,15 @@ def label_save(
     annotator: AbstractBaseUser,
     labels: dict[str, str | list[str]],
     note: str = "",
-) -> list[Label]:
+) -> list[LabelState]:
     """Save one person's answers for one quote and mark their assignment submitted.
 
     Annotators, reviewers and managers may all label. Each call gives every required
     dimension (optional ones may be left out, or cleared with "" / []). A changed label gets a
     LabelHistory row; unchanged ones are left alone. Someone without a live assignment for the
     quote gets one, unless the quote already has its k annotators. Then unanimous gold is
-    refreshed. Nothing is written if any part is invalid.
+    refreshed. Nothing is written if any part is invalid. Returns the labels as they stand,
+    in question order.
     """
     require_role(annotator, project, *LABELLING_ROLES)
     if not isinstance(note, str):
@@ -78,27 +107,17 @@ def label_save(
         raise ValidationError({"labels": errors})
 
     now = timezone.now()
-    assignment_table = Assignment._meta.db_table
-    params = {
-        "project": project.id,
-        "quote": quote.pk,
-        "annotator": annotator.pk,
-        "now": sql.db_datetime(now),
-        "cutoff": sql.db_datetime(assignment_expiry_cutoff(project=project, now=now)),
-    }
-    # One query: who holds a place on this quote, whether the caller's own is live, and who
-    # has submitted (for the unanimous gold below).
-    places = sql.fetch_all(
-        f"SELECT a.annotator_id, {sql.ASSIGNMENT_LIVE_SQL}, a.status FROM {assignment_table} a "  # noqa: S608
-        "WHERE a.project_id = %(project)s AND a.quote_id = %(quote)s",
-        params,
-    )
+    cutoff = assignment_expiry_cutoff(project=project, now=now)
+    # Who holds a place on this quote, whether the caller's own is live, and who has
+    # submitted (for the unanimous gold below).
     mine_live, others, submitters = False, 0, {annotator.pk}
-    for annotator_id, live, status in places:
+    for annotator_id, live, status in sql.quote_places(
+        project_id=project.id, quote_id=quote.pk, cutoff=cutoff
+    ):
         if annotator_id == annotator.pk:
-            mine_live = bool(live)
+            mine_live = live
         else:
-            others += bool(live)
+            others += live
             if status == Assignment.Status.SUBMITTED:
                 submitters.add(annotator_id)
     if not mine_live and others >= project.annotators_per_quote:
@@ -109,142 +128,79 @@ def label_save(
             }
         )
 
-    # The caller's labels on this quote as they stand: id, dimension, note, updated_at, choices.
-    label_table, choice_table = Label._meta.db_table, Label.choices.through._meta.db_table
-    existing: dict[int, tuple[int, str, object, set[int]]] = {}
-    for label_id, dimension_id, old_note, updated_at, choice_id in sql.fetch_all(
-        f"SELECT l.id, l.dimension_id, l.note, l.updated_at, c.choice_id FROM {label_table} l "  # noqa: S608
-        f"LEFT JOIN {choice_table} c ON c.label_id = l.id WHERE l.project_id = %(project)s "
-        "AND l.quote_id = %(quote)s AND l.annotator_id = %(annotator)s",
-        params,
-    ):
-        row = existing.setdefault(dimension_id, (label_id, old_note, updated_at, set()))
-        if choice_id is not None:
-            row[3].add(choice_id)
-
     # A fixed number of statements whatever the number of dimensions: new labels, changed
     # labels, their choices and their history are each written in one statement.
-    saved, created, changed, new_choices = [], [], [], {}
+    existing = sql.labels_of(project_id=project.id, quote_id=quote.pk, annotator_id=annotator.pk)
+    states: dict[int, LabelState] = {}
+    created, changed, new_choices = [], [], {}
     for dimension, chosen in parsed.items():
         row = existing.get(dimension.id)
         if row is None and not chosen:
             continue  # an optional dimension left empty that was never answered
-        label = Label(
-            project=project, quote=quote, annotator=annotator, dimension=dimension, note=note
+        values = sorted(choice.value for choice in chosen)
+        state = LabelState(
+            id=0,
+            quote_id=quote.pk,
+            annotator=annotator,
+            dimension=dimension,
+            values=values,
+            note=note,
+            updated_at=now,
         )
-        label.created_at = label.updated_at = now
-        if row is not None:
-            label.pk, label.note, old_choices = row[0], row[1], row[3]
-            if old_choices == {c.id for c in chosen} and row[1] == note:
-                label.updated_at = sql.field_from_db(Label, "updated_at", row[2])
-                _choices_known(label, sorted(chosen, key=lambda c: c.value))
-                saved.append(label)
-                continue
-            label.note = note
-            changed.append(label)
+        if row is None:
+            created.append(dimension.id)
+            new_choices[dimension.id] = chosen
+        elif row[3] == {c.id for c in chosen} and row[1] == note:
+            state = dataclasses.replace(state, id=row[0], updated_at=row[2])  # unchanged
         else:
-            created.append(label)
-        new_choices[dimension.id] = chosen
-        saved.append(label)
-    new_ids = sql.insert_rows(
-        label_table,
-        (
-            "project_id",
-            "quote_id",
-            "annotator_id",
-            "dimension_id",
-            "note",
-            "created_at",
-            "updated_at",
-        ),
-        [
-            (
-                project.id,
-                quote.pk,
-                annotator.pk,
-                label.dimension_id,
-                note,
-                params["now"],
-                params["now"],
-            )
-            for label in created
-        ],
-        returning=("dimension_id", "id")
-        if connection.features.can_return_columns_from_insert
-        else (),
+            changed.append(row[0])
+            new_choices[dimension.id] = chosen
+            state = dataclasses.replace(state, id=row[0])
+        states[dimension.id] = state
+    new_ids = sql.labels_insert(
+        project_id=project.id,
+        quote_id=quote.pk,
+        annotator_id=annotator.pk,
+        dimension_ids=created,
+        note=note,
+        now=now,
     )
-    if created and not new_ids:  # SQLite before 3.35 has no RETURNING
-        new_ids = sql.fetch_all(
-            f"SELECT dimension_id, id FROM {label_table} WHERE project_id = %(project)s "  # noqa: S608
-            "AND quote_id = %(quote)s AND annotator_id = %(annotator)s",
-            params,
-        )
-    new_ids = dict(new_ids)
-    for label in created:
-        label.pk = new_ids[label.dimension_id]
+    for dimension_id in created:
+        states[dimension_id] = dataclasses.replace(states[dimension_id], id=new_ids[dimension_id])
     if changed:
-        ids = sql.placeholders([label.pk for label in changed], params, "label")
-        sql.execute(
-            f"UPDATE {label_table} SET note = %(note)s, updated_at = %(now)s "  # noqa: S608
-            f"WHERE id IN ({ids})",
-            {**params, "note": note},
-        )
-        sql.execute(f"DELETE FROM {choice_table} WHERE label_id IN ({ids})", params)  # noqa: S608
-    rewritten = [*created, *changed]
-    sql.insert_rows(
-        choice_table,
-        ("label_id", "choice_id"),
-        [
-            (label.pk, choice.pk)
-            for label in rewritten
-            for choice in new_choices[label.dimension_id]
-        ],
+        sql.labels_rewrite(label_ids=changed, note=note, now=now)
+    sql.label_choices_insert(
+        rows=[
+            (states[dimension_id].id, choice.pk)
+            for dimension_id, chosen in new_choices.items()
+            for choice in chosen
+        ]
     )
-    sql.insert_rows(
-        LabelHistory._meta.db_table,
-        ("label_id", "values", "note", "changed_by_id", "changed_at"),
-        [
-            (
-                label.pk,
-                json.dumps([choice.value for choice in new_choices[label.dimension_id]]),
-                note,
-                annotator.pk,
-                params["now"],
-            )
-            for label in rewritten
+    sql.label_history_insert(
+        entries=[
+            (states[dimension_id].id, [choice.value for choice in chosen])
+            for dimension_id, chosen in new_choices.items()
         ],
+        note=note,
+        changed_by=annotator.pk,
+        now=now,
     )
 
     # The row may have just been deleted as expired by the annotator's own assign_next_quote
     # (which needs no quote lock to give up a place); the room check above already treated
     # it as not live, so creating it afresh is within k.
-    submitted = sql.execute(
-        f"UPDATE {assignment_table} SET status = 'submitted', completed_at = %(now)s "  # noqa: S608
-        "WHERE project_id = %(project)s AND quote_id = %(quote)s AND annotator_id = %(annotator)s",
-        params,
-    )
-    if not submitted:
-        sql.insert_rows(
-            assignment_table,
-            ("project_id", "quote_id", "annotator_id", "status", "assigned_at", "completed_at"),
-            [(project.id, quote.pk, annotator.pk, "submitted", params["now"], params["now"])],
+    if not sql.assignment_submit(
+        project_id=project.id, quote_id=quote.pk, annotator_id=annotator.pk, now=now
+    ):
+        sql.assignment_insert(
+            project_id=project.id,
+            quote_id=quote.pk,
+            annotator_id=annotator.pk,
+            status=Assignment.Status.SUBMITTED,
+            now=now,
         )
     gold_unanimous_sync(project=project, quote_ids=[quote.pk], submitters={quote.pk: submitters})
-    # What was written, as it now stands, without reading it back: dimension, annotator and
-    # choices are already in hand.
-    for label in rewritten:
-        _choices_known(label, new_choices[label.dimension_id])
-    return sorted(saved, key=lambda label: (label.dimension.order, label.dimension_id))
-
-
-def _choices_known(label: Label, choices: list[Choice]) -> None:
-    """Give `label.choices.all()` these choices without a query, as prefetch_related would
-    (Django keeps prefetched rows in the same per-instance cache)."""
-    cache = label.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache.pop("choices", None)
-    rows = label.choices.get_queryset()  # builds the queryset; runs nothing
-    rows._result_cache, rows._prefetch_done = list(choices), True
-    cache["choices"] = rows
+    return sorted(states.values(), key=lambda state: (state.dimension.order, state.dimension.id))
 
 
 def labels_visible_to(
@@ -273,16 +229,9 @@ def my_answers(*, project: Project, quote: Quote, annotator: AbstractBaseUser) -
     """The annotator's own answers on one quote: dimension key → sorted choice values (one
     query; a label whose choices were cleared gives [])."""
     answers: dict[str, list] = {}
-    rows = sql.fetch_all(  # SQL for speed: every queue-next runs it (see annotations/sql.py)
-        f"SELECT d.key, c.value FROM {Label._meta.db_table} l "  # noqa: S608
-        f"JOIN {Dimension._meta.db_table} d ON d.id = l.dimension_id "
-        f"LEFT JOIN {Label.choices.through._meta.db_table} lc ON lc.label_id = l.id "
-        f"LEFT JOIN {Choice._meta.db_table} c ON c.id = lc.choice_id "
-        "WHERE l.project_id = %(project)s AND l.quote_id = %(quote)s "
-        "AND l.annotator_id = %(annotator)s",
-        {"project": project.id, "quote": quote.pk, "annotator": annotator.pk},
-    )
-    for key, value in rows:
+    for key, value in sql.answers_of(
+        project_id=project.id, quote_id=quote.pk, annotator_id=annotator.pk
+    ):
         answers.setdefault(key, [])
         if value is not None:
             answers[key].append(value)

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
-from annotations.labelling.queue import assignment_expired_q, queue_sql_parts
+from annotations import sql
+from annotations.labelling.queue import assignment_expired_q, assignment_expiry_cutoff
 from annotations.labelling.scope import quotes_in_project
 from annotations.models import Assignment, Membership, Project
 
@@ -81,26 +81,13 @@ def annotator_progress(*, project: Project, annotator: AbstractBaseUser) -> MyPr
 
     Available is what they submitted, what is open for them, and the pool queue_candidates
     would offer them (quotes they never had, with fewer than k live assignments). SQL for
-    speed, as queue_candidate_id.
+    speed (annotations/sql.py), as the queue.
     """
-    tables, live, in_project, params = queue_sql_parts(
-        project=project, annotator=annotator, now=timezone.now()
+    submitted, assigned, skipped, pool = sql.annotator_counts(
+        project=project,
+        annotator_id=annotator.pk,
+        cutoff=assignment_expiry_cutoff(project=project, now=timezone.now()),
     )
-    sql = (
-        "SELECT "  # noqa: S608
-        "COUNT(CASE WHEN m.status = 'submitted' THEN 1 END), "
-        "COUNT(CASE WHEN m.status = 'assigned' THEN 1 END), "
-        "COUNT(CASE WHEN m.status = 'skipped' THEN 1 END), "
-        "COUNT(CASE WHEN m.quote_id IS NULL AND q.id NOT IN ("
-        "SELECT a.quote_id FROM {assignment} a WHERE a.project_id = %(project)s AND " + live + " "
-        "GROUP BY a.quote_id HAVING COUNT(*) >= %(k)s) THEN 1 END) "
-        "FROM {quote} q LEFT JOIN {assignment} m ON m.quote_id = q.id "
-        "AND m.project_id = %(project)s AND m.annotator_id = %(annotator)s "
-        "WHERE " + in_project
-    ).format(**tables)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        submitted, assigned, skipped, pool = cursor.fetchone()
     return MyProgress(
         submitted=submitted,
         assigned=assigned,

@@ -7,7 +7,7 @@ never deleted, so no answer loses its meaning.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils.text import slugify
 
@@ -449,41 +449,10 @@ def choice_restore(*, choice: Choice) -> Choice:
     return choice
 
 
-_DIMENSION_COLUMNS = [field.attname for field in Dimension._meta.concrete_fields]
-
-
-_CHOICE_COLUMNS = [field.attname for field in Choice._meta.concrete_fields]
-
-
 def schema_read(*, project: Project) -> list[tuple[Dimension, list[Choice]]]:
-    """The project's questions in order, each with its choices in order (one SQL query, as
-    every label save reads it; see annotations/sql.py)."""
-    quote_name = connection.ops.quote_name
-    columns = [f"d.{quote_name(c)}" for c in _DIMENSION_COLUMNS]
-    columns += [f"c.{quote_name(c)}" for c in _CHOICE_COLUMNS]
-    rows = sql.fetch_all(
-        f"SELECT {', '.join(columns)} FROM {Dimension._meta.db_table} d "  # noqa: S608
-        f"LEFT JOIN {Choice._meta.db_table} c ON c.dimension_id = d.id "
-        f"WHERE d.project_id = %s ORDER BY d.{quote_name('order')}, d.id, "
-        f"c.{quote_name('order')}, c.id",
-        [project.id],
-    )
-    schema: dict[int, tuple[Dimension, list[Choice]]] = {}
-    split = len(_DIMENSION_COLUMNS)
-    for row in rows:
-        if row[0] not in schema:
-            values = [
-                Dimension._meta.get_field(name).to_python(value)
-                for name, value in zip(_DIMENSION_COLUMNS, row[:split], strict=True)
-            ]
-            schema[row[0]] = (Dimension.from_db(None, _DIMENSION_COLUMNS, values), [])
-        if row[split] is not None:
-            values = [
-                Choice._meta.get_field(name).to_python(value)
-                for name, value in zip(_CHOICE_COLUMNS, row[split:], strict=True)
-            ]
-            schema[row[0]][1].append(Choice.from_db(None, _CHOICE_COLUMNS, values))
-    return list(schema.values())
+    """The project's questions in order, each with its choices in order (one query, as every
+    label save reads it)."""
+    return sql.schema_rows(project_id=project.id)
 
 
 def dimensions_active(project: Project) -> list[Dimension]:

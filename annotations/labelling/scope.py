@@ -1,7 +1,9 @@
 """Which quotes are in a project: the one rule every door and service uses.
 
 A quote is in a project when its article is in the project's scope and nobody marked it
-"not a quote". Services lock a quote through `quote_lock`, which checks the same rule.
+"not a quote". Services lock a quote through `quote_lock`, which checks the same rule (its SQL
+form is annotations/sql.py's QUOTE_IN_PROJECT); pages and the API look a quote up through
+`quote_in_project`, so a quote of another project is, for them, one that does not exist.
 """
 
 from django.core.exceptions import ValidationError
@@ -12,22 +14,35 @@ from annotations.models import Project
 from claims.models import Quote
 
 
-def quotes_in_project(*, project: Project) -> QuerySet[Quote]:
-    """Quotes of the project's articles that nobody marked "not a quote"."""
+def quotes_in_project(*, project: Project, include_rejected: bool = False) -> QuerySet[Quote]:
+    """Quotes of the project's articles that nobody marked "not a quote" (those too, with
+    `include_rejected`: the fixes on the annotator's card may restore one)."""
     article_ids = Project.articles.through.objects.filter(project_id=project.id).values(
         "article_id"
     )
-    return Quote.objects.filter(article_id__in=article_ids, is_rejected=False)
+    quotes = Quote.objects.filter(article_id__in=article_ids)
+    return quotes if include_rejected else quotes.filter(is_rejected=False)
+
+
+def quote_in_project(
+    *, project: Project, quote_id: object, include_rejected: bool = False
+) -> Quote | None:
+    """One quote of the project, with its article, outlet, speaker and last editor; None for
+    anything else (another project's quote, a rejected one unless asked for, not an id)."""
+    if not isinstance(quote_id, int) or isinstance(quote_id, bool) or quote_id < 1:
+        return None
+    return (
+        quotes_in_project(project=project, include_rejected=include_rejected)
+        .select_related("article__outlet", "speaker", "edited_by")
+        .filter(id=quote_id)
+        .first()
+    )
 
 
 def quote_lock(*, project: Project, quote: Quote, allow_rejected: bool = False) -> None:
     """Lock the quote's row, checking it belongs to one of the project's articles."""
-    rows = sql.fetch_all(
-        f"SELECT q.is_rejected FROM {Quote._meta.db_table} q WHERE q.id = %(quote)s "  # noqa: S608
-        f"AND {sql.QUOTE_ARTICLE_IN_PROJECT_SQL}" + sql.row_lock("q"),
-        {"quote": quote.pk, "project": project.id},
-    )
-    if not rows:
+    rejected = sql.quote_lock(project_id=project.id, quote_id=quote.pk)
+    if rejected is None:
         raise ValidationError({"quote": "This quote is not in the project."})
-    if rows[0][0] and not allow_rejected:
+    if rejected and not allow_rejected:
         raise ValidationError({"quote": "This quote was marked “not a quote”."})

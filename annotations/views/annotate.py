@@ -16,12 +16,12 @@ from annotations.labelling.comments import comment_list
 from annotations.labelling.labels import label_save
 from annotations.labelling.progress import annotator_progress, project_progress
 from annotations.labelling.queue import assign_next_quote, assignment_skip, label_undo_last
+from annotations.labelling.scope import quote_in_project
 from annotations.models import Label, Project
 from annotations.views.common import (
     dimensions_for_card,
     guidelines_html,
     is_fetch,
-    quote_in_card,
     quote_paragraph,
 )
 from claims.models import Quote
@@ -41,7 +41,7 @@ def card_context(
     picked: dict[str, set[str]] = {}
     note = ""
     if quote is not None:
-        quote = quote_in_card(project, quote.id) or quote
+        quote = quote_in_project(project=project, quote_id=quote.id) or quote
         if form is not None and form.is_bound:
             picked = {d.key: set(form.data.getlist(f"label-{d.key}")) for d in dimensions}
             note = form.data.get("note", "")
@@ -97,7 +97,9 @@ def annotate(request: HttpRequest, project_id: int) -> HttpResponse:
 def annotate_submit(request: HttpRequest, project_id: int) -> HttpResponse:
     project, _ = project_for_member(request.user, project_id, *LABELLING_ROLES)
     form = LabelsForm(request.POST, dimensions=dimensions_for_card(project))
-    quote = quote_in_card(project, form.data.get("quote", "").isdigit() and int(form.data["quote"]))
+    quote = quote_in_project(
+        project=project, quote_id=form.data.get("quote", "").isdigit() and int(form.data["quote"])
+    )
     if not form.is_valid() or quote is None:
         errors = ["This quote is no longer in the project; here is the next one."]
         next_quote = assign_next_quote(project=project, annotator=request.user)
@@ -126,7 +128,11 @@ def annotate_submit(request: HttpRequest, project_id: int) -> HttpResponse:
 def annotate_skip(request: HttpRequest, project_id: int) -> HttpResponse:
     project, _ = project_for_member(request.user, project_id, *LABELLING_ROLES)
     form = QuoteRefForm(request.POST)
-    quote = quote_in_card(project, form.cleaned_data["quote"]) if form.is_valid() else None
+    quote = (
+        quote_in_project(project=project, quote_id=form.cleaned_data["quote"])
+        if form.is_valid()
+        else None
+    )
     errors, message = [], "Skipped."
     if quote is None:
         errors = ["No such quote in this project."]

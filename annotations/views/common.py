@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
 
-from annotations.labelling.scope import quotes_in_project
 from annotations.models import Choice, Dimension, Project
 from claims.models import Quote
 from claims.selectors import TextSegment, article_text_segments
@@ -38,15 +37,10 @@ def dimensions_for_card(project: Project) -> list[Dimension]:
     )
 
 
-def quote_in_card(project: Project, quote_id: int | None) -> Quote | None:
-    if quote_id is None:
-        return None
-    return (
-        quotes_in_project(project=project)
-        .select_related("article__outlet", "speaker", "edited_by")
-        .filter(id=quote_id)
-        .first()
-    )
+def posted_id(data, field: str) -> int | None:
+    """A positive id posted in a form field, or None (absent, not digits, too long)."""
+    value = data.get(field, "")
+    return int(value) if value.isdigit() and len(value) <= 18 else None
 
 
 def guidelines_html(text: str) -> str:

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from annotations.access import LABELLING_ROLES, project_for_member
 from annotations.labelling.queue import assign_next_quote
+from annotations.labelling.scope import quote_in_project
 from annotations.models import Project
 from annotations.views.annotate import card_context, card_response
-from annotations.views.common import error_messages, is_json, placed_segments, quote_in_card
+from annotations.views.common import error_messages, is_json, placed_segments
 from claims.models import Quote, Speaker, SpeakerAlias
 from claims.selectors import speaker_list_visible
 from claims.services import quote_create_manual, quote_update, speaker_get_or_create
@@ -109,13 +110,8 @@ def _speaker_input(request: HttpRequest, data: dict, *, required: bool) -> Speak
 
 
 def _quote_for_fix(project: Project, quote_id: int) -> Quote:
-    """A quote of the project's articles, rejected or not; 404 for any other."""
-    article_ids = project.articles.values("id")
-    quote = (
-        Quote.objects.filter(id=quote_id, article_id__in=article_ids)
-        .select_related("article")
-        .first()
-    )
+    """A quote of the project, rejected or not (the card may restore it); 404 for any other."""
+    quote = quote_in_project(project=project, quote_id=quote_id, include_rejected=True)
     if quote is None:
         raise Http404("No such quote in this project.")
     return quote
@@ -246,7 +242,7 @@ def annotate_quote_add(request: HttpRequest, project_id: int) -> HttpResponse:
     try:
         data = _fix_input(request)
         current_id = _whole_number(data, "quote", "current quote id")
-        current = quote_in_card(project, current_id)
+        current = quote_in_project(project=project, quote_id=current_id)
         article_id = _whole_number(data, "article", "article id")
         article = project.articles.filter(id=article_id).first() if article_id else None
         if article is None:

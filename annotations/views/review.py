@@ -14,8 +14,9 @@ from annotations.forms import CommentForm, GoldForm
 from annotations.labelling.comments import comment_add, comment_list
 from annotations.labelling.gold import gold_set
 from annotations.labelling.review import review_queue
+from annotations.labelling.scope import quote_in_project
 from annotations.models import Choice, Comment, Dimension, Project
-from annotations.views.common import dimensions_for_card, is_fetch, quote_in_card, quote_paragraph
+from annotations.views.common import dimensions_for_card, is_fetch, quote_paragraph
 
 REVIEW_ITEMS_SHOWN = 25
 
@@ -25,7 +26,9 @@ REVIEW_ITEMS_SHOWN = 25
 def comment_create(request: HttpRequest, project_id: int) -> HttpResponse:
     project, membership = project_for_member(request.user, project_id)
     form = CommentForm(request.POST)
-    quote = quote_in_card(project, form.data.get("quote", "").isdigit() and int(form.data["quote"]))
+    quote = quote_in_project(
+        project=project, quote_id=form.data.get("quote", "").isdigit() and int(form.data["quote"])
+    )
     if quote is None:
         raise Http404("No such quote in this project.")
     status = 200
@@ -136,7 +139,11 @@ def review(request: HttpRequest, project_id: int) -> HttpResponse:
 def review_gold(request: HttpRequest, project_id: int) -> HttpResponse:
     project, _ = project_for_member(request.user, project_id, *ADJUDICATING_ROLES)
     form = GoldForm(request.POST)
-    quote = quote_in_card(project, form.cleaned_data["quote"]) if form.is_valid() else None
+    quote = (
+        quote_in_project(project=project, quote_id=form.cleaned_data["quote"])
+        if form.is_valid()
+        else None
+    )
     errors = []
     if quote is None:
         raise Http404("No such quote in this project.")

@@ -16,7 +16,7 @@ FULL = {"stance": "favor", "attribution": "accurate", "sourcing": "named-officia
 
 
 def answers(labels):
-    return {label.dimension.key: sorted(c.value for c in label.choices.all()) for label in labels}
+    return {label.dimension.key: label.values for label in labels}
 
 
 def test_saves_one_label_per_dimension_with_the_chosen_values():

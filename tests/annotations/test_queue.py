@@ -228,37 +228,3 @@ def test_reviewer_may_take_quotes_from_the_queue():
     reviewer = UserFactory()
     membership_set(project=project, user=reviewer, role="reviewer")
     assert assign_next_quote(project=project, annotator=reviewer) == quote
-
-
-def test_the_sql_pick_agrees_with_the_readable_orm_tiers_at_every_step():
-    """queue_candidate_id (SQL, used by the service) picks what queue_candidate_tiers (ORM)
-    ranks first, as assignments pile up, expire and quotes get rejected."""
-    from annotations.labelling.queue import queue_candidate_id
-    from tests.annotations.queue_reference import queue_candidate_tiers
-
-    project, quotes, people = labelling_project(quotes=12, annotators=4, k=3)
-    quotes[5].is_rejected = True
-    quotes[5].save(update_fields=["is_rejected"])
-
-    def agree(annotator):
-        now = timezone.now()
-        started, untouched = queue_candidate_tiers(project=project, annotator=annotator, now=now)
-        first = started.first() or untouched.first()
-        expected = first.id if first else None
-        picked = queue_candidate_id(
-            project=project, annotator=annotator, now=now, passed_over=[], skip_locked=False
-        )
-        assert picked == expected
-        return picked
-
-    for step in range(30):
-        annotator = people[step % len(people)]
-        if agree(annotator) is None:
-            continue
-        quote = assign_next_quote(project=project, annotator=annotator)
-        if step % 3 == 0:
-            submit(project, quote, annotator)
-        if step == 10:
-            backdate(project, people[1], minutes=10_000)  # their open assignments expire
-    for annotator in people:
-        agree(annotator)

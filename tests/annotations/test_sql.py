@@ -1,0 +1,296 @@
+"""Every raw statement in annotations/sql.py, run on this database and held to what the ORM
+says (the suite runs on SQLite and on PostgreSQL)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from annotations import sql
+from annotations.labelling.labels import label_save
+from annotations.labelling.queue import (
+    assign_next_quote,
+    assignment_expired_q,
+    assignment_expiry_cutoff,
+    assignment_live_q,
+)
+from annotations.labelling.scope import quotes_in_project
+from annotations.models import Assignment, Choice, Dimension, Gold, Label, LabelHistory, Membership
+from claims.models import Quote
+from tests.annotations.queue_reference import queue_candidate_tiers
+from tests.factories import UserFactory, labelling_project
+
+pytestmark = pytest.mark.django_db
+
+FULL = {"stance": "favor", "attribution": "accurate", "sourcing": "named-official"}
+Status = Assignment.Status
+
+
+def backdate(project, annotator, minutes):
+    Assignment.objects.filter(project=project, annotator=annotator).update(
+        assigned_at=timezone.now() - datetime.timedelta(minutes=minutes)
+    )
+
+
+def cutoff(project):
+    return assignment_expiry_cutoff(project=project, now=timezone.now())
+
+
+def test_project_with_membership_reads_both_as_the_orm_does():
+    project, _, (ann, _) = labelling_project()
+    found_project, membership = sql.project_with_membership(project_id=project.id, user_id=ann.pk)
+    assert found_project == project
+    assert (found_project.name, found_project.blind_mode, found_project.created_at) == (
+        project.name,
+        project.blind_mode,
+        project.created_at,
+    )
+    assert membership == Membership.objects.get(project=project, user=ann)
+    assert membership.role == Membership.Role.ANNOTATOR
+    assert sql.project_with_membership(project_id=project.id, user_id=UserFactory().pk) is None
+
+
+def test_user_lock_runs():
+    sql.user_lock(user_id=UserFactory().pk)
+
+
+def test_quote_lock_tells_in_project_rejected_and_elsewhere():
+    project, (first, second, _), _ = labelling_project()
+    _, (elsewhere, *_), _ = labelling_project()
+    Quote.objects.filter(pk=second.pk).update(is_rejected=True)
+    assert sql.quote_lock(project_id=project.id, quote_id=first.pk) is False
+    assert sql.quote_lock(project_id=project.id, quote_id=second.pk) is True
+    assert sql.quote_lock(project_id=project.id, quote_id=elsewhere.pk) is None
+
+
+def test_quote_for_labelling_converts_every_field_as_the_orm():
+    _, (quote, *_), _ = labelling_project()
+    raw = sql.quote_for_labelling(quote_id=quote.pk)
+    orm = Quote.objects.select_related("article__outlet", "speaker").get(pk=quote.pk)
+    for model_field in Quote._meta.concrete_fields:
+        assert getattr(raw, model_field.attname) == getattr(orm, model_field.attname)
+    assert raw.article.text == orm.article.text
+    assert raw.article.created_at == orm.article.created_at
+    assert (raw.article.outlet, raw.speaker) == (orm.article.outlet, orm.speaker)
+
+
+def test_schema_rows_are_the_questions_and_choices_in_order():
+    project, _, _ = labelling_project()
+    Dimension.objects.filter(project=project, key="sourcing").update(order=0, archived=True)
+    rows = sql.schema_rows(project_id=project.id)
+    expected = list(Dimension.objects.filter(project=project).order_by("order", "id"))
+    assert [d for d, _ in rows] == expected
+    assert {d.key: d.archived for d, _ in rows}["sourcing"] is True
+    for dimension, choices in rows:
+        assert choices == list(Choice.objects.filter(dimension=dimension).order_by("order", "id"))
+
+
+def test_the_candidate_pick_agrees_with_the_readable_orm_tiers_at_every_step():
+    """queue_candidate_id picks what queue_candidate_tiers (tests/annotations/queue_reference.py)
+    ranks first, as assignments pile up, expire and quotes get rejected."""
+    project, quotes, people = labelling_project(quotes=12, annotators=4, k=3)
+    Quote.objects.filter(pk=quotes[5].pk).update(is_rejected=True)
+
+    def agree(annotator):
+        now = timezone.now()
+        started, untouched = queue_candidate_tiers(project=project, annotator=annotator, now=now)
+        first = started.first() or untouched.first()
+        picked = sql.queue_candidate_id(
+            project=project,
+            annotator_id=annotator.pk,
+            cutoff=assignment_expiry_cutoff(project=project, now=now),
+            passed_over=[],
+            skip_locked=False,
+        )
+        assert picked == (first.id if first else None)
+        return picked
+
+    for step in range(30):
+        annotator = people[step % len(people)]
+        if agree(annotator) is None:
+            continue
+        quote = assign_next_quote(project=project, annotator=annotator)
+        if step % 3 == 0:
+            label_save(project=project, quote=quote, annotator=annotator, labels=FULL)
+        if step == 10:
+            backdate(project, people[1], minutes=10_000)  # their open assignments expire
+    for annotator in people:
+        agree(annotator)
+
+
+def test_queue_candidate_id_leaves_out_the_passed_over():
+    project, (first, second, _), (ann, _) = labelling_project()
+    picked = sql.queue_candidate_id(
+        project=project,
+        annotator_id=ann.pk,
+        cutoff=cutoff(project),
+        passed_over=[first.pk],
+        skip_locked=True,
+    )
+    assert picked == second.pk
+
+
+def test_open_assignments_and_their_deletion():
+    project, (first, second, third), (ann, _) = labelling_project()
+    for quote in (first, second):
+        Assignment.objects.create(project=project, quote=quote, annotator=ann)
+    backdate(project, ann, minutes=10_000)
+    Assignment.objects.create(project=project, quote=third, annotator=ann)
+    Quote.objects.filter(pk=third.pk).update(is_rejected=True)
+    rows = sql.open_assignments(project_id=project.id, annotator_id=ann.pk, cutoff=cutoff(project))
+    by_quote = {quote_id: (expired, there) for _, quote_id, expired, there in rows}
+    assert by_quote == {first.pk: (True, True), second.pk: (True, True), third.pk: (False, False)}
+    assert rows[0][1] == third.pk  # newest first
+    sql.assignments_delete(ids=[row[0] for row in rows[1:]])
+    assert list(Assignment.objects.values_list("quote_id", flat=True)) == [third.pk]
+
+
+def test_place_counts_match_the_orm_and_expired_places_go():
+    project, (quote, *_), (ann1, ann2) = labelling_project()
+    ann3 = UserFactory()
+    Assignment.objects.create(project=project, quote=quote, annotator=ann1)
+    Assignment.objects.create(project=project, quote=quote, annotator=ann2)
+    backdate(project, ann2, minutes=10_000)
+    Assignment.objects.create(project=project, quote=quote, annotator=ann3, status=Status.SUBMITTED)
+    on_quote = Assignment.objects.filter(project=project, quote=quote)
+    live = on_quote.filter(assignment_live_q(project=project)).count()
+    expired = on_quote.filter(assignment_expired_q(project=project)).count()
+    assert (
+        sql.place_counts(
+            project_id=project.id, quote_id=quote.pk, annotator_id=ann1.pk, cutoff=cutoff(project)
+        )
+        == (live, 1, expired)
+        == (2, 1, 1)
+    )
+    places = sql.quote_places(project_id=project.id, quote_id=quote.pk, cutoff=cutoff(project))
+    assert sorted(places) == sorted(
+        [(ann1.pk, True, "assigned"), (ann2.pk, False, "assigned"), (ann3.pk, True, "submitted")]
+    )
+    sql.expired_places_delete(project_id=project.id, quote_id=quote.pk, cutoff=cutoff(project))
+    assert set(on_quote.values_list("annotator_id", flat=True)) == {ann1.pk, ann3.pk}
+
+
+def test_assignment_insert_and_submit():
+    project, (quote, other, _), (ann, _) = labelling_project()
+    now = timezone.now()
+    sql.assignment_insert(
+        project_id=project.id,
+        quote_id=quote.pk,
+        annotator_id=ann.pk,
+        status=Status.ASSIGNED,
+        now=now,
+    )
+    assignment = Assignment.objects.get(quote=quote)
+    assert (assignment.status, assignment.assigned_at, assignment.completed_at) == (
+        Status.ASSIGNED,
+        now,
+        None,
+    )
+    assert (
+        sql.assignment_submit(
+            project_id=project.id, quote_id=quote.pk, annotator_id=ann.pk, now=now
+        )
+        == 1
+    )
+    assignment.refresh_from_db()
+    assert (assignment.status, assignment.completed_at) == (Status.SUBMITTED, now)
+    assert (
+        sql.assignment_submit(
+            project_id=project.id, quote_id=other.pk, annotator_id=ann.pk, now=now
+        )
+        == 0
+    )
+
+
+def test_annotator_counts_match_the_orm():
+    project, quotes, (ann1, ann2) = labelling_project(quotes=5, k=1)
+    assign_next_quote(project=project, annotator=ann2)  # quote 0 is full for ann1 (k = 1)
+    Assignment.objects.create(project=project, quote=quotes[1], annotator=ann1, status="skipped")
+    Assignment.objects.create(project=project, quote=quotes[2], annotator=ann1, status="submitted")
+    Assignment.objects.create(project=project, quote=quotes[3], annotator=ann1)
+    counts = sql.annotator_counts(project=project, annotator_id=ann1.pk, cutoff=cutoff(project))
+    mine = Assignment.objects.filter(project=project, annotator=ann1)
+    taken = Assignment.objects.filter(project=project).filter(assignment_live_q(project=project))
+    pool = (
+        quotes_in_project(project=project)
+        .exclude(id__in=mine.values("quote_id"))
+        .exclude(id__in=taken.values("quote_id"))
+        .count()
+    )
+    assert (
+        counts
+        == (
+            mine.filter(status="submitted").count(),
+            mine.filter(status="assigned").count(),
+            mine.filter(status="skipped").count(),
+            pool,
+        )
+        == (1, 1, 1, 1)
+    )
+
+
+def test_label_statements_write_what_the_orm_reads():
+    project, (quote, *_), (ann, _) = labelling_project()
+    dimensions = list(Dimension.objects.filter(project=project).order_by("order"))
+    now = timezone.now()
+    new_ids = sql.labels_insert(
+        project_id=project.id,
+        quote_id=quote.pk,
+        annotator_id=ann.pk,
+        dimension_ids=[d.id for d in dimensions],
+        note="first",
+        now=now,
+    )
+    assert new_ids == dict(Label.objects.values_list("dimension_id", "id"))
+    choice = dimensions[0].choices.order_by("order").first()
+    sql.label_choices_insert(rows=[(new_ids[dimensions[0].id], choice.pk)])
+    sql.label_history_insert(
+        entries=[(new_ids[dimensions[0].id], [choice.value])],
+        note="first",
+        changed_by=ann.pk,
+        now=now,
+    )
+    assert list(LabelHistory.objects.values_list("values", "note", "changed_at")) == [
+        ([choice.value], "first", now)
+    ]
+    labels = sql.labels_of(project_id=project.id, quote_id=quote.pk, annotator_id=ann.pk)
+    assert labels[dimensions[0].id] == (new_ids[dimensions[0].id], "first", now, {choice.pk})
+    assert labels[dimensions[1].id][3] == set()
+    assert sorted(
+        sql.answers_of(project_id=project.id, quote_id=quote.pk, annotator_id=ann.pk)
+    ) == (
+        sorted(
+            [
+                (dimensions[0].key, choice.value),
+                (dimensions[1].key, None),
+                (dimensions[2].key, None),
+            ]
+        )
+    )
+    later = now + datetime.timedelta(seconds=5)
+    sql.labels_rewrite(label_ids=[new_ids[dimensions[0].id]], note="second", now=later)
+    label = Label.objects.get(pk=new_ids[dimensions[0].id])
+    assert (label.note, label.updated_at, list(label.choices.all())) == ("second", later, [])
+
+
+def test_gold_statements_read_submitters_answers_and_gold():
+    project, (quote, other, _), (ann1, ann2) = labelling_project()
+    for annotator in (ann1, ann2):
+        label_save(project=project, quote=quote, annotator=annotator, labels=FULL)
+    label_save(project=project, quote=other, annotator=ann1, labels=FULL)
+    assert sorted(sql.submitters(project_id=project.id, quote_ids=None)) == sorted(
+        Assignment.objects.filter(status="submitted").values_list("quote_id", "annotator_id")
+    )
+    assert sql.submitters(project_id=project.id, quote_ids=[other.pk]) == [(other.pk, ann1.pk)]
+    answers = sql.label_answers(project_id=project.id, quote_ids=[quote.pk])
+    assert sorted(answers) == sorted(
+        Label.choices.through.objects.filter(label__quote=quote).values_list(
+            "label__quote_id", "label__dimension_id", "label__annotator_id", "choice_id"
+        )
+    )
+    gold = sql.gold_of(project_id=project.id, quote_ids=None)
+    assert gold == {
+        (g.quote_id, g.dimension_id): (g.id, g.method, {c.id for c in g.choices.all()})
+        for g in Gold.objects.all()
+    }
+    assert len(gold) == 3  # unanimous on the quote both labelled
