@@ -1,12 +1,20 @@
-"""Who may do what in a project: role checks shared by services, pages and the API."""
+"""Who may see and do what: the one access module.
+
+Roles in a project (shared by services, pages and the API), and the corpus's questions about
+shared articles, quotes and speakers answered in terms of projects (`ProjectCorpusAccess`,
+registered with claims.access when the app starts). "Sees everything" is claims.access's
+`sees_everything` (an active superuser) everywhere.
+"""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from annotations import sql
 from annotations.models import Membership, Project
+from claims.access import CorpusAccess, ImportTarget, sees_everything
+from claims.models import Article, Quote
 
 Role = Membership.Role
 
@@ -51,7 +59,7 @@ def require_role(
     callers can read `.role` without a special case. Raises PermissionDenied otherwise.
     """
     membership = membership_for(user, project)
-    if getattr(user, "is_superuser", False) and user.is_active:
+    if sees_everything(user):
         return membership or Membership(project=project, user=user, role=Role.MANAGER)
     if membership is None:
         raise PermissionDenied("You are not a member of this project.")
@@ -65,7 +73,7 @@ def projects_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Proj
     """Projects the user is a member of; superusers see every project."""
     if not user.is_authenticated:
         return Project.objects.none()
-    if user.is_superuser:
+    if sees_everything(user):
         return Project.objects.all()
     return Project.objects.filter(memberships__user=user)
 
@@ -90,7 +98,7 @@ def project_for_member(
     found = sql.project_with_membership(project_id=project_id, user_id=user.pk)
     if found is not None:
         project, membership = found
-    elif user.is_superuser:
+    elif sees_everything(user):
         project, membership = Project.objects.filter(id=project_id).first(), None
     else:
         project = membership = None
@@ -98,3 +106,99 @@ def project_for_member(
         raise Http404("No such project, or you are not a member of it.")
     _remember_membership(project, user.pk, membership)
     return project, require_role(user, project, *roles)
+
+
+# -- the corpus, shared between projects ----------------------------------------------------
+def _projects_holding(article_ids) -> QuerySet[Project]:
+    return Project.objects.filter(articles__in=article_ids).distinct()
+
+
+def _memberships_in(
+    user: AbstractBaseUser, projects: QuerySet[Project], *roles: str
+) -> tuple[int, int]:
+    """(how many `projects` there are, in how many the user is a member — with one of `roles`,
+    if given), in one query."""
+    mine = Membership.objects.filter(user=user, project=OuterRef("pk"))
+    if roles:
+        mine = mine.filter(role__in=roles)
+    counts = projects.annotate(is_member=Exists(mine)).aggregate(
+        total=Count("id"), mine=Count("id", filter=Q(is_member=True))
+    )
+    return counts["total"], counts["mine"]
+
+
+class ProjectCorpusAccess(CorpusAccess):
+    """The corpus seen through projects: an article is visible to the members of the projects
+    that hold it, and a change to what projects share (an article's quotes, a speaker) needs
+    a say in every project it would change."""
+
+    def articles_visible(self, user):
+        if sees_everything(user):
+            return Article.objects.all()
+        if not user.is_authenticated:
+            return Article.objects.none()
+        held = Project.articles.through.objects.filter(project__memberships__user=user).values(
+            "article_id"
+        )
+        return Article.objects.filter(id__in=held)
+
+    def article_change_refusal(self, user, article):
+        if sees_everything(user):
+            return None
+        if not user.is_authenticated:
+            return "Log in first."
+        total, mine = _memberships_in(user, _projects_holding([article.pk]))
+        if not mine:
+            return "This article is not in any of your projects."
+        if mine < total:
+            return (
+                f"This article is also used by {total - mine} project(s) you are not a member "
+                "of, and a fix to its quotes would change them too. Ask someone who belongs to "
+                "every project using it, or an administrator."
+            )
+        return None
+
+    def speakers_change_refusal(self, user, speakers):
+        if sees_everything(user):
+            return None
+        if not user.is_authenticated:
+            return "Log in first."
+        quoted_in = Quote.objects.filter(speaker__in=speakers).values("article_id")
+        total, managed = _memberships_in(user, _projects_holding(quoted_in), Role.MANAGER)
+        if not total:
+            return "Only an administrator may merge speakers quoted outside every project."
+        if managed < total:
+            return (
+                "These speakers are quoted in projects you do not manage; a merge would change "
+                "who said what there too. Ask a manager of every project quoting them, or an "
+                "administrator."
+            )
+        return None
+
+    def import_targets(self, user):
+        projects = Project.objects.order_by("name", "id")
+        if not sees_everything(user):
+            projects = projects.filter(memberships__user=user, memberships__role=Role.MANAGER)
+        return [ImportTarget(id=project.id, name=project.name) for project in projects]
+
+    def import_target(self, user, target_id):
+        if target_id is None:
+            if sees_everything(user):
+                return None
+            raise ValidationError(
+                {"project": "Name the project to add the articles to (you must manage it)."}
+            )
+        project = Project.objects.filter(id=target_id).first()
+        membership = membership_for(user, project) if project is not None else None
+        manages = membership is not None and membership.role == Role.MANAGER
+        if project is not None and (manages or sees_everything(user)):
+            return ImportTarget(id=project.id, name=project.name)
+        if membership is None:  # another's project is, for the caller, one that does not exist
+            raise ValidationError({"project": f"No project {target_id} that you manage."})
+        raise PermissionDenied("Only the project's managers add articles to it.")
+
+    def import_link(self, target, article_ids):
+        Project.articles.through.objects.bulk_create(
+            [Project.articles.through(project_id=target.id, article_id=i) for i in article_ids],
+            ignore_conflicts=True,
+        )

@@ -6,9 +6,10 @@ from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 
+from claims.access import sees_everything
 from claims.insights import SearchFilters, outlets_visible
 from claims.models import Quote, SpeakerAlias
-from claims.selectors import speaker_list_visible
+from claims.selectors import import_targets_for, speaker_list_visible
 
 LABEL_PATTERN = re.compile(r"^([a-z0-9][a-z0-9_-]*):([a-z0-9][a-z0-9_-]*)$")
 
@@ -135,20 +136,19 @@ class ArticleImportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         label="Or paste an article",
     )
-    project = forms.ModelChoiceField(queryset=None, required=False, empty_label="(no project)")
+    project = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     outlet = forms.CharField(required=False, max_length=200, label="Outlet")
     name = forms.CharField(required=False, max_length=200, label="Batch name")
 
     def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
-        from claims.selectors import import_projects_for
-
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = import_projects_for(user=user)
-        # Only staff may import articles that join no project (the API's rule).
-        self.fields["project"].required = not user.is_staff
-        self.fields["project"].error_messages["invalid_choice"] = (
-            "Pick one of the projects you manage."
-        )
+        field = self.fields["project"]
+        field.choices = [("", "(no project)")] + [
+            (target.id, target.name) for target in import_targets_for(user=user)
+        ]
+        # Only those who see everything may import articles that join no project (every door).
+        field.required = not sees_everything(user)
+        field.error_messages["invalid_choice"] = "Pick one of the projects you manage."
 
     def clean(self):
         cleaned = super().clean()

@@ -60,11 +60,14 @@ class Article(models.Model):
         ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
     title = models.CharField(max_length=500)
-    url = models.URLField(max_length=2000, null=True, blank=True, unique=True)
+    # Neither the URL nor the text is unique across the corpus: an import de-duplicates only
+    # among the articles its importer can see (claims/services/articles.py), so another
+    # project's copy of a text is a separate article, never a door into that project.
+    url = models.URLField(max_length=2000, null=True, blank=True, db_index=True)  # noqa: DJ001
     published_at = models.DateTimeField(null=True, blank=True)
     # Quote offsets index this text, so it never changes after import (a trigger enforces it).
     text = models.TextField()
-    sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    sha256 = models.CharField(max_length=64, db_index=True, editable=False)
     language = models.CharField(max_length=16, default="en")
     source_name = models.CharField(
         max_length=500, blank=True, help_text="File or feed the article was imported from."

@@ -6,22 +6,19 @@ from itertools import pairwise
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from claims.access import ImportTarget, corpus_access, sees_everything
 from claims.models import Article, ImportBatch, Quote, Speaker
 
 
 def article_list_visible(*, user: AbstractBaseUser) -> QuerySet[Article]:
-    """Articles the user may see, with outlet and quote count, newest first.
-
-    Staff see the whole corpus; everyone else the articles of the projects they belong to.
-    """
-    articles = Article.objects.select_related("outlet").annotate(
-        quote_count=Count("quotes", filter=Q(quotes__is_rejected=False))
+    """Articles the user may see (claims/access.py), with outlet and quote count, newest first."""
+    visible = corpus_access().articles_visible(user).values("id")
+    return (
+        Article.objects.filter(id__in=visible)
+        .select_related("outlet")
+        .annotate(quote_count=Count("quotes", filter=Q(quotes__is_rejected=False)))
+        .order_by("-published_at", "-id")
     )
-    if not user.is_staff:
-        articles = articles.filter(
-            id__in=Article.objects.filter(projects__memberships__user=user).values("id")
-        )
-    return articles.order_by("-published_at", "-id")
 
 
 def article_get_visible(*, user: AbstractBaseUser, article_id: int) -> Article | None:
@@ -91,47 +88,34 @@ def article_detail_visible(*, user: AbstractBaseUser, article_id: int) -> Articl
 
 def quote_list_visible(*, user: AbstractBaseUser) -> QuerySet[Quote]:
     """Quotes in the articles the user may see, with article text and speaker joined."""
-    quotes = Quote.objects.select_related("article", "speaker")
-    if not user.is_staff:
-        quotes = quotes.filter(
-            article_id__in=Article.objects.filter(projects__memberships__user=user).values("id")
-        )
-    return quotes
+    visible = corpus_access().articles_visible(user).values("id")
+    return Quote.objects.filter(article_id__in=visible).select_related("article", "speaker")
 
 
 def speaker_list_visible(*, user: AbstractBaseUser) -> QuerySet[Speaker]:
     """Speakers quoted in articles the user may see, with aliases and their quote counts."""
-    visible_quotes = Q(quotes__is_rejected=False)
-    speakers = Speaker.objects.all()
-    if not user.is_staff:
-        article_ids = Article.objects.filter(projects__memberships__user=user).values("id")
-        visible_quotes &= Q(quotes__article_id__in=article_ids)
-        quoted = Quote.objects.filter(article_id__in=article_ids, is_rejected=False)
-        speakers = speakers.filter(id__in=quoted.values("speaker_id"))
-    return speakers.annotate(quote_count=Count("quotes", filter=visible_quotes)).prefetch_related(
-        "aliases"
+    visible = corpus_access().articles_visible(user).values("id")
+    quoted = Quote.objects.filter(article_id__in=visible, is_rejected=False)
+    return (
+        Speaker.objects.filter(id__in=quoted.values("speaker_id"))
+        .annotate(
+            quote_count=Count(
+                "quotes", filter=Q(quotes__is_rejected=False, quotes__article_id__in=visible)
+            )
+        )
+        .prefetch_related("aliases")
     )
 
 
-def article_is_editable_by(*, user: AbstractBaseUser, article: Article) -> bool:
-    """Members of any project holding the article may fix its quotes; staff may always."""
-    return user.is_staff or article.projects.filter(memberships__user=user).exists()
-
-
-def import_projects_for(*, user: AbstractBaseUser):
-    """Projects the user may import articles into: the ones they manage (staff: every one)."""
-    from annotations.models import Membership, Project
-
-    if user.is_staff:
-        return Project.objects.order_by("name")
-    return Project.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.MANAGER
-    ).order_by("name")
+def import_targets_for(*, user: AbstractBaseUser) -> list[ImportTarget]:
+    """Where the user may import articles (their managed projects)."""
+    return corpus_access().import_targets(user)
 
 
 def import_permitted(*, user: AbstractBaseUser) -> bool:
-    """The API's rule for importing: staff, or the manager of a project to import into."""
-    return user.is_staff or import_projects_for(user=user).exists()
+    """The rule for importing, every door: someone who sees everything, or who has somewhere
+    to import to."""
+    return sees_everything(user) or bool(import_targets_for(user=user))
 
 
 @dataclass(frozen=True)
@@ -168,7 +152,7 @@ def batch_list_visible(*, user: AbstractBaseUser) -> QuerySet[ImportBatch]:
         article_total=Count("articles"),
         **{f"{status}_count": _status_count(status) for status in Article.ExtractionStatus.values},
     )
-    if not user.is_staff:
+    if not sees_everything(user):
         batches = batches.filter(created_by=user)
     return batches.order_by("-created_at", "-id")
 

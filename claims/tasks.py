@@ -12,15 +12,15 @@ from celery import shared_task
 from django.conf import settings
 
 from claims.models import Article
+from claims.services.extraction_queue import EXTRACT_TASK, article_extraction_retry_wait
+from claims.services.extraction_runs import article_extraction_run
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+@shared_task(name=EXTRACT_TASK, bind=True, acks_late=True, reject_on_worker_lost=True)
 def extract_article_quotes(self, article_id: int) -> int:
     """Extract one article's quotes; a failed run is retried with growing delays, then failed."""
-    from claims.services import article_extraction_retry_wait, article_extraction_run
-
     article = Article.objects.filter(id=article_id).first()
     if article is None:
         return 0

@@ -33,7 +33,7 @@ from claims.selectors import (
     quote_list_for_article,
     speaker_list_visible,
 )
-from claims.services import speaker_merge, speaker_merge_permitted, speaker_merge_undo
+from claims.services.speakers import speaker_merge, speaker_merge_permitted, speaker_merge_undo
 
 ARTICLES_PER_PAGE = 50
 

@@ -3,13 +3,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from claims.access import corpus_access
 from claims.forms import ArticleImportForm
 from claims.importing import read_file_data, read_pasted_text
 from claims.selectors import (
@@ -19,7 +20,8 @@ from claims.selectors import (
     batch_progress,
     import_permitted,
 )
-from claims.services import articles_import_batch, extraction_requeue
+from claims.services.articles import articles_import_batch
+from claims.services.extraction_queue import extraction_requeue
 
 BATCHES_PER_PAGE = 50
 BATCH_ARTICLES_PER_PAGE = 50
@@ -29,7 +31,9 @@ PROBLEMS_SHOWN = 20
 
 def _require_import_permission(request: HttpRequest) -> None:
     if not import_permitted(user=request.user):
-        raise PermissionDenied("Importing needs staff status or the manager role in a project.")
+        raise PermissionDenied(
+            "Importing needs the manager role in a project (or an administrator)."
+        )
 
 
 def _size(size: int) -> str:
@@ -92,11 +96,16 @@ def _article_import_post(request: HttpRequest) -> HttpResponse:
     if data["text"].strip():
         records.append(read_pasted_text(data["text"], title=data["title"]))
     names = [upload.name for upload in data["files"]] + (["pasted text"] if data["text"] else [])
+    try:
+        target = corpus_access().import_target(request.user, data["project"])
+    except ValidationError as error:
+        form.add_error("project", error.message_dict.get("project", error.messages))
+        return _render_form(request, form, status=400)
     result = articles_import_batch(
         records=records,
         name=data["name"].strip() or f"Upload: {', '.join(names)}",
-        created_by=request.user,
-        project=data["project"],
+        importer=request.user,
+        target=target,
         outlet=data["outlet"].strip() or None,
     )
     if result.batch is None:

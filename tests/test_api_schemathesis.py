@@ -28,7 +28,7 @@ def keep_test_connection():
 
 @pytest.fixture
 def token(db, keep_test_connection):
-    manager = UserFactory(username="fuzz-manager", is_staff=True)
+    manager = UserFactory(username="fuzz-manager", is_superuser=True)
     project = project_create(name="Fuzz", created_by=manager)
     membership_set(project=project, user=UserFactory(username="fuzz-annotator"), role="annotator")
     article = ArticleFactory(text="The envoy said talks would resume. " * 5)

@@ -19,7 +19,8 @@ from annotations.labelling.projects import membership_set, project_create
 from annotations.models import Label
 from claims.corpus import corpus_models
 from claims.models import Article, ImportBatch, Outlet, Quote, SpeakerAlias
-from claims.services import quote_create_manual, quote_update, speaker_merge
+from claims.services.quotes import quote_create_manual, quote_update
+from claims.services.speakers import speaker_merge
 from tests.factories import ArticleFactory, SpeakerFactory, UserFactory
 
 # flush and the empty-database check need real transactions
@@ -71,11 +72,6 @@ def build_corpus():
     indirect = Quote.objects.create(
         article=article, kind="indirect", content_start=86, content_end=115, speaker=duplicate
     )
-    manual = quote_create_manual(
-        article=other_article, editor=manager, kind="direct", content_start=18, content_end=23
-    )
-    quote_update(quote=indirect, editor=one, content_end=114)
-    speaker_merge(source=duplicate, target=petrenko, merged_by=manager)
 
     project = project_create(
         name="Peace talks",
@@ -88,6 +84,12 @@ def build_corpus():
     membership_set(project=project, user=one, role="annotator")
     membership_set(project=project, user=two, role="annotator")
     membership_set(project=project, user=reviewer, role="reviewer")
+    # Fixes come from members of the project holding the articles.
+    manual = quote_create_manual(
+        article=other_article, editor=manager, kind="direct", content_start=18, content_end=23
+    )
+    quote_update(quote=indirect, editor=one, content_end=114)
+    speaker_merge(source=duplicate, target=petrenko, merged_by=manager)
     for quote in (direct, indirect):
         label_save(project=project, quote=quote, annotator=one, labels=LABELS, note="first")
         label_save(project=project, quote=quote, annotator=two, labels=LABELS)

@@ -30,6 +30,7 @@ from annotations.access import (
     forget_memberships,
     projects_visible_to,
 )
+from annotations.labelling.gold import gold_auto_resolve
 from annotations.labelling.progress import MyProgress, ProjectProgress
 from annotations.labelling.queue import assignment_expiry_cutoff
 from annotations.labelling.schema import (
@@ -94,7 +95,7 @@ def project_update(*, project: Project, **changes) -> Project:
     """Change a project's settings (not its members).
 
     Changing the stance targets changes the schema: each target has its own stance question
-    (see stance_targets_sync).
+    (see stance_targets_sync). Changing k re-runs the unanimous gold rule on every quote.
     """
     unknown = set(changes) - _PROJECT_UPDATABLE
     if unknown:
@@ -108,9 +109,14 @@ def project_update(*, project: Project, **changes) -> Project:
         changes["stance_targets"] = stance_targets_clean(changes["stance_targets"])
         if changes["stance_targets"] != project.stance_targets:
             stance_targets_sync(project=project, targets=changes["stance_targets"])
+    k_changed = k != project.annotators_per_quote
     for field, value in changes.items():
         setattr(project, field, value.strip() if field == "name" else value)
     project.save(update_fields=[*changes] or None)
+    if k_changed:
+        # "Unanimous" means all of a quote's k annotators agree: with another k, gold that
+        # rested on the old number is stale, and quotes may have become unanimous.
+        gold_auto_resolve(project=project)
     return project
 
 

@@ -69,7 +69,7 @@ class ArticleDetailOutput(ArticleListOutput):
         fields = [*ArticleListOutput.Meta.fields, "text", "quotes"]
 
 
-class ArticleInput(serializers.Serializer):
+class ArticleCreateInput(serializers.Serializer):
     title = serializers.CharField(max_length=500)
     text = serializers.CharField(trim_whitespace=False)
     url = serializers.URLField(max_length=2000, required=False, allow_null=True, allow_blank=True)

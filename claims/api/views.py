@@ -1,58 +1,37 @@
 """REST endpoints for the corpus: articles, quotes and speakers. Thin: parse, call, render."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from annotations.models import Membership, Project
+from claims.access import corpus_access
 from claims.api.filters import ArticleFilter, QuoteFilter, SpeakerFilter
 from claims.api.serializers import (
+    ArticleCreateInput,
     ArticleCreateResult,
     ArticleDetailOutput,
-    ArticleInput,
     ArticleListOutput,
     QuoteCreateInput,
     QuoteOutput,
     QuoteUpdateInput,
     SpeakerOutput,
 )
-from claims.models import Article, ImportBatch, Quote, Speaker
+from claims.importing import ArticleInput
+from claims.models import Article, Quote, Speaker
 from claims.selectors import (
     article_detail_visible,
-    article_is_editable_by,
     article_list_visible,
     quote_list_visible,
     speaker_list_visible,
 )
-from claims.services import article_import, quote_create_manual, quote_update
+from claims.services.articles import articles_import_batch
+from claims.services.quotes import quote_create_manual, quote_update
 
 MAX_ARTICLES_PER_REQUEST = 100
-
-
-def _target_project(user, project_id: int | None) -> Project | None:
-    """The project new articles join; only its managers (or staff) may add to it."""
-    if project_id is None:
-        if user.is_staff:
-            return None
-        raise ValidationError(
-            {"project": "Name the project to add the articles to (you must manage it)."}
-        )
-    project = Project.objects.filter(id=project_id).first()
-    role = (
-        Membership.objects.filter(project=project, user=user).values_list("role", flat=True).first()
-        if project is not None
-        else None
-    )
-    if user.is_staff or role == Membership.Role.MANAGER:
-        return project
-    if role is None:  # another project is, for the caller, one that does not exist
-        raise ValidationError({"project": f"No project {project_id} that you manage."})
-    raise PermissionDenied("Only the project's managers add articles to it.")
 
 
 class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -74,7 +53,7 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise NotFound("No such article in your projects.")
         return Response(ArticleDetailOutput(article).data)
 
-    @extend_schema(request=ArticleInput(many=True), responses={201: ArticleCreateResult})
+    @extend_schema(request=ArticleCreateInput(many=True), responses={201: ArticleCreateResult})
     def create(self, request):
         many = isinstance(request.data, list)
         items = request.data if many else [request.data]
@@ -82,45 +61,45 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise ValidationError(
                 {"non_field_errors": f"Send 1 to {MAX_ARTICLES_PER_REQUEST} articles per request."}
             )
-        serializer = ArticleInput(data=items, many=True)
+        serializer = ArticleCreateInput(data=items, many=True)
         serializer.is_valid(raise_exception=True)
-        results = []
-        # All or nothing: one bad article rolls the whole request back.
-        with transaction.atomic():
-            # One import batch per request, so /batches/<id>/ follows its extraction.
-            batch = ImportBatch.objects.create(
-                name=f"API import by {request.user.get_username()}"[:200], created_by=request.user
-            )
-            for index, data in enumerate(serializer.validated_data):
-                project = _target_project(request.user, data.get("project"))
-                try:
-                    result = article_import(
+        access = corpus_access()
+        targets = [
+            access.import_target(request.user, data.get("project"))
+            for data in serializer.validated_data
+        ]
+        try:
+            result = articles_import_batch(
+                records=[
+                    ArticleInput(
                         title=data["title"],
                         text=data["text"],
                         url=data.get("url") or None,
                         outlet=data.get("outlet"),
                         published_at=data.get("published_at"),
                         source_name="api",
-                        batch=batch,
                     )
-                except ValidationError as error:
-                    prefix = f"{index}." if many else ""
-                    raise ValidationError(
-                        {f"{prefix}{field}": msgs for field, msgs in error.message_dict.items()}
-                    ) from None
-                if project is not None:
-                    project.articles.add(result.article)
-                results.append(result)
-            if not any(r.created for r in results):
-                batch.delete()  # nothing new: no empty batch left behind
-                batch = None
+                    for data in serializer.validated_data
+                ],
+                name=f"API import by {request.user.get_username()}",
+                importer=request.user,
+                targets=targets,
+                all_or_nothing=True,
+            )
+        except ValidationError as error:
+            # The service names each field "<position>.<field>"; a single object has none.
+            fields = error.message_dict
+            if not many:
+                fields = {key.partition(".")[2]: msgs for key, msgs in fields.items()}
+            raise ValidationError(fields) from None
+        batch = result.batch
         body = {
             "batch": None
             if batch is None
             else {"id": batch.id, "url": reverse("claims:batch-detail", args=[batch.id])},
-            "created": sum(r.created for r in results),
-            "existing": sum(not r.created for r in results),
-            "quotes_extracted": sum(r.quote_count for r in results if r.created),
+            "created": result.created,
+            "existing": result.existing,
+            "quotes_extracted": result.quote_count,
             "articles": [
                 {
                     "id": r.article.id,
@@ -129,11 +108,12 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                     "quote_count": r.quote_count,
                     "extraction_status": r.article.extraction_status,
                 }
-                for r in results
+                for r in result.articles
             ],
         }
-        created_any = any(r.created for r in results)
-        return Response(body, status=status.HTTP_201_CREATED if created_any else status.HTTP_200_OK)
+        return Response(
+            body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        )
 
 
 class QuoteViewSet(
@@ -170,8 +150,6 @@ class QuoteViewSet(
         article = article_list_visible(user=request.user).filter(id=data.pop("article")).first()
         if article is None:
             raise ValidationError({"article": "No such article in your projects."})
-        if not article_is_editable_by(user=request.user, article=article):
-            raise PermissionDenied("You cannot add quotes to this article.")
         quote = quote_create_manual(
             article=article,
             editor=request.user,

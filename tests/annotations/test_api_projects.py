@@ -29,7 +29,7 @@ def project(manager):
 
 
 def test_create_gives_the_default_schema_and_makes_me_manager(manager):
-    staff = UserFactory(is_staff=True)
+    staff = UserFactory(is_superuser=True)
     article = ArticleFactory()
     response = client_for(staff).post(
         URL,
@@ -104,7 +104,7 @@ def test_annotator_cannot_update_the_project(project):
 
 def test_manager_adds_articles_by_id_by_batch_or_all(project, manager):
     staff_manager = manager
-    staff_manager.is_staff = True
+    staff_manager.is_superuser = True
     staff_manager.save()
     batch = ImportBatch.objects.create(name="March")
     in_batch = ArticleFactory.create_batch(2, batch=batch)

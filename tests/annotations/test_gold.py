@@ -164,3 +164,33 @@ def test_auto_resolve_drops_unanimous_gold_that_no_longer_holds():
     project.save()
     gold_auto_resolve(project=project)
     assert gold_of(project, quote) == {}
+
+
+def test_changing_k_drops_unanimous_gold_that_rested_on_the_old_k():
+    """Two annotators agreed with k = 2; with k = 3 the quote waits for a third, so its
+    "unanimous" gold goes (through the service every door calls), and comes back at k = 2."""
+    from annotations.labelling.projects import project_update
+
+    project, (quote, *_), (ann1, ann2) = labelling_project(k=2)
+    for annotator in (ann1, ann2):
+        label_save(project=project, quote=quote, annotator=annotator, labels=FULL)
+    assert Gold.objects.filter(quote=quote, method="unanimous").count() == 3
+    project_update(project=project, annotators_per_quote=3)
+    assert not Gold.objects.filter(quote=quote).exists()
+    project_update(project=project, annotators_per_quote=2)
+    assert Gold.objects.filter(quote=quote, method="unanimous").count() == 3
+
+
+def test_changing_k_through_the_api_resyncs_gold_too():
+    from rest_framework.test import APIClient
+
+    project, (quote, *_), (ann1, ann2) = labelling_project(k=2)
+    for annotator in (ann1, ann2):
+        label_save(project=project, quote=quote, annotator=annotator, labels=FULL)
+    client = APIClient()
+    client.force_authenticate(project.memberships.get(role="manager").user)
+    response = client.patch(
+        f"/api/v1/projects/{project.id}/", {"annotators_per_quote": 3}, format="json"
+    )
+    assert response.status_code == 200
+    assert not Gold.objects.filter(quote=quote).exists()

@@ -12,9 +12,10 @@ from annotations.labelling.projects import membership_set
 from annotations.labelling.queue import assign_next_quote
 from annotations.labelling.scope import quotes_in_project
 from annotations.models import Label, Membership
-from annotations.views.quote_fixes import QUOTE_MAX_CHARS, SPEAKER_RESULTS
+from annotations.views.quote_fixes import SPEAKER_RESULTS
 from claims.models import Quote, QuoteEdit, Speaker, SpeakerAlias
-from claims.services import quotes_store_extracted
+from claims.services.extraction_runs import quotes_store_extracted
+from claims.services.quotes import QUOTE_MAX_CHARS
 from tests.factories import (
     ArticleFactory,
     QuoteFactory,
@@ -273,8 +274,8 @@ def test_every_segment_on_the_card_and_in_the_whole_article_starts_where_its_tex
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"start": 30, "end": 30}, "The selection is empty"),
-        ({"start": 40, "end": 30}, "The selection is empty"),
+        ({"start": 30, "end": 30}, "The quote is empty"),
+        ({"start": 40, "end": 30}, "The quote is empty"),
         ({"start": 0, "end": 10_000}, "past the article"),
         ({"start": -1, "end": 10}, "must be a whole number"),
         ({"start": "ten", "end": 20}, "must be a whole number"),
@@ -451,7 +452,7 @@ def test_a_missed_quote_may_have_no_speaker_or_a_picked_one(client):
         ({"article": "x"}, "must be a whole number"),
         ({"speaker": 999999}, "There is no speaker 999999"),
         ({"name": "y" * 301}, "at most 300 characters"),
-        ({"start": 10, "end": 5}, "The selection is empty"),
+        ({"start": 10, "end": 5}, "The quote is empty"),
         ({"end": 10**6}, "past the article"),
         ({"start": None}, "Select the quote&#x27;s text first"),
     ],

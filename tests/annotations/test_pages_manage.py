@@ -251,7 +251,7 @@ def test_unknown_members_are_404(client):
 # -- articles -------------------------------------------------------------------------------------
 def staff_manager():
     project, _, _, manager = managed()
-    manager.is_staff = True
+    manager.is_superuser = True
     manager.save()
     return project, manager
 

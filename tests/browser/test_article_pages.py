@@ -59,7 +59,7 @@ def test_wrong_password_shows_an_error_and_no_articles(page, live_server, demo_d
 
 def test_script_in_article_text_does_not_run(page, live_server, demo_data):
     from annotations.models import Project
-    from claims.services import article_import
+    from claims.services.articles import article_import
 
     result = article_import(
         title="<img src=x onerror=\"document.title='pwned'\">",

@@ -11,7 +11,7 @@ from tests.factories import ArticleFactory, QuoteFactory, UserFactory
 
 @pytest.fixture
 def people(transactional_db):
-    manager = UserFactory(username="boss", is_staff=True)  # staff see every article
+    manager = UserFactory(username="boss", is_superuser=True)  # superusers see every article
     annotator = UserFactory(username="ann")
     article = ArticleFactory(title="Talks resume")
     for start in (0, 20, 40):

@@ -82,6 +82,30 @@ def test_offsets_outside_the_text_are_a_400(api, article, start, end, field):
     assert not Quote.objects.exists()
 
 
+def test_span_limits_hold_through_the_api_as_on_the_page(api, member):
+    """A quote of 9,000 characters, or of spaces only, is refused through every door."""
+    project = project_create(name="Long", created_by=UserFactory())
+    membership_set(project=project, user=member, role="annotator")
+    article = ArticleFactory(text="word " * 2000 + "\n\n     \n end.")
+    project.articles.add(article)
+    spaces = article.text.index("     ")
+    for start, end, message in [
+        (0, 9000, "at most 5,000 characters"),
+        (spaces, spaces + 5, "only spaces"),
+    ]:
+        response = api.post(
+            "/api/v1/quotes/",
+            {"article": article.id, "kind": "direct", "content_start": start, "content_end": end},
+            format="json",
+        )
+        assert response.status_code == 400
+        assert message in str(response.json()["fields"])
+    quote = QuoteFactory(article=article, content_start=0, content_end=4)
+    response = api.patch(f"/api/v1/quotes/{quote.id}/", {"content_end": 9000}, format="json")
+    assert response.status_code == 400
+    assert Quote.objects.count() == 1
+
+
 def test_cannot_add_quotes_to_articles_outside_my_projects(api):
     response = api.post(
         "/api/v1/quotes/",

@@ -125,7 +125,7 @@ def test_article_page_query_count_does_not_grow_with_quotes(
 
 
 def test_staff_see_every_article(client):
-    staff = UserFactory(is_staff=True)
+    staff = UserFactory(is_superuser=True)
     client.force_login(staff)
     ArticleFactory(title="Unassigned article")
     assert "Unassigned article" in client.get(reverse("claims:article-list")).content.decode()

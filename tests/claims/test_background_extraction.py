@@ -4,12 +4,18 @@ import pytest
 import redis
 from django.db import transaction
 
+from claims.importing import ArticleInput
 from claims.models import Article
-from claims.services import article_import
+from claims.services.articles import articles_import_batch
 from claims.tasks import extract_article_quotes
 from config.celery import app
 
 BROKER = "redis://127.0.0.1:6379/14"
+
+
+def import_one(text):
+    record = ArticleInput(title="T", text=text, source_name="test")
+    return articles_import_batch(records=[record], name="test")
 
 
 @pytest.fixture
@@ -27,8 +33,8 @@ def broker(settings):
 @pytest.mark.django_db(transaction=True)
 def test_import_queues_extraction_and_a_worker_completes_it(broker):
     with transaction.atomic():
-        result = article_import(title="T", text="“We will win,” the general said on Friday.")
-    article = Article.objects.get(id=result.article.id)
+        result = import_one("“We will win,” the general said on Friday.")
+    article = Article.objects.get(id=result.articles[0].article.id)
     assert article.extraction_status == Article.ExtractionStatus.PENDING
     assert article.quotes.count() == 0
     assert broker.llen("celery") == 1
@@ -43,8 +49,8 @@ def test_import_queues_extraction_and_a_worker_completes_it(broker):
 @pytest.mark.django_db
 def test_without_a_broker_extraction_runs_in_process(settings):
     settings.CELERY_BROKER_URL = ""
-    result = article_import(title="T", text="“We will win,” the general said on Friday.")
-    assert result.article.extraction_status == Article.ExtractionStatus.DONE
+    result = import_one("“We will win,” the general said on Friday.")
+    assert result.articles[0].article.extraction_status == Article.ExtractionStatus.DONE
     assert result.quote_count >= 1
 
 

@@ -96,7 +96,7 @@ def test_someone_elses_batch_is_a_404_and_missing_from_the_list(client, manager)
 
 def test_staff_see_every_batch(client):
     batch = make_batch(None, [Status.DONE])
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory(is_superuser=True))
     assert client.get(url(batch)).status_code == 200
     assert batch.name in client.get(reverse("claims:batch-list")).content.decode()
 

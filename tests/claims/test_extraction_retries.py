@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from claims.models import Article, Quote
 from claims.nlp import get_nlp
-from claims.services import article_extraction_run
+from claims.services.extraction_runs import article_extraction_run
 from claims.tasks import extract_article_quotes
 from tests.factories import ArticleFactory, QuoteFactory
 

@@ -155,7 +155,7 @@ def test_project_must_be_one_the_manager_manages(client, manager, project):
 
 
 def test_staff_may_import_without_a_project(client):
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory(is_superuser=True))
     response = client.post(URL, {"files": [txt_file("a.txt", "Staff import", SPEECH)]})
     assert response.status_code == 302
     assert Article.objects.get().title == "Staff import"

@@ -30,12 +30,6 @@ def test_other_article_fields_can_change():
     assert article.title == "A better title"
 
 
-def test_same_text_cannot_be_stored_twice():
-    ArticleFactory(text="Twice.")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        ArticleFactory(text="Twice.")
-
-
 def test_quote_span_past_the_end_of_the_text_is_refused_by_the_database():
     article = ArticleFactory(text="Short text.")
     with pytest.raises(IntegrityError), transaction.atomic():

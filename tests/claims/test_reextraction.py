@@ -7,7 +7,7 @@ from annotations.labelling.projects import project_create
 from annotations.models import Label
 from claims.extraction import ExtractedQuote, TextSpan
 from claims.models import Quote
-from claims.services import quotes_store_extracted
+from claims.services.extraction_runs import quotes_store_extracted
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.models import Quote, Speaker, SpeakerAlias, SpeakerMerge
-from claims.services import speaker_merge, speaker_merge_undo
+from claims.services.speakers import speaker_merge, speaker_merge_undo
 from tests.claims.insight_data import project_with
 from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, UserFactory
 
@@ -181,7 +181,7 @@ def test_unknown_merge_is_404(client, manager):
 
 
 def test_staff_may_merge(client, corpus):
-    staff = UserFactory(is_staff=True)
+    staff = UserFactory(is_superuser=True)
     client.force_login(staff)
     client.post(merge_url(corpus["target"]), {"other": "Zelenskyy"})
     assert SpeakerMerge.objects.get().merged_by == staff

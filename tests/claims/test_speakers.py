@@ -2,8 +2,8 @@
 
 import pytest
 
-from claims.models import Speaker
-from claims.services import speaker_get_or_create
+from claims.models import Speaker, SpeakerAlias
+from claims.services.speakers import speaker_get_or_create
 
 pytestmark = pytest.mark.django_db
 
@@ -13,17 +13,28 @@ def test_same_name_in_any_case_is_one_speaker():
     assert speaker_get_or_create(name="vladimir  ZELENSKY") == first
 
 
-def test_bare_surname_after_full_name_finds_the_full_name():
-    full = speaker_get_or_create(name="Vladimir Zelensky")
-    assert speaker_get_or_create(name="Zelensky") == full
+def test_a_bare_surname_is_not_guessed_to_be_someone_with_that_surname():
+    """Speakers are shared by every project: "Biden" in one import must not become whichever
+    Biden another import named first (the extractor gives the full name within an article)."""
+    full = speaker_get_or_create(name="Hunter Biden")
+    bare = speaker_get_or_create(name="Biden")
+    assert bare != full
+    assert (bare.name, full.name) == ("Biden", "Hunter Biden")
 
 
-def test_full_name_after_bare_surname_upgrades_that_speaker():
+def test_a_full_name_never_renames_an_existing_speaker():
     bare = speaker_get_or_create(name="Shoigu")
     full = speaker_get_or_create(name="Sergey Shoigu")
-    assert full.pk == bare.pk
-    assert full.name == "Sergey Shoigu"
-    assert list(full.aliases.values_list("alias", flat=True)) == ["Shoigu"]
+    bare.refresh_from_db()
+    assert full.pk != bare.pk
+    assert bare.name == "Shoigu"
+    assert not SpeakerAlias.objects.exists()
+
+
+def test_an_alias_a_merge_made_finds_its_speaker():
+    full = speaker_get_or_create(name="Vladimir Zelensky")
+    SpeakerAlias.objects.create(speaker=full, alias="Zelensky")
+    assert speaker_get_or_create(name="zelensky") == full
 
 
 def test_organisations_are_not_merged_by_last_word():

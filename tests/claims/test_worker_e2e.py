@@ -168,7 +168,7 @@ def test_a_worker_extracts_an_imported_batch(cluster, tmp_path, client):
         assert article.quotes.count() >= 1, article.title
         assert article.extraction_error == ""
 
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory(is_superuser=True))
     page = client.get(reverse("claims:batch-detail", args=[batch.id])).content.decode()
     assert "100%" in page and "5 done" in page and "hx-trigger" not in page
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.models import Article, ImportBatch
-from claims.services import extraction_requeue
+from claims.services.extraction_queue import extraction_requeue
 
 
 class Command(BaseCommand):

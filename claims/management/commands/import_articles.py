@@ -2,19 +2,11 @@
 
 import sys
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from claims.importing import ArticleInput, ImportProblem, read_articles
-from claims.models import ImportBatch
-from claims.services import article_import
-
-
-def _validation_message(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
-    return " ".join(error.messages)
+from claims.importing import ArticleInput, read_articles
+from claims.services.articles import articles_import_batch
 
 
 class Command(BaseCommand):
@@ -35,47 +27,29 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, outlet, batch, no_extract, no_progress, verbosity, **options):
         records = list(read_articles(paths))
-        problems = [record for record in records if isinstance(record, ImportProblem)]
-        inputs = [record for record in records if isinstance(record, ArticleInput)]
-        import_batch = None
-        if inputs:
-            import_batch = ImportBatch.objects.create(name=batch or " ".join(paths)[:200])
-        created = existing = quotes = 0
         progress = tqdm(
-            inputs,
-            desc="Importing",
+            total=sum(isinstance(record, ArticleInput) for record in records),
+            desc="Extracting" if not no_extract else "Importing",
             unit="article",
             file=sys.stderr,
             disable=no_progress or verbosity == 0 or None,
         )
-        for record in progress:
-            try:
-                result = article_import(
-                    title=record.title,
-                    text=record.text,
-                    url=record.url,
-                    outlet=record.outlet or outlet,
-                    published_at=record.published_at,
-                    source_name=record.source_name,
-                    batch=import_batch,
-                    extract=not no_extract,
-                )
-            except ValidationError as error:
-                problems.append(ImportProblem(record.source_name, _validation_message(error)))
-                continue
-            if result.created:
-                created += 1
-                quotes += result.quote_count
-            else:
-                existing += 1
-        if import_batch and not created:
-            import_batch.delete()
-        for problem in problems:
+        with progress:
+            result = articles_import_batch(
+                records=records,
+                name=batch or " ".join(paths),
+                outlet=outlet,
+                extract=not no_extract,
+                progress=progress.update,
+            )
+        for problem in result.problems:
             self.stderr.write(f"Not imported: {problem.source_name}: {problem.reason}")
         if verbosity:
             self.stdout.write(
-                f"Imported {created} new article(s) with {quotes} quote(s); "
-                f"{existing} already present; {len(problems)} problem(s)."
+                f"Imported {result.created} new article(s) with {result.quote_count} quote(s); "
+                f"{result.existing} already present; {len(result.problems)} problem(s)."
             )
-        if problems:
-            raise CommandError(f"{len(problems)} item(s) could not be imported (reasons above).")
+        if result.problems:
+            raise CommandError(
+                f"{len(result.problems)} item(s) could not be imported (reasons above)."
+            )

@@ -1,0 +1,127 @@
+"""Getting quotes extracted: queueing articles for Celery workers (or running them here when
+no broker is configured), retries, and requeueing failed or stuck articles.
+
+This module never imports spaCy: a web process that queues work for workers stays lean, and
+loads the extractor (claims/services/extraction_runs.py) only when it extracts in-process.
+"""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from claims.models import Article
+
+# The Celery task (claims/tasks.py) by name: producers send it without importing the worker's
+# code, so the services never import the task module that imports them.
+EXTRACT_TASK = "claims.extract_article_quotes"
+
+
+def extraction_status_set(article_id: int, status: str, **fields) -> None:
+    Article.objects.filter(pk=article_id).update(
+        extraction_status=status, extraction_status_at=timezone.now(), **fields
+    )
+
+
+def error_text(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def articles_extract_later(*, article_ids: list[int]) -> None:
+    """Queue one extraction task per article, sent when the surrounding transaction commits.
+
+    Sent after commit so that a worker never looks for an article it cannot see yet, and a
+    rolled-back import queues nothing.
+    """
+
+    def send() -> None:
+        for article_id in article_ids:
+            current_app.send_task(EXTRACT_TASK, args=[article_id])
+
+    if article_ids:
+        transaction.on_commit(send)
+
+
+def extraction_dispatch(
+    *, articles: list[Article], progress: Callable[[int], None] | None = None
+) -> dict[int, int]:
+    """Extract these (pending) articles' quotes: queued for workers when a broker is set,
+    else here and now. Returns article id → quote count for what ran here; `progress(n)` is
+    told of each article finished."""
+    if settings.CELERY_BROKER_URL:
+        articles_extract_later(article_ids=[article.id for article in articles])
+        if progress is not None:
+            progress(len(articles))
+        return {}
+    # In-process extraction needs spaCy: it is imported here, on the first in-process run, so
+    # that processes which only queue work never load it (see the module docstring).
+    from claims.services.extraction_runs import articles_extract_now
+
+    return articles_extract_now(articles=articles, progress=progress)
+
+
+def article_extraction_retry_wait(
+    *, article_id: int, error: BaseException, attempt: int, attempts: int, delay: float
+) -> None:
+    """Record a failed attempt that will be tried again: pending, with the error and when."""
+    extraction_status_set(
+        article_id,
+        Article.ExtractionStatus.PENDING,
+        extraction_error=(
+            f"Attempt {attempt} of {attempts} failed, retrying in {delay:g} s: {error_text(error)}"
+        )[:2000],
+    )
+
+
+def extraction_requeue(
+    *, articles: QuerySet[Article], stale_minutes: int | None = None, failed: bool = True
+) -> list[int]:
+    """Queue extraction again for the failed articles among `articles` and the stuck ones.
+
+    Stuck means pending or running with no status change for `stale_minutes` (its task was
+    lost: a killed worker, a flushed broker). The articles go back to pending and are
+    dispatched again (queued on commit with a broker; extracted here and now without one).
+    Returns the ids requeued.
+    """
+    wanted = Q(pk__in=[])
+    if failed:
+        wanted |= Q(extraction_status=Article.ExtractionStatus.FAILED)
+    if stale_minutes is not None:
+        stale_before = timezone.now() - timedelta(minutes=stale_minutes)
+        wanted |= Q(
+            extraction_status__in=[
+                Article.ExtractionStatus.PENDING,
+                Article.ExtractionStatus.RUNNING,
+            ],
+            status_at__lt=stale_before,
+        )
+    candidates = (
+        Article.objects.filter(id__in=articles.values("id"))
+        .annotate(status_at=Coalesce("extraction_status_at", "created_at"))
+        .filter(wanted)
+    )
+    with transaction.atomic():
+        article_ids = list(
+            candidates.select_for_update(skip_locked=True)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        if not article_ids:
+            return []
+        Article.objects.filter(id__in=article_ids).update(
+            extraction_status=Article.ExtractionStatus.PENDING,
+            extraction_status_at=timezone.now(),
+            extraction_error="",
+        )
+        if settings.CELERY_BROKER_URL:
+            articles_extract_later(article_ids=article_ids)
+    if not settings.CELERY_BROKER_URL:
+        extraction_dispatch(
+            articles=list(Article.objects.filter(id__in=article_ids).order_by("id"))
+        )
+    return article_ids
