@@ -10,6 +10,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
 
 from claims.models import Article
 from claims.services.extraction_queue import EXTRACT_TASK, article_extraction_retry_wait
@@ -17,17 +18,56 @@ from claims.services.extraction_runs import article_extraction_run
 
 logger = logging.getLogger(__name__)
 
+# What a lost database connection raises (psycopg2 and sqlite3 alike, through Django).
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+
 
 @shared_task(name=EXTRACT_TASK, bind=True, acks_late=True, reject_on_worker_lost=True)
-def extract_article_quotes(self, article_id: int) -> int:
-    """Extract one article's quotes; a failed run is retried with growing delays, then failed."""
+def extract_article_quotes(self, article_id: int, outages: int = 0) -> int:
+    """Extract one article's quotes; a failed run is retried with growing delays, then failed.
+
+    A database that cannot be reached (down, restarting, failed over) is not the article's
+    fault: the task waits and tries again, writing nothing, for up to DB_OUTAGE_RETRIES
+    attempts that do not count against EXTRACTION_MAX_RETRIES, so an outage loses no work and
+    needs no one to requeue it afterwards.
+    """
+    try:
+        return _extract(self, article_id, failures=self.request.retries - outages)
+    except DATABASE_UNREACHABLE as error:
+        if _database_reachable():
+            raise  # an error of this statement, not an outage: fails like any other
+        if outages >= settings.DB_OUTAGE_RETRIES:
+            raise
+        delay = min(5 * 2**outages, settings.DB_OUTAGE_RETRY_MAX_SECONDS)
+        logger.warning("Database unreachable for article %s; retrying in %s s", article_id, delay)
+        raise self.retry(
+            exc=error,
+            countdown=delay,
+            kwargs={"article_id": article_id, "outages": outages + 1},
+            max_retries=None,
+        ) from error
+
+
+def _database_reachable() -> bool:
+    """Whether a fresh connection answers (the failed one is dropped first)."""
+    try:
+        connection.close()
+        connection.ensure_connection()
+        return connection.is_usable()
+    except DATABASE_UNREACHABLE:
+        return False
+
+
+def _extract(task, article_id: int, *, failures: int) -> int:
     article = Article.objects.filter(id=article_id).first()
     if article is None:
         return 0
     try:
         return article_extraction_run(article=article)
+    except DATABASE_UNREACHABLE:
+        raise
     except Exception as error:
-        retries = self.request.retries
+        retries = failures
         attempts = settings.EXTRACTION_MAX_RETRIES + 1
         if retries >= settings.EXTRACTION_MAX_RETRIES:
             # The article stays "failed" with the error; the batch page or
@@ -38,6 +78,4 @@ def extract_article_quotes(self, article_id: int) -> int:
         article_extraction_retry_wait(
             article_id=article_id, error=error, attempt=retries + 1, attempts=attempts, delay=delay
         )
-        raise self.retry(
-            exc=error, countdown=delay, max_retries=settings.EXTRACTION_MAX_RETRIES
-        ) from error
+        raise task.retry(exc=error, countdown=delay, max_retries=None) from error

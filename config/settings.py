@@ -245,6 +245,14 @@ EXTRACTION_MAX_RETRIES = env_int("EXTRACTION_MAX_RETRIES", 3)
 EXTRACTION_RETRY_DELAY_SECONDS = env_int("EXTRACTION_RETRY_DELAY_SECONDS", 10)
 # Pending or running this long without a change: the task was lost and "retry" queues it again.
 EXTRACTION_STALE_MINUTES = env_int("EXTRACTION_STALE_MINUTES", 30)
+# A task that cannot reach the database waits and tries again, without counting against
+# EXTRACTION_MAX_RETRIES (the article itself did nothing wrong): 5 s, doubling, at most
+# DB_OUTAGE_RETRY_MAX_SECONDS apart, for up to DB_OUTAGE_RETRIES attempts (~4 h by default).
+DB_OUTAGE_RETRIES = env_int("DB_OUTAGE_RETRIES", 60)
+DB_OUTAGE_RETRY_MAX_SECONDS = env_int("DB_OUTAGE_RETRY_MAX_SECONDS", 300)
+# A task that fails in a way nobody caught is not acknowledged, so the broker hands it out
+# again after the visibility timeout instead of dropping it.
+CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = False
 # Largest request the browser import page accepts (files and pasted text together).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 

@@ -25,6 +25,7 @@ from django.urls import reverse
 
 from claims.models import Article, ImportBatch
 from tests.factories import UserFactory
+from tests.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -206,4 +207,45 @@ def test_a_worker_killed_mid_article_leaves_it_whole_and_another_finishes_it(clu
     )
     article.refresh_from_db()
     assert article.quotes.count() >= 300
+    assert article.extraction_error == ""
+
+
+def test_a_database_outage_in_the_worker_loses_nothing_and_heals_by_itself(cluster, tmp_path):
+    """The worker reaches PostgreSQL through a proxy the test cuts: its task cannot read the
+    article, waits, and finishes once the database is back — no requeue, no person."""
+    db = connection.settings_dict
+    proxy = TcpProxy(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
+    cluster.env["DATABASE_URL"] = _database_url().replace(
+        f":{db['PORT'] or 5432}/", f":{proxy.port}/"
+    )
+    cluster.env["DB_OUTAGE_RETRY_MAX_SECONDS"] = "1"  # retry every second in the test
+    cluster.start_worker()  # the proxy is not listening: the database is down
+    feed = tmp_path / "outage.txt"
+    feed.write_text("Outage\n“We will rebuild,” the mayor said on Monday.", encoding="utf-8")
+    producer_env = {**cluster.env, "DATABASE_URL": _database_url()}
+    subprocess.run(
+        [sys.executable, "manage.py", "import_articles", str(feed), "--batch", "outage"],
+        cwd=settings.BASE_DIR,
+        env=producer_env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    article = ImportBatch.objects.get(name="outage").articles.get()
+    wait_for(
+        lambda: "Database unreachable" in cluster.logs(), cluster, "the task to hit the outage"
+    )
+    article.refresh_from_db()
+    assert article.extraction_status == Status.PENDING
+    proxy.restore()
+    try:
+        wait_for(
+            lambda: Article.objects.filter(id=article.id, extraction_status=Status.DONE).exists(),
+            cluster,
+            "the task to finish once the database is back",
+        )
+    finally:
+        proxy.cut()
+    article.refresh_from_db()
+    assert article.quotes.count() >= 1
     assert article.extraction_error == ""
