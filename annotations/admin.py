@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
+from annotations.labelling.people import user_deactivate
 from annotations.models import (
     Assignment,
     Choice,
@@ -116,3 +119,22 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["text", "author__username"]
     list_select_related = ["quote", "author", "project"]
     raw_id_fields = ["quote"]
+
+
+# Users who labelled are deactivated, never deleted: their labels, submissions and comments
+# hold them with PROTECT (annotations/labelling/people.py), and this action is the way out.
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class ClaimlabUserAdmin(UserAdmin):
+    actions = ["deactivate"]
+
+    @admin.action(description="Deactivate (they cannot log in; their labels stay)")
+    def deactivate(self, request, queryset):
+        given_up = sum(user_deactivate(user=user) for user in queryset)
+        self.message_user(
+            request,
+            f"Deactivated {queryset.count()} user(s); {given_up} open assignment(s) returned "
+            "to the pool.",
+        )

@@ -128,9 +128,9 @@ class Label(models.Model):
     """An annotator's current answer for one quote on one dimension."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="labels")
-    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="labels")
+    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="labels")
     annotator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="labels"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="labels"
     )
     dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="labels")
     choices = models.ManyToManyField(Choice, related_name="labels")
@@ -180,7 +180,7 @@ class Assignment(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="assignments")
     annotator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ASSIGNED)
     assigned_at = models.DateTimeField(auto_now_add=True)
@@ -212,7 +212,7 @@ class Gold(models.Model):
         REVIEWER = "reviewer", "Reviewer"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="gold_labels")
-    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="gold_labels")
+    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="gold_labels")
     dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="gold_labels")
     choices = models.ManyToManyField(Choice, related_name="gold_labels")
     method = models.CharField(max_length=16, choices=Method.choices)
@@ -238,9 +238,9 @@ class Gold(models.Model):
 
 class Comment(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="comments")
-    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="comments")
+    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="comments")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
     )
     text = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
