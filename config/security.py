@@ -1,33 +1,12 @@
-"""Security plumbing shared by pages and API: the CSP header and login throttling."""
-
-from collections.abc import Callable
+"""Security plumbing shared by pages and API: login throttling."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.shortcuts import render
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
-
-
-class ContentSecurityPolicyMiddleware:
-    """Adds settings.CONTENT_SECURITY_POLICY to every response that has none.
-
-    Scripts only from our own origin: article text is untrusted, so an injected <script> or
-    inline handler must never run even if escaping failed somewhere.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-        self.policy = "; ".join(
-            f"{directive} {value}" for directive, value in settings.CONTENT_SECURITY_POLICY.items()
-        )
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.policy)
-        return response
 
 
 def _client_ip(request: HttpRequest) -> str:
