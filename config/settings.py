@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.input_guards.InputGuardMiddleware",
+    "config.views.DatabaseUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -144,6 +145,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# A database that stops answering must cost a request seconds, not a worker: PostgreSQL gives up
+# connecting after DB_CONNECT_TIMEOUT_SECONDS (libpq's minimum is 2) and cancels any statement
+# running longer than DB_STATEMENT_TIMEOUT_MS, below gunicorn's 30 s worker timeout so the
+# database, not gunicorn, ends a runaway request (a 503, config.views). 0 turns either off; it
+# applies to every process (web, workers, commands): run a long migration with
+# DB_STATEMENT_TIMEOUT_MS=0. SQLite keeps its own 20 s wait for a write lock.
+DB_CONNECT_TIMEOUT_SECONDS = env_int("DB_CONNECT_TIMEOUT_SECONDS", 5)
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 20_000)
+if DB_CONNECT_TIMEOUT_SECONDS < 0 or DB_STATEMENT_TIMEOUT_MS < 0:
+    raise ImproperlyConfigured("DB_CONNECT_TIMEOUT_SECONDS and DB_STATEMENT_TIMEOUT_MS are >= 0")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if DB_CONNECT_TIMEOUT_SECONDS:
+        _options["connect_timeout"] = DB_CONNECT_TIMEOUT_SECONDS
+    if DB_STATEMENT_TIMEOUT_MS:
+        _options["options"] = " ".join(
+            filter(
+                None, [_options.get("options"), f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"]
+            )
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
