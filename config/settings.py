@@ -337,6 +337,10 @@ LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
 LOGIN_FAILURE_LIMIT_PER_USERNAME = env_int("LOGIN_FAILURE_LIMIT_PER_USERNAME", 30)
 LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+if min(LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_LIMIT_PER_ADDRESS, LOGIN_FAILURE_LIMIT_PER_USERNAME) < 0:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT… settings are >= 0 (0: not counted)")
+if LOGIN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_COOLOFF_MINUTES must be at least 1")
 # Reverse proxies of ours in front of gunicorn, each appending to X-Forwarded-For: the client's
 # address is then read from there (for throttling), not from the proxy's connection.
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
@@ -346,7 +350,8 @@ AXES_HANDLER = (
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
 AXES_FAILURE_LIMIT = "config.security.highest_failure_limit"
 AXES_COOLOFF_TIME = "config.security.cool_off"
-AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the wait is counted from the last try
+# Tries while refused are not counted: the wait runs from the last failure that was counted.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["username"]  # logged: the address, never what was typed

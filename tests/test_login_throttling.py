@@ -119,6 +119,14 @@ def test_spraying_one_password_over_many_usernames_from_one_address_is_limited(c
     assert token_login(victims[5].username, PASSWORD, address="10.0.0.2").status_code == 200
 
 
+def test_a_limit_of_zero_does_not_count(client, settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 0
+    victims = UserFactory.create_batch(7)
+    for victim in victims[:6]:
+        page_login(client, victim.username, "Summer2026!")
+    assert page_login(client, victims[6].username, PASSWORD).status_code == 302
+
+
 def test_logging_into_ones_own_account_does_not_reset_an_address_count(client):
     me, victims = UserFactory(), UserFactory.create_batch(5)
     for victim in victims[:4]:
@@ -159,6 +167,23 @@ def test_behind_our_proxy_the_address_comes_from_x_forwarded_for(client, setting
     other_client = {"REMOTE_ADDR": "10.9.9.9", "HTTP_X_FORWARDED_FOR": "198.51.100.21"}
     data = {"username": user.username, "password": PASSWORD}
     assert client.post(LOGIN, data, **other_client).status_code == 302
+
+
+def test_a_negative_limit_is_an_error():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "LOGIN_FAILURE_LIMIT_PER_ADDRESS": "-1",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "LOGIN_FAILURE_LIMIT… settings are >= 0" in result.stderr
 
 
 def forget_everything_in_this_process() -> None:
