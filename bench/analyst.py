@@ -1,8 +1,9 @@
 """An analyst's session against a running Claimlab, through the REST API only.
 
 Knows only what the export issue promises: a token for the demo manager, a new project over
-the demo articles, two annotators who label quotes from their queues, the agreement, and the
-export read by pandas. Prints each step; exits non-zero at the first failure.
+the demo articles, two annotators who label quotes from their queues, the agreement, the
+export read by pandas, and the tokens revoked at the end. Prints each step; exits non-zero at
+the first failure.
 
     .venv/bin/python bench/analyst.py [BASE_URL]      # default http://127.0.0.1:8000
 
@@ -65,8 +66,8 @@ def analyst_session(base_url: str, *, quotes: int = 4, say: Callable[[str], None
         _, body = anonymous.json(
             "POST", "auth/token/", {"username": username, "password": DEMO_PASSWORD}
         )
-        if not body or not body.get("token"):
-            raise AnalystError(f"no token for {username}: {body}")
+        if not body or not body.get("token") or not body.get("expiry"):
+            raise AnalystError(f"no token with its expiry for {username}: {body}")
         return Api(base_url, body["token"])
 
     manager = token_for("manager")
@@ -109,8 +110,10 @@ def analyst_session(base_url: str, *, quotes: int = 4, say: Callable[[str], None
     say(f"5. label schema: {', '.join(f'{k} ({len(v)})' for k, v in choices.items())}")
 
     labelled: dict[str, list[int]] = {}
+    annotators: list[Api] = []
     for turn, username in enumerate(("annotator1", "annotator2")):
         annotator = token_for(username)
+        annotators.append(annotator)
         done = labelled[username] = []
         while len(done) < quotes:
             status, item = annotator.json(
@@ -172,6 +175,13 @@ def analyst_session(base_url: str, *, quotes: int = 4, say: Callable[[str], None
     if card["counts"]["annotators"] != 2:
         raise AnalystError(f"dataset card counts {card['counts']['annotators']} annotators")
     say(f"9. CSV read by pandas ({len(table)} rows); dataset card counts {card['counts']}")
+
+    for annotator in annotators:  # a script done with its token gives it back
+        annotator.request("DELETE", "auth/token/", expect=(204,))
+        annotator.request("GET", "projects/", expect=(401,))
+    _, revoked = manager.json("DELETE", "auth/tokens/")
+    manager.request("GET", "projects/", expect=(401,))
+    say(f"10. tokens revoked: each annotator's, and the manager's {revoked['revoked']}")
     return {
         "project": project_id,
         "labelled": {name: len(ids) for name, ids in labelled.items()},

@@ -76,6 +76,9 @@ def database_drop(server_url: str, name: str) -> None:
 def setup_django(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # One key for this process and the server it starts: API tokens are bound to the password
+    # through an HMAC keyed on it (config/authentication.py).
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     import django
 
     django.setup()
@@ -86,11 +89,11 @@ def build(*, quotes: int, annotators: int, k: int) -> tuple[int, list[str]]:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
-    from rest_framework.authtoken.models import Token
 
     from annotations.labelling.projects import project_create
     from annotations.models import Membership
     from claims.models import Article, Quote, text_sha256
+    from config.tokens import token_create
 
     call_command("migrate", verbosity=0)
     User = get_user_model()
@@ -126,12 +129,10 @@ def build(*, quotes: int, annotators: int, k: int) -> tuple[int, list[str]]:
     Membership.objects.bulk_create(
         Membership(project=project, user=user, role=Membership.Role.ANNOTATOR) for user in people
     )
-    tokens = Token.objects.bulk_create(
-        Token(user=user, key=secrets.token_hex(20)) for user in people
-    )
+    tokens = [token_create(user=user)[1] for user in people]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # as autovacuum would after a bulk load: realistic plans
-    return project.id, [token.key for token in tokens]
+    return project.id, tokens
 
 
 def double_assignments(*, project_id: int, k: int) -> dict[str, int]:
@@ -201,7 +202,6 @@ def gunicorn_start(*, database_url: str, port: int, workers: int, threads: int):
         **os.environ,
         "DATABASE_URL": database_url,
         "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",

@@ -14,6 +14,8 @@ from pathlib import Path
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from config.input_guards import InputRefused, json_loads_bounded
+
 SUPPORTED_SUFFIXES = (".txt", ".jsonl")
 
 
@@ -81,9 +83,11 @@ def _text_record(source_name: str, data: bytes) -> ArticleInput:
 
 def _jsonl_record(source_name: str, line: str) -> ArticleInput:
     try:
-        row = json.loads(line)
+        row = json_loads_bounded(line)
     except json.JSONDecodeError as error:
         raise ValueError(f"malformed JSON ({error.msg} at column {error.colno})") from None
+    except InputRefused as error:
+        raise ValueError(f"refused JSON ({error})") from None
     if not isinstance(row, dict):
         raise ValueError("each line must be a JSON object")
     text = row.get("text")

@@ -11,7 +11,7 @@ from claims.api.insights import (
     SpeakerInsightsView,
 )
 from claims.api.views import ArticleViewSet, QuoteViewSet, SpeakerViewSet
-from config.security import ThrottledTokenView
+from config.tokens import TokensView, TokenView
 
 router = DefaultRouter()
 router.register("articles", ArticleViewSet, basename="article")
@@ -23,7 +23,8 @@ PROJECT = "projects/<id:project_pk>/"
 labelling = LabellingViewSet.as_view
 
 urlpatterns = [
-    path("auth/token/", ThrottledTokenView.as_view(), name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/tokens/", TokensView.as_view(), name="api-tokens"),
     path(
         f"{PROJECT}members/",
         MemberViewSet.as_view({"get": "list", "post": "create"}),

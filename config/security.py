@@ -1,99 +1,154 @@
-"""Security plumbing shared by pages and API: the CSP header and login throttling."""
+"""Login throttling for every door that takes a password (the login page, the admin's, the API
+token), with django-axes counting failures in a store all processes share.
 
-from collections.abc import Callable
+Three counters, each with its own limit (AXES_LOCKOUT_PARAMETERS, in this order):
+one username from one address (LOGIN_FAILURE_LIMIT: guessing one password), any usernames from
+one address (LOGIN_FAILURE_LIMIT_PER_ADDRESS: one password sprayed over many accounts), and one
+username from any address (LOGIN_FAILURE_LIMIT_PER_USERNAME: guessing spread over many machines).
+Axes compares all counters with one limit; `LoginThrottle` gives each its own.
+"""
 
+import ipaddress
+from datetime import timedelta
+
+from axes.handlers.cache import AxesCacheHandler
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import (
+    get_client_cache_keys,
+    get_client_username,
+    get_credentials,
+    get_lockout_parameters,
+)
+from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth import views as auth_views
-from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.response import Response
+
+# The setting holding each lockout parameter's limit, in AXES_LOCKOUT_PARAMETERS' order.
+LIMIT_SETTINGS = {
+    ("username", "ip_address"): "LOGIN_FAILURE_LIMIT",
+    ("ip_address",): "LOGIN_FAILURE_LIMIT_PER_ADDRESS",
+    ("username",): "LOGIN_FAILURE_LIMIT_PER_USERNAME",
+}
 
 
-class ContentSecurityPolicyMiddleware:
-    """Adds settings.CONTENT_SECURITY_POLICY to every response that has none.
-
-    Scripts only from our own origin: article text is untrusted, so an injected <script> or
-    inline handler must never run even if escaping failed somewhere.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-        self.policy = "; ".join(
-            f"{directive} {value}" for directive, value in settings.CONTENT_SECURITY_POLICY.items()
-        )
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.policy)
-        return response
+def _parameter_key(parameter: str | list[str]) -> tuple[str, ...]:
+    return (parameter,) if isinstance(parameter, str) else tuple(parameter)
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+def failure_limits(request=None, credentials=None) -> list[int]:
+    """Each lockout parameter's limit (0: not counted), in AXES_LOCKOUT_PARAMETERS' order."""
+    return [
+        getattr(settings, LIMIT_SETTINGS[_parameter_key(parameter)])
+        for parameter in get_lockout_parameters(request, credentials)
+    ]
 
 
-def _failure_key(request: HttpRequest, username: str) -> str:
-    return f"login-failures:{_client_ip(request)}:{username.strip().lower()[:150]}"
+def highest_failure_limit(request, credentials) -> int:
+    """AXES_FAILURE_LIMIT: axes' own single-limit test then never locks early; LoginThrottle
+    applies each counter's limit."""
+    return max(failure_limits(request, credentials), default=0) or 2**31
 
 
-def login_is_throttled(request: HttpRequest, username: str) -> bool:
-    return cache.get(_failure_key(request, username), 0) >= settings.LOGIN_FAILURE_LIMIT
+def cool_off(request=None) -> timedelta:
+    """AXES_COOLOFF_TIME: failures are forgotten this long after the last one."""
+    return timedelta(minutes=settings.LOGIN_COOLOFF_MINUTES)
 
 
-def login_failed(request: HttpRequest, username: str) -> None:
-    key = _failure_key(request, username)
-    cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or behind NUM_PROXIES proxies of ours the address the
+    outermost one saw, from X-Forwarded-For (each proxy appends its client), as DRF's throttles
+    read it. Anything not an address falls back to REMOTE_ADDR."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if not settings.NUM_PROXIES or not forwarded:
+        return remote
+    hops = forwarded.split(",")
+    candidate = hops[-min(settings.NUM_PROXIES, len(hops))].strip()
     try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
-def login_succeeded(request: HttpRequest, username: str) -> None:
-    cache.delete(_failure_key(request, username))
+class LoginThrottle:
+    """Per-parameter limits over an axes handler's failure counts; a successful login forgives
+    that username's failures from that address only, so logging into one's own account does not
+    reset an address's count (spraying) or a username's (guessing from many machines)."""
+
+    def failure_counts(self, request, credentials) -> list[int]:
+        raise NotImplementedError
+
+    def forgive(self, request, username: str) -> None:
+        raise NotImplementedError
+
+    def is_locked(self, request, credentials=None) -> bool:
+        counts = self.failure_counts(request, credentials)
+        limits = failure_limits(request, credentials)
+        return any(limit and count >= limit for count, limit in zip(counts, limits, strict=True))
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if (
+            request is not None
+            and not request.axes_locked_out
+            and self.is_locked(request, credentials)
+        ):
+            # This failure reached a limit: it gets the lockout answer (AxesMiddleware).
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        super().user_logged_in(sender, request, user, **kwargs)
+        self.forgive(request, user.get_username())
 
 
-THROTTLED_MESSAGE = "Too many failed logins. Wait {minutes} minutes and try again."
+class CacheLoginThrottle(LoginThrottle, AxesCacheHandler):
+    """Counters in the cache (Redis with CACHE_URL: shared by every process and machine)."""
+
+    def failure_counts(self, request, credentials) -> list[int]:
+        return [self.cache.get(key, 0) for key in get_client_cache_keys(request, credentials)]
+
+    def forgive(self, request, username: str) -> None:
+        credentials = get_credentials(username)
+        keys = get_client_cache_keys(request, credentials)
+        parameters = get_lockout_parameters(request, credentials)
+        for key, parameter in zip(keys, parameters, strict=True):
+            if _parameter_key(parameter) == ("username", "ip_address"):
+                self.cache.delete(key)
 
 
-def _throttled_message() -> str:
-    return THROTTLED_MESSAGE.format(minutes=settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)
+class DatabaseLoginThrottle(LoginThrottle, AxesDatabaseHandler):
+    """Counters as axes' AccessAttempt rows (without CACHE_URL: shared through the database)."""
+
+    def failure_counts(self, request, credentials) -> list[int]:
+        return [
+            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        ]
+
+    def forgive(self, request, username: str) -> None:
+        AccessAttempt.objects.filter(username=username, ip_address=request.axes_ip_address).delete()
 
 
-class ThrottledLoginView(auth_views.LoginView):
-    """The login page, refusing further attempts after repeated failures for a user and IP."""
-
-    def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")
-        if login_is_throttled(request, username):
-            return render(
-                request,
-                "registration/login.html",
-                {"form": self.get_form(), "throttled": _throttled_message()},
-                status=429,
-            )
-        response = super().post(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            login_succeeded(request, username)
-        else:
-            login_failed(request, username)
-        return response
+def lockout_message() -> str:
+    return f"Too many failed logins. Wait {settings.LOGIN_COOLOFF_MINUTES} minutes and try again."
 
 
-class ThrottledTokenView(ObtainAuthToken):
-    """POST username and password, get an API token; throttled like the login page."""
-
-    def post(self, request, *args, **kwargs):
-        username = str(request.data.get("username", "")) if hasattr(request.data, "get") else ""
-        if login_is_throttled(request, username):
-            return Response(
-                {"detail": _throttled_message(), "code": "throttled", "fields": {}}, status=429
-            )
-        serializer = self.get_serializer(data=request.data)
-        if not serializer.is_valid():
-            login_failed(request, username)
-            serializer.is_valid(raise_exception=True)
-        login_succeeded(request, username)
-        return super().post(request, *args, **kwargs)
+def lockout_response(
+    request: HttpRequest, original_response=None, credentials=None
+) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: a 429 in the API's error shape, or the login page with the message."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": lockout_message(), "code": "throttled", "fields": {}}, status=429
+        )
+    else:
+        username = get_client_username(request, credentials) or ""
+        form = AuthenticationForm(request, initial={"username": username})
+        context = {"form": form, "throttled": lockout_message()}
+        response = render(request, "registration/login.html", context, status=429)
+    response["Retry-After"] = str(settings.LOGIN_COOLOFF_MINUTES * 60)
+    return response

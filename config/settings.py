@@ -6,9 +6,11 @@ ALLOWED_HOSTS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,26 +89,32 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
+    "axes",
     "claims",
     "annotations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.security.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.input_guards.InputGuardMiddleware",
+    "config.views.DatabaseUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as axes asks: turns a locked-out login into config.security.lockout_response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -141,8 +149,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# A database that stops answering must cost a request seconds, not a worker: PostgreSQL gives up
+# connecting after DB_CONNECT_TIMEOUT_SECONDS (libpq's minimum is 2) and cancels any statement
+# running longer than DB_STATEMENT_TIMEOUT_MS, below gunicorn's 30 s worker timeout so the
+# database, not gunicorn, ends a runaway request (a 503, config.views). 0 turns either off; it
+# applies to every process (web, workers, commands): run a long migration with
+# DB_STATEMENT_TIMEOUT_MS=0. SQLite keeps its own 20 s wait for a write lock.
+DB_CONNECT_TIMEOUT_SECONDS = env_int("DB_CONNECT_TIMEOUT_SECONDS", 5)
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 20_000)
+if DB_CONNECT_TIMEOUT_SECONDS < 0 or DB_STATEMENT_TIMEOUT_MS < 0:
+    raise ImproperlyConfigured("DB_CONNECT_TIMEOUT_SECONDS and DB_STATEMENT_TIMEOUT_MS are >= 0")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if DB_CONNECT_TIMEOUT_SECONDS:
+        _options["connect_timeout"] = DB_CONNECT_TIMEOUT_SECONDS
+    if DB_STATEMENT_TIMEOUT_MS:
+        _options["options"] = " ".join(
+            filter(
+                None, [_options.get("options"), f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"]
+            )
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out client before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -186,6 +218,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # NUL characters are refused in forms too (config.input_guards has JSON and query strings).
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "config.api.FormParser",
+        "config.api.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "config.api.IdCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -194,6 +232,12 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": None,
     "UNAUTHENTICATED_USER": None,
 }
+# API tokens (django-rest-knox, config/authentication.py): stored as digests bound to the password,
+# each expiring API_TOKEN_TTL_HOURS after it is issued (a script logs in again for a new one).
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 24)
+if API_TOKEN_TTL_HOURS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_HOURS must be at least 1: tokens always expire.")
+REST_KNOX = {"TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS), "AUTH_HEADER_PREFIX": "Token"}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claimlab API",
     "DESCRIPTION": "Political claims: articles, quotes, speakers and their labels.",
@@ -265,30 +309,62 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+CACHE_URL = env_str("CACHE_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}
-        if env_str("CACHE_URL")
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
 
-# Scripts only from our origin; styles may be inline (htmx and the admin set style attributes).
+# django-csp sends it on every response. Scripts only from our origin: article text is untrusted,
+# so an injected <script> or inline handler must never run even if escaping failed somewhere.
+# Styles may be inline (htmx and the admin set style attributes).
 CONTENT_SECURITY_POLICY = {
-    "default-src": "'self'",
-    "script-src": "'self'",
-    "style-src": "'self' 'unsafe-inline'",
-    "img-src": "'self' data:",
-    "connect-src": "'self'",
-    "font-src": "'self'",
-    "object-src": "'none'",
-    "base-uri": "'self'",
-    "form-action": "'self'",
-    "frame-ancestors": "'none'",
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
-# Failed logins per username and IP address before the login page refuses for a while.
+# Login throttling (django-axes, config/security.py) for the login pages and the API token:
+# failed logins are counted per username and address, per address (one password sprayed over
+# many usernames) and per username (guessing from many addresses), each with its limit (0: not
+# counted); a client over any limit is refused for LOGIN_COOLOFF_MINUTES after its last failure.
+# The counts live where every process sees them: in Redis with CACHE_URL (production), else in
+# the database.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
+LOGIN_FAILURE_LIMIT_PER_USERNAME = env_int("LOGIN_FAILURE_LIMIT_PER_USERNAME", 30)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+if min(LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_LIMIT_PER_ADDRESS, LOGIN_FAILURE_LIMIT_PER_USERNAME) < 0:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT… settings are >= 0 (0: not counted)")
+if LOGIN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_COOLOFF_MINUTES must be at least 1")
+# Reverse proxies of ours in front of gunicorn, each appending to X-Forwarded-For: the client's
+# address is then read from there (for throttling), not from the proxy's connection.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+AXES_HANDLER = (
+    "config.security.CacheLoginThrottle" if CACHE_URL else "config.security.DatabaseLoginThrottle"
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+AXES_FAILURE_LIMIT = "config.security.highest_failure_limit"
+AXES_COOLOFF_TIME = "config.security.cool_off"
+# Tries while refused are not counted: the wait runs from the last failure that was counted.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["username"]  # logged: the address, never what was typed
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful login; last_login is kept by Django
+AXES_ENABLE_ADMIN = not CACHE_URL  # the failure rows are browsable only when they are rows
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -301,4 +377,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Axes logs each failure and lockout as a warning; its INFO lines are start-up chatter.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

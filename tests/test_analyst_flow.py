@@ -1,5 +1,6 @@
 """The analyst's session of bench/analyst.py, run by CI against a live server on the demo data:
-token, project, labels from two annotators' queues, agreement, export read by pandas."""
+token, project, labels from two annotators' queues, agreement, export read by pandas, tokens
+revoked."""
 
 import pytest
 from django.core.management import call_command
@@ -18,7 +19,7 @@ def demo(transactional_db, settings):
 def test_analyst_session_on_the_demo(demo, live_server):
     steps = []
     figures = analyst_session(live_server.url, quotes=3, say=steps.append)
-    assert len(steps) == 10
+    assert len(steps) == 11
     assert figures["labelled"] == {"annotator1": 3, "annotator2": 3}
     assert figures["both"] == 3  # k=2: both annotators get the same quotes first
     assert figures["rows"] >= 3

@@ -26,8 +26,8 @@ ANSWERS = [
 
 # (name, path under /api/v1/, query-count bound). {p} project, {q} a quote, {a} an article,
 # {s} a speaker, {o} an outlet. Bounds are the measured counts plus two (the client is
-# force-authenticated: a token or session adds one lookup); the test also requires the count
-# not to grow at all from the small corpus to the large one.
+# force-authenticated: a token or session adds one lookup, tests/test_api_tokens.py); the test
+# also requires the count not to grow at all from the small corpus to the large one.
 ENDPOINTS = [
     ("articles list", "articles/", 3),
     ("articles list of a project", "articles/?project={p}", 3),

@@ -82,6 +82,7 @@ def test_docker_compose_wires_database_broker_web_and_worker():
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgres://") and "@db:5432/" in env["DATABASE_URL"]
         assert env["CELERY_BROKER_URL"].startswith("redis://redis:6379")
+        assert env["CACHE_URL"].startswith("redis://redis:6379")  # login throttling counts
         assert env["DEBUG"] == "false"
         assert set(services[name]["depends_on"]) == {"db", "redis"}
     assert "gunicorn config.wsgi" in services["web"]["command"]

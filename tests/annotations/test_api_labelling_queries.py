@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 LABELS = {"stance": "favor", "attribution": "accurate", "sourcing": "named-official"}
 # Each includes the project with the caller's membership (one query), the savepoint statements
 # (the test's transaction turns the services' atomic blocks into savepoints) and the response's
-# own reads; force_authenticate skips the token lookup a real client adds (one query).
+# own reads; force_authenticate skips the token lookup a real client adds (one query, asserted in
+# tests/test_api_tokens.py).
 # Queue-next: lock the caller, their open assignments, the candidate (a second statement when
 # no quote is started), its places, the new assignment, the quote, the caller's labels, their
 # progress. Save-label: lock the quote, the schema (two), the places, existing labels, three

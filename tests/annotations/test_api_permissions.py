@@ -58,6 +58,9 @@ MATRIX = [
     Row("api-docs", "get", "/api/docs/", PUBLIC),
     Row("api-root", "get", "", LOGGED_IN),
     Row("api-token", "post", "auth/token/", PUBLIC, {"username": "{me}", "password": PASSWORD}),
+    # Revoking the request's token: these callers are logged in without one (tests/test_api_tokens).
+    Row("api-token", "delete", "auth/token/", set(), others=dict.fromkeys(LOGGED_IN, 400)),
+    Row("api-tokens", "delete", "auth/tokens/", LOGGED_IN),
     # The corpus.
     Row("article-list", "get", "articles/", LOGGED_IN),
     # Only the project's managers import into it; for outsiders the project is unknown (400).
