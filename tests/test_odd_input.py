@@ -196,7 +196,7 @@ def cursor(raw: str) -> str:
 def test_a_tampered_cursor_is_a_404_not_a_500(path, value):
     ArticleFactory()
     api = APIClient()
-    api.force_authenticate(UserFactory(is_staff=True))
+    api.force_authenticate(UserFactory(is_superuser=True))
     response = api.get(f"/api/v1/{path}", {"cursor": value})
     body = assert_error_shape(response, 404, "not_found")
     assert body["detail"] == "Invalid cursor"
@@ -205,7 +205,7 @@ def test_a_tampered_cursor_is_a_404_not_a_500(path, value):
 def test_a_cursor_with_a_huge_offset_is_clamped_not_an_overflow():
     ArticleFactory()
     api = APIClient()
-    api.force_authenticate(UserFactory(is_staff=True))
+    api.force_authenticate(UserFactory(is_superuser=True))
     response = api.get("/api/v1/articles/", {"cursor": cursor("o=99999999999999999999&p=1")})
     assert response.status_code == 200
 
@@ -214,7 +214,7 @@ def test_a_genuine_cursor_still_pages():
     for _ in range(3):
         ArticleFactory()
     api = APIClient()
-    api.force_authenticate(UserFactory(is_staff=True))
+    api.force_authenticate(UserFactory(is_superuser=True))
     first = api.get("/api/v1/articles/", {"page_size": 2}).json()
     second = api.get(first["next"]).json()
     assert len(first["results"]) == 2 and len(second["results"]) == 1
