@@ -11,12 +11,10 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
-from rest_framework import exceptions, parsers, serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
-
-from config.input_guards import NUL_MESSAGE, nul_field
 
 _ID = re.compile(r"[0-9]{1,19}")
 
@@ -36,29 +34,6 @@ class IdCursorPagination(CursorPagination):
         if position is not None and not (_ID.fullmatch(position) and int(position) <= MAX_ID):
             raise exceptions.NotFound(self.invalid_cursor_message)
         return cursor
-
-
-def _refuse_nul(data) -> None:
-    if field := nul_field(data.lists()):
-        raise exceptions.ValidationError({field: [NUL_MESSAGE]})
-
-
-class FormParser(parsers.FormParser):
-    """DRF's form parser, refusing NUL characters (see config.input_guards)."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        _refuse_nul(data)
-        return data
-
-
-class MultiPartParser(parsers.MultiPartParser):
-    """DRF's multipart parser, refusing NUL characters in the fields (files are the caller's)."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        parsed = super().parse(stream, media_type, parser_context)
-        _refuse_nul(parsed.data)
-        return parsed
 
 
 def _fields_of(detail) -> dict:

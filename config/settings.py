@@ -221,8 +221,8 @@ REST_FRAMEWORK = {
     # NUL characters are refused in forms too (config.input_guards has JSON and query strings).
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
-        "config.api.FormParser",
-        "config.api.MultiPartParser",
+        "config.parsers.FormParser",
+        "config.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "config.api.IdCursorPagination",
     "PAGE_SIZE": 50,
