@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve demo browser test test-postgres test-browser lint format eval bench bench-export bench-load train-extractor lock clean
+.PHONY: install run serve demo browser test test-postgres test-browser lint format eval bench bench-export bench-load fuzz train-extractor lock clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,11 @@ train-extractor: install
 # 50 simulated annotators against gunicorn + PostgreSQL (scratch database claimlab_load).
 bench-load: install
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
+
+# schemathesis with a manager's and an annotator's token, permission probes and worker/database
+# faults against gunicorn (DEBUG=false) + PostgreSQL + Redis (scratch database claimlab_fuzz).
+fuzz: install
+	$(BIN)/python bench/fuzz.py $(FUZZ_ARGS)
 
 # Export throughput and peak memory, 25k and 100k labelled quotes (scratch SQLite).
 bench-export: install
