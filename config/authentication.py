@@ -11,8 +11,6 @@ unreachable, as it ends the user's sessions: no signal, nothing any door must re
 import re
 from hmac import compare_digest
 
-from django.contrib.auth import get_user_model
-from django.db import connection
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
@@ -21,6 +19,8 @@ from knox.crypto import hash_token
 from knox.models import AuthToken
 from knox.settings import CONSTANTS
 from rest_framework import exceptions
+
+from config.sql import token_users
 
 _TOKEN = re.compile(r"[0-9a-f]{64}")
 
@@ -43,19 +43,7 @@ class TokenAuthentication(auth.TokenAuthentication):
         token = token.decode("latin-1")
         if not _TOKEN.fullmatch(token):
             raise exceptions.AuthenticationFailed("Invalid token.")
-        users = list(
-            get_user_model().objects.raw(
-                "SELECT u.*, t.digest AS token_digest, "  # noqa: S608
-                "t.expiry IS NOT NULL AND t.expiry <= %s AS token_expired "
-                f"FROM {AuthToken._meta.db_table} t "
-                f"JOIN {get_user_model()._meta.db_table} u ON u.id = t.user_id "
-                "WHERE t.token_key = %s",
-                [
-                    connection.ops.adapt_datetimefield_value(timezone.now()),
-                    token[: CONSTANTS.TOKEN_KEY_LENGTH],
-                ],
-            )
-        )
+        users = token_users(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH], now=timezone.now())
         for user in users:
             if not compare_digest(user.token_digest, token_digest(token, user)):
                 continue  # another token with the same first 15 characters, or a dead one

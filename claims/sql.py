@@ -1,0 +1,129 @@
+"""Raw SQL's one toolbox, for every app: running a statement, and the one way to turn its rows
+into model instances, converted exactly as the ORM converts them.
+
+The corpus (the bottom layer) holds it so every app above can use it: annotations/sql.py (the
+labelling loop's statements) and config/authentication.py (the API token check) build on it.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import connection
+
+
+def row_lock(alias: str, *, skip_locked: bool = False) -> str:
+    """PostgreSQL's row lock clause for `alias` (empty on SQLite, which has one writer)."""
+    if not connection.features.has_select_for_update:
+        return ""
+    return f" FOR NO KEY UPDATE OF {alias}" + (" SKIP LOCKED" if skip_locked else "")
+
+
+def db_datetime(value: datetime.datetime) -> object:
+    """A timezone-aware datetime as the database driver wants it as a parameter."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def fetch_all(statement: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
+def execute(statement: str, params) -> int:
+    """Run one statement; the number of rows it changed."""
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.rowcount
+
+
+def placeholders(values: Iterable, params: dict, prefix: str) -> str:
+    """ "%(prefix_0)s, %(prefix_1)s, …" for an IN list, adding the values to `params`."""
+    names = []
+    for n, value in enumerate(values):
+        params[f"{prefix}_{n}"] = value
+        names.append(f"%({prefix}_{n})s")
+    return ", ".join(names)
+
+
+def insert_rows(
+    table: str, columns: tuple[str, ...], rows: list[tuple], returning: tuple[str, ...] = ()
+) -> list[tuple]:
+    """Insert rows in one statement (nothing when there are none); with `returning`, those
+    columns of the new rows, in no particular order (PostgreSQL and SQLite 3.35+)."""
+    if not rows:
+        return []
+    quote_name = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    statement = (
+        f"INSERT INTO {table} ({', '.join(map(quote_name, columns))}) "
+        f"VALUES {', '.join([row] * len(rows))}"
+    )
+    if returning:
+        statement += f" RETURNING {', '.join(map(quote_name, returning))}"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [value for values in rows for value in values])
+        return cursor.fetchall() if returning else []
+
+
+# -- rows to model instances ----------------------------------------------------------------
+_CONVERTERS: dict = {}
+
+
+def _converters(model) -> list[tuple]:
+    """Per concrete field: the column and Django's converters for it on this database."""
+    key = (connection.vendor, model)
+    if key not in _CONVERTERS:
+        found = []
+        for field in model._meta.concrete_fields:
+            column = field.get_col(model._meta.db_table)
+            found.append(
+                (
+                    column,
+                    connection.ops.get_db_converters(column) + field.get_db_converters(connection),
+                )
+            )
+        _CONVERTERS[key] = found
+    return _CONVERTERS[key]
+
+
+def columns(model, alias: str) -> list[str]:
+    """The model's concrete columns, in field order, prefixed with `alias`."""
+    quote_name = connection.ops.quote_name
+    return [f"{alias}.{quote_name(field.column)}" for field in model._meta.concrete_fields]
+
+
+def instance_from_row(model, values):
+    """A model instance from its concrete columns (as `columns` lists them) read by a raw
+    cursor, converted as the ORM would (SQLite gives datetimes as text, booleans as 0/1)."""
+    converted = []
+    for value, (column, converters) in zip(values, _converters(model), strict=True):
+        for converter in converters:
+            value = converter(value, column, connection)
+        converted.append(value)
+    return model.from_db(
+        connection.alias, [f.attname for f in model._meta.concrete_fields], converted
+    )
+
+
+def instances_from_row(models: list, row) -> list:
+    """Several models side by side in one row (each as `columns` lists it); None for a model
+    whose columns are all NULL (the far side of a LEFT JOIN that found nothing)."""
+    instances, start = [], 0
+    for model in models:
+        width = len(model._meta.concrete_fields)
+        part = row[start : start + width]
+        instances.append(None if part[0] is None else instance_from_row(model, part))
+        start += width
+    return instances
+
+
+def field_from_db(model, attname: str, value):
+    """One column read by a raw cursor, converted as the ORM would."""
+    for field, (column, converters) in zip(
+        model._meta.concrete_fields, _converters(model), strict=True
+    ):
+        if field.attname == attname:
+            for converter in converters:
+                value = converter(value, column, connection)
+            return value
+    raise LookupError(f"{model.__name__} has no column {attname!r}")
