@@ -24,7 +24,7 @@ NOTE_MAX_CHARS = 5000
 
 def _parse_labels(
     *, project: Project, labels: object
-) -> tuple[dict[Dimension, list[Choice]], list[str]]:
+) -> tuple[dict[Dimension, list[Choice]], list[str | ValidationError]]:
     if not isinstance(labels, dict):
         return {}, ["labels must map dimension keys to choice values"]
     schema = {
@@ -48,7 +48,14 @@ def _parse_labels(
     for key, (dimension, _) in schema.items():
         required = dimension.required and not dimension.archived
         if required and key not in invalid and not parsed.get(dimension):
-            errors.append(f"missing required dimension '{key}'")
+            # Coded, so a page can name the unanswered question in its own words.
+            errors.append(
+                ValidationError(
+                    "missing required dimension '%(dimension)s'",
+                    code="required",
+                    params={"dimension": key},
+                )
+            )
     return parsed, errors
 
 

@@ -36,6 +36,7 @@ def card_context(
     errors: list[str] | None = None,
     message: str = "",
     restorable: Quote | None = None,
+    unanswered: list[str] = (),
 ) -> dict:
     dimensions = dimensions_for_card(project)
     picked: dict[str, set[str]] = {}
@@ -63,6 +64,10 @@ def card_context(
         ],
         "note": note,
         "errors": errors or [],
+        "unanswered": set(unanswered),
+        "unanswered_message": unanswered_message(
+            [d.name for d in dimensions if d.key in unanswered]
+        ),
         "message": message,
         "restorable": restorable,
         "kinds": Quote.Kind.choices,
@@ -71,6 +76,14 @@ def card_context(
         "comments": list(comment_list(project=project, quote=quote)) if quote else [],
         "comment_form": CommentForm(),
     }
+
+
+def unanswered_message(names: list[str]) -> str:
+    """ "Answer Stance and Sourcing before submitting." (static/js/annotate.js says the same)."""
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"Answer {listed} before submitting."
 
 
 def card_response(request: HttpRequest, project: Project, context: dict, status: int = 200):
@@ -115,8 +128,22 @@ def annotate_submit(request: HttpRequest, project_id: int) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
     except ValidationError as error:
-        messages = [m for ms in error.message_dict.values() for m in ms]
-        context = card_context(request, project, quote, form=form, errors=messages)
+        # Unanswered questions are marked and named on the card; anything else is listed.
+        unanswered = [
+            problem.params["dimension"]
+            for problem in error.error_dict.get("labels", [])
+            if problem.code == "required"
+        ]
+        messages = [
+            message
+            for field, problems in error.error_dict.items()
+            for problem in problems
+            if problem.code != "required"
+            for message in problem.messages
+        ]
+        context = card_context(
+            request, project, quote, form=form, errors=messages, unanswered=unanswered
+        )
         return card_response(request, project, context, 400)
     next_quote = assign_next_quote(project=project, annotator=request.user)
     context = card_context(request, project, next_quote, message="Saved.")
