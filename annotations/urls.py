@@ -6,6 +6,7 @@ app_name = "annotations"
 
 urlpatterns = [
     path("", projects.project_list, name="project-list"),
+    path("start/", projects.start, name="start"),
     path("new/", projects.project_new, name="project-new"),
     path("<id:project_id>/settings/", projects.project_settings, name="project-settings"),
     path("<id:project_id>/settings/members/", projects.member_add, name="member-add"),
