@@ -93,3 +93,9 @@ def test_undo_from_a_scrolled_page_shows_the_reopened_quote(page, live_server, d
     expect(card).to_have_attribute("data-quote", first)
     assert_quote_shown(page)
     assert page.console_errors == []
+
+
+def test_submit_is_above_the_fold_at_1280_by_900(page, live_server, demo_data):
+    open_annotate(page, live_server, demo_data, "desktop")
+    assert fully_in_viewport(page, "#label-form button[type=submit]:not([form])")
+    assert fully_in_viewport(page, "#annotate-card .paragraph")
