@@ -21,12 +21,14 @@ DEMO_USERS = [
 
 
 def demo_article_ids(path=DEMO_ARTICLES) -> list[int]:
-    """The stored articles whose texts are the demo file's (found by their text's hash)."""
+    """The stored articles whose texts are the demo file's (found by their text's hash; of
+    several copies, the first, which is the one `import_articles` finds again)."""
     hashes = [
         text_sha256(record.text) for record in read_articles([path])
         if isinstance(record, ArticleInput)
     ]  # fmt: skip
-    found = dict(Article.objects.filter(sha256__in=hashes).values_list("sha256", "id"))
+    copies = Article.objects.filter(sha256__in=hashes).order_by("-id")
+    found = dict(copies.values_list("sha256", "id"))  # the lowest id of each text wins
     if not hashes or len(found) < len(set(hashes)):
         raise CommandError(
             f"Import the demo articles first: manage.py import_articles {path} (make demo does)."
