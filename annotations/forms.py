@@ -10,6 +10,8 @@ class LabelsForm(forms.Form):
 
     quote = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     note = forms.CharField(required=False, strip=True, widget=forms.Textarea)
+    # Measured by annotate.js from display to submit; label_save checks the range.
+    seconds = forms.FloatField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, dimensions: list[Dimension], **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -53,7 +53,12 @@ from annotations.labelling.projects import (
     project_create,
     project_update,
 )
-from annotations.labelling.queue import assign_next_quote, assignment_skip, label_undo_last
+from annotations.labelling.queue import (
+    assign_next_quote,
+    assignment_reopen,
+    assignment_skip,
+    label_undo_last,
+)
 from annotations.labelling.review import project_agreement
 from annotations.labelling.scope import quote_in_project
 from annotations.models import Gold, Membership, Project
@@ -303,6 +308,7 @@ class LabellingViewSet(viewsets.ViewSet):
             annotator=request.user,
             labels=data.validated_data["labels"],
             note=data.validated_data["note"],
+            seconds=data.validated_data["seconds"],
         )
         # The caller's own labels, which they may always see, as label_save wrote them.
         return Response([_LABEL_OUTPUT.to_representation(label) for label in labels])
@@ -347,6 +353,20 @@ class LabellingViewSet(viewsets.ViewSet):
         project = project_for(request.user, project_pk, *LABELLING_ROLES)
         return _queue_item(
             request, project, label_undo_last(project=project, annotator=request.user)
+        )
+
+    @extend_schema(request=QuoteRefInput, responses={200: OpenApiTypes.OBJECT})
+    def queue_reopen(self, request, project_pk=None):
+        """Reopen a quote the caller skipped or submitted (not once a reviewer settled it); it
+        is their next quote."""
+        project = project_for(request.user, project_pk, *LABELLING_ROLES)
+        data = QuoteRefInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        quote = quote_in(project, data.validated_data["quote"])
+        return _queue_item(
+            request,
+            project,
+            assignment_reopen(project=project, annotator=request.user, quote=quote),
         )
 
     @extend_schema(responses={200: GoldOutput(many=True)})

@@ -20,6 +20,7 @@ from annotations.labelling.scope import quote_in_project
 from annotations.models import Label, Project
 from annotations.views.common import (
     dimensions_for_card,
+    error_messages,
     guidelines_html,
     is_fetch,
     quote_paragraph,
@@ -113,12 +114,18 @@ def annotate_submit(request: HttpRequest, project_id: int) -> HttpResponse:
     quote = quote_in_project(
         project=project, quote_id=form.data.get("quote", "").isdigit() and int(form.data["quote"])
     )
-    if not form.is_valid() or quote is None:
+    if quote is None:
         errors = ["This quote is no longer in the project; here is the next one."]
         next_quote = assign_next_quote(project=project, annotator=request.user)
         return card_response(
             request, project, card_context(request, project, next_quote, errors=errors), 400
         )
+    if not form.is_valid():
+        errors = [
+            f"{field}: {message}" for field, found in form.errors.items() for message in found
+        ]
+        context = card_context(request, project, quote, form=form, errors=errors)
+        return card_response(request, project, context, 400)
     try:
         label_save(
             project=project,
@@ -126,6 +133,7 @@ def annotate_submit(request: HttpRequest, project_id: int) -> HttpResponse:
             annotator=request.user,
             labels=form.labels(),
             note=form.cleaned_data["note"],
+            seconds=form.cleaned_data["seconds"],
         )
     except ValidationError as error:
         # Unanswered questions are marked and named on the card; anything else is listed.
@@ -160,7 +168,7 @@ def annotate_skip(request: HttpRequest, project_id: int) -> HttpResponse:
         if form.is_valid()
         else None
     )
-    errors, message = [], "Skipped."
+    errors, message = [], "Skipped. “My labels” lists it if you want to come back to it."
     if quote is None:
         errors = ["No such quote in this project."]
     else:
@@ -179,7 +187,12 @@ def annotate_skip(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 def annotate_undo(request: HttpRequest, project_id: int) -> HttpResponse:
     project, _ = project_for_member(request.user, project_id, *LABELLING_ROLES)
-    quote = label_undo_last(project=project, annotator=request.user)
+    try:
+        quote = label_undo_last(project=project, annotator=request.user)
+    except ValidationError as error:  # settled by a reviewer: stay where we were
+        quote = assign_next_quote(project=project, annotator=request.user)
+        context = card_context(request, project, quote, errors=error_messages(error))
+        return card_response(request, project, context, 400)
     if quote is None:
         quote = assign_next_quote(project=project, annotator=request.user)
         context = card_context(request, project, quote, message="Nothing to undo.")

@@ -196,9 +196,37 @@ function humanList(names) {
   return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
 
+// Time spent on a quote: from the moment it is shown to its submission, leaving out time the
+// page spent hidden (another tab, a locked phone). Sent with the answers as `seconds`.
+function quoteClock() {
+  let quote = null;
+  let shownAt = 0;
+  let hiddenSince = null;
+  let hidden = 0;
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) hiddenSince = performance.now();
+    else if (hiddenSince !== null) {
+      hidden += performance.now() - hiddenSince;
+      hiddenSince = null;
+    }
+  });
+  return {
+    shown(quoteId) {
+      if (quoteId === quote) return; // the same quote again (a fix, a refused submit)
+      quote = quoteId;
+      shownAt = performance.now();
+      hidden = 0;
+    },
+    seconds() {
+      return Math.max(0, (performance.now() - shownAt - hidden) / 1000).toFixed(1);
+    },
+  };
+}
+
 function initAnnotate(page) {
   let active = 0;
   let busy = false;
+  const clock = quoteClock();
 
   const card = () => page.querySelector("#annotate-card");
   const dimensions = () => [...page.querySelectorAll("#label-form .dimension")];
@@ -275,6 +303,7 @@ function initAnnotate(page) {
   }
 
   function showCard() {
+    clock.shown(card().dataset.quote);
     const invalid = dimensions().findIndex((fieldset) => fieldset.classList.contains("is-invalid"));
     activate(Math.max(invalid, 0), { scroll: false });
     revealQuote();
@@ -293,6 +322,9 @@ function initAnnotate(page) {
       }
     }
     busy = true;
+    if (form.id === "label-form" && form.elements.seconds) {
+      form.elements.seconds.value = clock.seconds();
+    }
     const shownQuote = card().dataset.quote;
     const articleOpen = card().querySelector("#whole-article")?.open;
     const moves = ["label-form", "skip-form", "undo-form"].includes(form.id);

@@ -3,8 +3,9 @@
 from django.contrib.auth import get_user_model
 
 from annotations.labelling.comments import comment_add
+from annotations.labelling.gold import gold_set
 from annotations.labelling.labels import label_save
-from annotations.labelling.queue import assign_next_quote
+from annotations.labelling.queue import assign_next_quote, assignment_skip
 from annotations.models import Project
 from claims.models import Article, ImportBatch, Outlet, Speaker
 
@@ -12,7 +13,8 @@ DEMO_PASSWORD = "claimlab-demo"
 
 
 def labelled_demo(project: Project) -> None:
-    """Two annotators disagree on two quotes and agree on one; a reviewer asks a question."""
+    """Two annotators disagree on two quotes and agree on one; the manager asks a question on
+    the last and settles its stance; annotator1 skips the next quote."""
     users = get_user_model().objects
     one, two = users.get(username="annotator1"), users.get(username="annotator2")
     manager = users.get(username="manager")
@@ -22,6 +24,9 @@ def labelled_demo(project: Project) -> None:
         label_save(project=project, quote=quote, annotator=one, labels=labels, note="check")
         label_save(project=project, quote=quote, annotator=two, labels={**labels, "stance": stance})
     comment_add(project=project, quote=quote, author=manager, text="Is this a quote?")
+    gold_set(project=project, quote=quote, dimension_key="stance", values="favor", reviewer=manager)
+    skipped = assign_next_quote(project=project, annotator=one)
+    assignment_skip(project=project, annotator=one, quote=skipped)
     ImportBatch.objects.update(created_by=manager)
 
 
@@ -53,5 +58,6 @@ def manager_pages(project: Project) -> dict[str, str]:
 def annotator_pages(project: Project) -> dict[str, str]:
     return {
         "annotate": f"/projects/{project.id}/annotate/",
+        "my labels": f"/projects/{project.id}/annotate/mine/",
         "projects (annotator)": "/projects/",
     }
