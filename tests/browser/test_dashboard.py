@@ -22,3 +22,15 @@ def test_each_count_says_what_it_counts(page, live_server, demo_data):
     expect(progress).to_contain_text("6 of 48 submissions (24 quotes × 2 annotators)")
     expect(page.locator("main")).not_to_contain_text("Labels")
     assert page.console_errors == []
+
+
+def test_each_annotator_is_measured_against_gold(page, live_server, demo_data):
+    labelled_demo(demo_data)  # unanimous gold on attribution and sourcing, a reviewer's on one
+    log_in(page, live_server, "manager", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/projects/{demo_data.id}/dashboard/")
+    quality = page.locator("table.quality")
+    expect(quality.locator("tbody tr")).to_have_count(2)
+    expect(quality.locator("tbody tr").first).to_contain_text("annotator1")
+    expect(page.locator("table.confusion")).not_to_have_count(0)
+    expect(page.locator("table.weeks tbody tr")).to_have_count(1)
+    assert page.console_errors == []
