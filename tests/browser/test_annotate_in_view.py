@@ -37,7 +37,9 @@ def answer_all(page):
 
 
 @pytest.mark.parametrize("screen", SCREENS)
-def test_each_submitted_quote_makes_room_for_the_next(page, live_server, demo_data, screen):
+def test_each_submitted_quote_makes_room_for_the_next(
+    page, live_server, demo_data, screen, screenshot_dir
+):
     card = open_annotate(page, live_server, demo_data, screen)
     assert_quote_shown(page)
     for number in range(3):
@@ -51,6 +53,8 @@ def test_each_submitted_quote_makes_room_for_the_next(page, live_server, demo_da
         page.keyboard.press("Enter")
         expect(card).not_to_have_attribute("data-quote", shown)
         assert_quote_shown(page)
+    if screenshot_dir and screen == "phone":  # what the phone shows after a submit
+        page.screenshot(path=f"{screenshot_dir}/annotate-phone.png")
     assert page.console_errors == []
 
 
