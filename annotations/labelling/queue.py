@@ -264,8 +264,9 @@ def my_items(
     *, project: Project, annotator: AbstractBaseUser, status: str = "", page: object = 1
 ) -> tuple[Page, list[MyItem], dict[str, int]]:
     """The quotes the annotator has had in the project (of one status, when given): the ones
-    never finished first, then the latest finished, a page at a time; with their answers, whether each is settled, and how many
-    there are of each status. Five queries, whatever the page holds."""
+    never finished first, then the latest finished, a page at a time; with their answers,
+    whether each is settled, and how many there are of each status. Five queries, whatever the
+    page holds."""
     assignments = Assignment.objects.filter(
         project=project, annotator=annotator, quote__in=quotes_in_project(project=project)
     )
