@@ -18,7 +18,7 @@ install: $(STAMP)
 
 demo: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py import_articles demo/articles --batch "Demo articles"
+	$(BIN)/python manage.py import_articles demo/articles.jsonl --batch "Demo articles"
 	$(BIN)/python manage.py setup_demo
 
 run: demo

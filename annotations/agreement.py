@@ -134,3 +134,32 @@ def quote_agreement(answers_by_dimension: Mapping[str, Iterable[Hashable]]) -> Q
 def has_disagreement(answers: Iterable[Hashable]) -> bool:
     """Whether the answers hold more than one distinct value."""
     return len(set(answers)) > 1
+
+
+@dataclass(frozen=True)
+class GoldAgreement:
+    """One annotator's answers against gold: how many could be compared, how many matched, the
+    share that matched (accuracy) and Cohen's kappa between theirs and gold; None with a
+    reason when undefined."""
+
+    compared: int
+    matches: int
+    accuracy: float | None
+    kappa: float | None
+    reason: str = ""
+
+
+def gold_agreement(
+    answers: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hashable]
+) -> GoldAgreement:
+    """Compare `answers` (quote → answer) with `gold` (quote → gold answer) on the quotes both
+    have. Kappa is undefined when there is nothing to compare or only one value on both sides."""
+    shared = sorted(answers.keys() & gold.keys(), key=repr)
+    if not shared:
+        return GoldAgreement(0, 0, None, None, "None of their answers has gold yet.")
+    given = [answers[quote] for quote in shared]
+    truth = [gold[quote] for quote in shared]
+    matches = sum(a == b for a, b in zip(given, truth, strict=True))
+    kappa = _pair_kappa("annotator", "gold", given, truth)
+    reason = kappa.reason.replace("Both gave", "They and gold gave") if kappa.reason else ""
+    return GoldAgreement(len(shared), matches, matches / len(shared), kappa.value, reason)

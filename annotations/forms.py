@@ -10,6 +10,8 @@ class LabelsForm(forms.Form):
 
     quote = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     note = forms.CharField(required=False, strip=True, widget=forms.Textarea)
+    # Measured by annotate.js from display to submit; label_save checks the range.
+    seconds = forms.FloatField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, dimensions: list[Dimension], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -176,20 +178,21 @@ class DimensionCreateForm(DimensionForm):
         required=False,
         max_length=50,
         strip=True,
-        help_text="Machine name for the API and exports; made from the name if left empty. "
-        "It never changes.",
+        label="Machine name",
+        help_text="For the API and exports; made from the name if left empty. It never changes.",
     )
     choices = forms.CharField(
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One per line: “Label” or “Label: definition”. Keys 1, 2, 3 … are given.",
+        help_text="One per line: “Label” or “Label: definition”. Shortcut keys 1, 2, 3 … are "
+        "given.",
     )
 
 
 class ChoiceForm(forms.Form):
     label = forms.CharField(max_length=100, strip=True)
     description = forms.CharField(required=False, max_length=300, strip=True, label="Definition")
-    shortcut = forms.CharField(required=False, max_length=1, strip=False, label="Key")
+    shortcut = forms.CharField(required=False, max_length=1, strip=False, label="Shortcut key")
 
 
 class ChoiceCreateForm(ChoiceForm):
@@ -197,7 +200,8 @@ class ChoiceCreateForm(ChoiceForm):
         required=False,
         max_length=50,
         strip=True,
-        help_text="Machine name; made from the label if left empty. It never changes.",
+        label="Machine name",
+        help_text="Made from the label if left empty. It never changes.",
     )
 
 

@@ -185,12 +185,21 @@ class Assignment(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ASSIGNED)
     assigned_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    seconds_spent = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Seconds the annotator spent on the quote, from display to submit, added up "
+        "over every submission that measured it (empty when none did).",
+    )
 
     class Meta:
         ordering = ["project_id", "assigned_at", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "quote", "annotator"], name="assignment_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(seconds_spent__gte=0), name="assignment_seconds_not_negative"
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["assigned", "submitted", "skipped"]),

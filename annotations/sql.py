@@ -280,29 +280,53 @@ def quote_places(
 
 
 def assignment_insert(
-    *, project_id: int, quote_id: int, annotator_id: int, status: str, now: datetime.datetime
+    *,
+    project_id: int,
+    quote_id: int,
+    annotator_id: int,
+    status: str,
+    now: datetime.datetime,
+    seconds: float | None = None,
 ) -> None:
-    """A new assignment; a submitted one is completed at `now`."""
+    """A new assignment; a submitted one is completed at `now`, with the seconds it took."""
     completed = db_datetime(now) if status == Status.SUBMITTED else None
     insert_rows(
         ASSIGNMENT,
-        ("project_id", "quote_id", "annotator_id", "status", "assigned_at", "completed_at"),
-        [(project_id, quote_id, annotator_id, status, db_datetime(now), completed)],
+        (
+            "project_id",
+            "quote_id",
+            "annotator_id",
+            "status",
+            "assigned_at",
+            "completed_at",
+            "seconds_spent",
+        ),
+        [(project_id, quote_id, annotator_id, status, db_datetime(now), completed, seconds)],
     )
 
 
 def assignment_submit(
-    *, project_id: int, quote_id: int, annotator_id: int, now: datetime.datetime
+    *,
+    project_id: int,
+    quote_id: int,
+    annotator_id: int,
+    now: datetime.datetime,
+    seconds: float | None = None,
 ) -> int:
-    """Mark the annotator's assignment on the quote submitted; how many rows changed (0 or 1)."""
+    """Mark the annotator's assignment on the quote submitted, adding `seconds` (when
+    measured) to the time spent on it; how many rows changed (0 or 1)."""
     return execute(
-        f"UPDATE {ASSIGNMENT} SET status = {SUBMITTED}, completed_at = %(now)s "
+        f"UPDATE {ASSIGNMENT} SET status = {SUBMITTED}, completed_at = %(now)s, "
+        # seconds_spent + seconds; the seconds alone when none were stored; unchanged without.
+        "seconds_spent = COALESCE(seconds_spent + CAST(%(seconds)s AS DOUBLE PRECISION), "
+        "CAST(%(seconds)s AS DOUBLE PRECISION), seconds_spent) "
         "WHERE project_id = %(project)s AND quote_id = %(quote)s AND annotator_id = %(annotator)s",
         {
             "project": project_id,
             "quote": quote_id,
             "annotator": annotator_id,
             "now": db_datetime(now),
+            "seconds": seconds,
         },
     )
 

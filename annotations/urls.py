@@ -1,11 +1,20 @@
 from django.urls import path
 
-from annotations.views import annotate, dashboard, projects, quote_fixes, review, schema_editor
+from annotations.views import (
+    annotate,
+    dashboard,
+    my_labels,
+    projects,
+    quote_fixes,
+    review,
+    schema_editor,
+)
 
 app_name = "annotations"
 
 urlpatterns = [
     path("", projects.project_list, name="project-list"),
+    path("start/", projects.start, name="start"),
     path("new/", projects.project_new, name="project-new"),
     path("<id:project_id>/settings/", projects.project_settings, name="project-settings"),
     path("<id:project_id>/settings/members/", projects.member_add, name="member-add"),
@@ -66,6 +75,12 @@ urlpatterns = [
     path("<id:project_id>/annotate/submit/", annotate.annotate_submit, name="annotate-submit"),
     path("<id:project_id>/annotate/skip/", annotate.annotate_skip, name="annotate-skip"),
     path("<id:project_id>/annotate/undo/", annotate.annotate_undo, name="annotate-undo"),
+    path("<id:project_id>/annotate/mine/", my_labels.my_labels, name="my-labels"),
+    path(
+        "<id:project_id>/annotate/quotes/<id:quote_id>/reopen/",
+        my_labels.quote_reopen,
+        name="quote-reopen",
+    ),
     path(
         "<id:project_id>/annotate/speakers/",
         quote_fixes.annotate_speakers,

@@ -199,6 +199,8 @@ PROBES = [
     ("/api/v1/quotes/?cursor=cj0xJnA9YWJj", False),
     ("/api/v1/speakers/?q=a%00b", False),
     ("/projects/{project}/annotate/", True),
+    ("/projects/{project}/annotate/mine/?status=skipped&page=2", True),
+    ("/projects/start/", False),
     ("/projects/{project}/review/", True),
     ("/projects/{project}/dashboard/", True),
     ("/projects/{project}/settings/", True),
@@ -208,6 +210,7 @@ PROBES = [
     ("/search/?q=envoy&label=stance:favor", False),
     ("/batches/", False),
     ("/import/", False),
+    ("/import/?project={project}", False),
 ]
 
 

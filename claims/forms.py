@@ -150,6 +150,19 @@ class ArticleImportForm(forms.Form):
         field.required = not sees_everything(user)
         field.error_messages["invalid_choice"] = "Pick one of the projects you manage."
 
+    @classmethod
+    def for_project(cls, project: str | None, *, user: AbstractBaseUser) -> "ArticleImportForm":
+        """An empty form with the project chosen: the one asked for (`?project=` from a project
+        page) when the user may import into it, else their only one; else none, so nobody
+        imports into a project they did not pick."""
+        form = cls(user=user)
+        targets = [str(value) for value, _ in form.fields["project"].choices if value]
+        if project in targets:
+            form.initial["project"] = project
+        elif len(targets) == 1:
+            form.initial["project"] = targets[0]
+        return form
+
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("files") and not (cleaned.get("text") or "").strip():

@@ -8,7 +8,7 @@ This layer only parses: it turns bytes (on disk or uploaded) into `ArticleInput`
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from django.utils import timezone
@@ -53,7 +53,7 @@ def parse_published_at(value: object) -> datetime | None:
     if parsed is None:
         raise ValueError(f"published_at {value!r} is not a valid ISO 8601 date (e.g. 2023-11-06)")
     if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, timezone.UTC)
+        parsed = timezone.make_aware(parsed, UTC)
     return parsed
 
 

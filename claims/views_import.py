@@ -69,7 +69,9 @@ def _render_form(
 def article_import(request: HttpRequest) -> HttpResponse:
     _require_import_permission(request)
     if request.method != "POST":
-        return _render_form(request, ArticleImportForm(user=request.user))
+        return _render_form(
+            request, ArticleImportForm.for_project(request.GET.get("project"), user=request.user)
+        )
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:

@@ -44,6 +44,9 @@ urlpatterns = [
     path(f"{PROJECT}queue/skip/", labelling({"post": "queue_skip"}), name="project-queue-skip"),
     path(f"{PROJECT}queue/undo/", labelling({"post": "queue_undo"}), name="project-queue-undo"),
     path(
+        f"{PROJECT}queue/reopen/", labelling({"post": "queue_reopen"}), name="project-queue-reopen"
+    ),
+    path(
         f"{PROJECT}gold/", labelling({"get": "list_gold", "post": "set_gold"}), name="project-gold"
     ),
     path(f"{PROJECT}agreement/", labelling({"get": "agreement"}), name="project-agreement"),

@@ -182,7 +182,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "claims:article-list"
+LOGIN_REDIRECT_URL = "annotations:start"  # annotators go to their queue
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"

@@ -46,7 +46,7 @@ ENDPOINTS = [
     ("gold", "projects/{p}/gold/", 7),
     ("comments", "projects/{p}/quotes/{q}/comments/", 6),
     ("queue next", "projects/{p}/queue/next/", 20),
-    ("agreement", "projects/{p}/agreement/", 10),
+    ("agreement", "projects/{p}/agreement/", 14),
     ("export jsonl", "projects/{p}/export/", 15),
     ("export csv", "projects/{p}/export/?format=csv", 15),
     ("export spacy", "projects/{p}/export/?format=spacy", 15),

@@ -122,6 +122,13 @@ class LabelSaveInput(serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, default="", trim_whitespace=False
     )
+    seconds = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Seconds spent on the quote this time (from display to submit), added to the "
+        "time stored for it; 0 to 86400.",
+    )
 
 
 class LabelOutput(serializers.Serializer):

@@ -53,8 +53,13 @@ from annotations.labelling.projects import (
     project_create,
     project_update,
 )
-from annotations.labelling.queue import assign_next_quote, assignment_skip, label_undo_last
-from annotations.labelling.review import project_agreement
+from annotations.labelling.queue import (
+    assign_next_quote,
+    assignment_reopen,
+    assignment_skip,
+    label_undo_last,
+)
+from annotations.labelling.review import QualityReport, project_agreement, quality_report
 from annotations.labelling.scope import quote_in_project
 from annotations.models import Gold, Membership, Project
 from claims.api.serializers import QuoteOutput
@@ -287,6 +292,51 @@ def _queue_item(request, project: Project, quote: Quote | None) -> Response:
     )
 
 
+def _quality_output(report: QualityReport) -> dict:
+    """The dashboard's quality figures as JSON: each annotator against gold, a confusion matrix
+    per question, agreement by week."""
+
+    def against_gold(figures) -> dict:
+        return {
+            "compared": figures.compared,
+            "matches": figures.matches,
+            "accuracy": figures.accuracy,
+            "kappa": figures.kappa,
+            "reason": figures.reason,
+        }
+
+    return {
+        "annotators": [
+            {
+                "annotator": person.username,
+                "submitted": person.submitted,
+                "overall": against_gold(person.overall),
+                "dimensions": {
+                    key: against_gold(figures) for key, figures in person.per_dimension.items()
+                },
+                "median_seconds": person.median_seconds,
+                "timed_quotes": person.timed_quotes,
+                "label_changes": person.label_changes,
+            }
+            for person in report.annotators
+        ],
+        "confusion": [asdict(matrix) for matrix in report.confusion],
+        "weeks": [
+            {
+                "week": week.week.isoformat(),
+                "quotes": week.quotes,
+                "alpha": {
+                    key: {"value": alpha.value, "reason": alpha.reason}
+                    for key, alpha in week.alpha.items()
+                },
+                "gold_compared": week.gold_compared,
+                "gold_accuracy": week.gold_accuracy,
+            }
+            for week in report.weeks
+        ],
+    }
+
+
 class LabellingViewSet(viewsets.ViewSet):
     """Labels, the queue, gold labels, agreement and comments of one project."""
 
@@ -303,6 +353,7 @@ class LabellingViewSet(viewsets.ViewSet):
             annotator=request.user,
             labels=data.validated_data["labels"],
             note=data.validated_data["note"],
+            seconds=data.validated_data["seconds"],
         )
         # The caller's own labels, which they may always see, as label_save wrote them.
         return Response([_LABEL_OUTPUT.to_representation(label) for label in labels])
@@ -349,6 +400,20 @@ class LabellingViewSet(viewsets.ViewSet):
             request, project, label_undo_last(project=project, annotator=request.user)
         )
 
+    @extend_schema(request=QuoteRefInput, responses={200: OpenApiTypes.OBJECT})
+    def queue_reopen(self, request, project_pk=None):
+        """Reopen a quote the caller skipped or submitted (not once a reviewer settled it); it
+        is their next quote."""
+        project = project_for(request.user, project_pk, *LABELLING_ROLES)
+        data = QuoteRefInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        quote = quote_in(project, data.validated_data["quote"])
+        return _queue_item(
+            request,
+            project,
+            assignment_reopen(project=project, annotator=request.user, quote=quote),
+        )
+
     @extend_schema(responses={200: GoldOutput(many=True)})
     def list_gold(self, request, project_pk=None):
         """Gold labels (in blind mode only reviewers and managers see them)."""
@@ -388,7 +453,8 @@ class LabellingViewSet(viewsets.ViewSet):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def agreement(self, request, project_pk=None):
-        """Krippendorff's alpha and pairwise Cohen's kappa per dimension, counts, progress."""
+        """Krippendorff's alpha and pairwise Cohen's kappa per dimension, counts, progress, and
+        quality: each annotator against gold, a confusion matrix per question, agreement by week."""
         project = project_for(request.user, project_pk)
         if project.blind_mode:
             require_role(request.user, project, *ADJUDICATING_ROLES)
@@ -426,6 +492,7 @@ class LabellingViewSet(viewsets.ViewSet):
                     for d in result.dimensions
                 ],
                 "annotators": [asdict(a) for a in result.annotators],
+                "quality": _quality_output(quality_report(project=project)),
             }
         )
 

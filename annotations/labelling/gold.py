@@ -88,6 +88,18 @@ def gold_unanimous_sync(
     return len(created) + len(to_update)
 
 
+# Gold someone decided. Unanimous gold is not among them: it follows the labels it rests on.
+SETTLED_METHODS = (Gold.Method.REVIEWER, Gold.Method.MAJORITY)
+
+
+def quote_settled(*, project: Project, quote_id: int) -> bool:
+    """Whether a reviewer has decided gold on the quote (on a question still asked): its
+    labels then no longer change, and nobody reopens it."""
+    return Gold.objects.filter(
+        project=project, quote_id=quote_id, method__in=SETTLED_METHODS, dimension__archived=False
+    ).exists()
+
+
 @transaction.atomic
 def gold_set(
     *,

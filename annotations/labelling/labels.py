@@ -1,4 +1,5 @@
-"""Labels: saving one person's answers on one quote (with history), and reading them back."""
+"""Labels: saving one person's answers on one quote (with history), reading them back, and what
+they cost (time spent and changes, for the dashboard and exports)."""
 
 import dataclasses
 import datetime
@@ -7,16 +8,16 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from annotations import sql
 from annotations.access import LABELLING_ROLES, membership_for, require_role, sees_all_labels
-from annotations.labelling.gold import gold_unanimous_sync
+from annotations.labelling.gold import gold_unanimous_sync, quote_settled
 from annotations.labelling.queue import assignment_expiry_cutoff
 from annotations.labelling.schema import answer_parse, schema_read
 from annotations.labelling.scope import quote_lock
-from annotations.models import Assignment, Choice, Dimension, Label, Project
+from annotations.models import Assignment, Choice, Dimension, Label, LabelHistory, Project
 from claims.models import Quote
 
 NOTE_MAX_CHARS = 5000
@@ -24,7 +25,7 @@ NOTE_MAX_CHARS = 5000
 
 def _parse_labels(
     *, project: Project, labels: object
-) -> tuple[dict[Dimension, list[Choice]], list[str]]:
+) -> tuple[dict[Dimension, list[Choice]], list[str | ValidationError]]:
     if not isinstance(labels, dict):
         return {}, ["labels must map dimension keys to choice values"]
     schema = {
@@ -48,7 +49,14 @@ def _parse_labels(
     for key, (dimension, _) in schema.items():
         required = dimension.required and not dimension.archived
         if required and key not in invalid and not parsed.get(dimension):
-            errors.append(f"missing required dimension '{key}'")
+            # Coded, so a page can name the unanswered question in its own words.
+            errors.append(
+                ValidationError(
+                    "missing required dimension '%(dimension)s'",
+                    code="required",
+                    params={"dimension": key},
+                )
+            )
     return parsed, errors
 
 
@@ -78,6 +86,21 @@ class LabelState:
         )
 
 
+SECONDS_MAX = 24 * 60 * 60
+
+
+def seconds_clean(seconds: object) -> float | None:
+    """Time spent on one quote as stored: None (not measured) or seconds from 0 to a day,
+    to a tenth of a second; a ValidationError on `seconds` otherwise."""
+    if seconds is None:
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds != seconds:
+        raise ValidationError({"seconds": "Give the seconds spent as a number."})
+    if not 0 <= seconds <= SECONDS_MAX:
+        raise ValidationError({"seconds": f"Seconds spent go from 0 to {SECONDS_MAX}."})
+    return round(float(seconds), 1)
+
+
 @transaction.atomic
 def label_save(
     *,
@@ -86,6 +109,7 @@ def label_save(
     annotator: AbstractBaseUser,
     labels: dict[str, str | list[str]],
     note: str = "",
+    seconds: float | None = None,
 ) -> list[LabelState]:
     """Save one person's answers for one quote and mark their assignment submitted.
 
@@ -94,13 +118,15 @@ def label_save(
     LabelHistory row; unchanged ones are left alone. Someone without a live assignment for the
     quote gets one, unless the quote already has its k annotators. Then unanimous gold is
     refreshed. Nothing is written if any part is invalid. Returns the labels as they stand,
-    in question order.
+    in question order. `seconds`, when the caller measured it (the annotator page does, from
+    display to submit), is added to the time spent on the quote (Assignment.seconds_spent).
     """
     require_role(annotator, project, *LABELLING_ROLES)
     if not isinstance(note, str):
         raise ValidationError({"note": "The note must be text."})
     if len(note) > NOTE_MAX_CHARS:
         raise ValidationError({"note": f"Keep the note under {NOTE_MAX_CHARS} characters."})
+    seconds = seconds_clean(seconds)
     quote_lock(project=project, quote=quote)
     parsed, errors = _parse_labels(project=project, labels=labels)
     if errors:
@@ -157,6 +183,11 @@ def label_save(
             new_choices[dimension.id] = chosen
             state = dataclasses.replace(state, id=row[0])
         states[dimension.id] = state
+    # Asked only when answers change (a first save never does), so the usual save costs nothing.
+    if changed and quote_settled(project=project, quote_id=quote.pk):
+        raise ValidationError(
+            {"quote": "A reviewer has settled this quote's gold; its labels no longer change."}
+        )
     new_ids = sql.labels_insert(
         project_id=project.id,
         quote_id=quote.pk,
@@ -190,7 +221,11 @@ def label_save(
     # (which needs no quote lock to give up a place); the room check above already treated
     # it as not live, so creating it afresh is within k.
     if not sql.assignment_submit(
-        project_id=project.id, quote_id=quote.pk, annotator_id=annotator.pk, now=now
+        project_id=project.id,
+        quote_id=quote.pk,
+        annotator_id=annotator.pk,
+        now=now,
+        seconds=seconds,
     ):
         sql.assignment_insert(
             project_id=project.id,
@@ -198,6 +233,7 @@ def label_save(
             annotator_id=annotator.pk,
             status=Assignment.Status.SUBMITTED,
             now=now,
+            seconds=seconds,
         )
     gold_unanimous_sync(project=project, quote_ids=[quote.pk], submitters={quote.pk: submitters})
     return sorted(states.values(), key=lambda state: (state.dimension.order, state.dimension.id))
@@ -236,3 +272,37 @@ def my_answers(*, project: Project, quote: Quote, annotator: AbstractBaseUser) -
         if value is not None:
             answers[key].append(value)
     return {key: sorted(values) for key, values in answers.items()}
+
+
+@dataclass(frozen=True)
+class QuoteEffort:
+    """What one annotator's work on one quote cost: the seconds they spent on it (display to
+    submit, over every submission that measured it; None when none did) and how many times
+    they changed an answer after giving it (a LabelHistory row beyond each label's first)."""
+
+    quote_id: int
+    annotator_id: int
+    seconds: float | None
+    changes: int
+
+
+def labelling_effort(*, project: Project) -> dict[tuple[int, int], QuoteEffort]:
+    """(quote id, annotator id) → QuoteEffort, for everyone who has had a quote of the project
+    (two queries). Exports and the dashboard read time spent and changes from here."""
+    seconds = {
+        (quote_id, annotator_id): spent
+        for quote_id, annotator_id, spent in Assignment.objects.filter(project=project)
+        .order_by()
+        .values_list("quote_id", "annotator_id", "seconds_spent")
+    }
+    changes = {
+        (row["label__quote_id"], row["label__annotator_id"]): row["rows"] - row["labels"]
+        for row in LabelHistory.objects.filter(label__project=project)
+        .order_by()
+        .values("label__quote_id", "label__annotator_id")
+        .annotate(rows=Count("id"), labels=Count("label_id", distinct=True))
+    }
+    return {
+        key: QuoteEffort(key[0], key[1], seconds.get(key), changes.get(key, 0))
+        for key in seconds.keys() | changes.keys()
+    }

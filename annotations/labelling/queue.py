@@ -1,20 +1,23 @@
 """The queue: handing quotes out (never more than k annotators, never twice to one), skips,
-reopening a submission, and expiry of abandoned assignments.
+reopening what one skipped or submitted, the list of one's own items, and expiry of abandoned
+assignments.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from annotations import sql
 from annotations.access import LABELLING_ROLES, require_role
-from annotations.labelling.gold import gold_unanimous_sync
+from annotations.labelling.gold import SETTLED_METHODS, gold_unanimous_sync, quote_settled
 from annotations.labelling.scope import quote_lock, quotes_in_project
-from annotations.models import Assignment, Project
+from annotations.models import Assignment, Choice, Dimension, Gold, Label, Project
 from claims.models import Quote
 
 Status = Assignment.Status
@@ -137,7 +140,8 @@ def _place_take(
 
 @transaction.atomic
 def assignment_skip(*, project: Project, annotator: AbstractBaseUser, quote: Quote) -> Assignment:
-    """Skip the annotator's open quote; it is never offered to them again."""
+    """Skip the annotator's open quote: the queue never offers it to them again, and its place
+    goes back to the pool; they may reopen it themselves (assignment_reopen)."""
     require_role(annotator, project, *LABELLING_ROLES)
     quote_lock(project=project, quote=quote, allow_rejected=True)
     assignment = Assignment.objects.filter(
@@ -158,11 +162,67 @@ def assignment_skip(*, project: Project, annotator: AbstractBaseUser, quote: Quo
 
 
 @transaction.atomic
+def assignment_reopen(*, project: Project, annotator: AbstractBaseUser, quote: Quote) -> Quote:
+    """Open again a quote the annotator skipped or submitted, to answer or change it; the queue
+    hands it out next (it is their newest open assignment).
+
+    Refused while a reviewer has settled the quote's gold (gold.quote_settled), and for a
+    skipped quote whose place went to someone else (it has its k annotators now). A reopened
+    submission keeps its labels and its place, and does not expire (as label_undo_last's);
+    a reopened skip is a fresh assignment that expires like any other.
+    """
+    require_role(annotator, project, *LABELLING_ROLES)
+    sql.user_lock(user_id=annotator.pk)
+    quote_lock(project=project, quote=quote)
+    assignment = Assignment.objects.filter(
+        project=project, quote=quote, annotator=annotator
+    ).first()
+    if assignment is None:
+        raise ValidationError({"quote": "You have not had this quote; nothing to reopen."})
+    if assignment.status == Status.ASSIGNED:
+        Assignment.objects.filter(pk=assignment.pk).update(assigned_at=timezone.now())
+        return quote
+    _reopen(project=project, assignment=assignment)
+    return quote
+
+
+def _reopen(*, project: Project, assignment: Assignment) -> None:
+    """With the quote locked: make a skipped or submitted assignment open again."""
+    if quote_settled(project=project, quote_id=assignment.quote_id):
+        raise ValidationError(
+            {"quote": "A reviewer has settled this quote's gold; its labels no longer change."}
+        )
+    now = timezone.now()
+    if assignment.status == Status.SKIPPED:
+        cutoff = assignment_expiry_cutoff(project=project, now=now)
+        live, _, _ = sql.place_counts(
+            project_id=project.id,
+            quote_id=assignment.quote_id,
+            annotator_id=assignment.annotator_id,
+            cutoff=cutoff,
+        )
+        if live >= project.annotators_per_quote:
+            raise ValidationError(
+                {
+                    "quote": "Since you skipped it this quote found its "
+                    f"{project.annotators_per_quote} annotators; it cannot be reopened."
+                }
+            )
+        Assignment.objects.filter(pk=assignment.pk).update(
+            status=Status.ASSIGNED, assigned_at=now, completed_at=None
+        )
+        return
+    Assignment.objects.filter(pk=assignment.pk).update(status=Status.ASSIGNED, assigned_at=now)
+    gold_unanimous_sync(project=project, quote_ids=[assignment.quote_id])
+
+
+@transaction.atomic
 def label_undo_last(*, project: Project, annotator: AbstractBaseUser) -> Quote | None:
     """Reopen the annotator's most recent submission and return its quote (None if none).
 
     The labels stay (the form prefills from them) and so does their history; saving again
-    appends to it. The reopened assignment keeps its place: it does not expire.
+    appends to it. The reopened assignment keeps its place: it does not expire. Refused, as
+    any reopening, when a reviewer has settled the quote's gold.
     """
     require_role(annotator, project, *LABELLING_ROLES)
     sql.user_lock(user_id=annotator.pk)
@@ -180,8 +240,67 @@ def label_undo_last(*, project: Project, annotator: AbstractBaseUser) -> Quote |
     if last is None:
         return None
     quote_lock(project=project, quote=last.quote)
-    Assignment.objects.filter(pk=last.pk).update(
-        status=Assignment.Status.ASSIGNED, assigned_at=timezone.now()
-    )
-    gold_unanimous_sync(project=project, quote_ids=[last.quote_id])
+    _reopen(project=project, assignment=last)
     return last.quote
+
+
+@dataclass(frozen=True)
+class MyItem:
+    """One quote the annotator has had: where it stands and what they answered."""
+
+    assignment: Assignment  # with its quote, the quote's article and speaker
+    answers: list[tuple[Dimension, list[Choice]]]  # in question order; archived ones too
+    settled: bool  # a reviewer decided its gold: it can no longer be reopened
+
+    @property
+    def can_reopen(self) -> bool:
+        return not self.settled and self.assignment.status != Status.ASSIGNED
+
+
+MY_ITEMS_PER_PAGE = 50
+
+
+def my_items(
+    *, project: Project, annotator: AbstractBaseUser, status: str = "", page: object = 1
+) -> tuple[Page, list[MyItem], dict[str, int]]:
+    """The quotes the annotator has had in the project (of one status, when given): the ones
+    never finished first, then the latest finished, a page at a time; with their answers,
+    whether each is settled, and how many there are of each status. Five queries, whatever the
+    page holds."""
+    assignments = Assignment.objects.filter(
+        project=project, annotator=annotator, quote__in=quotes_in_project(project=project)
+    )
+    counts = dict(
+        assignments.order_by().values("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    if status:
+        assignments = assignments.filter(status=status)
+    shown = Paginator(
+        assignments.select_related("quote__article", "quote__speaker").order_by(
+            F("completed_at").desc(nulls_first=True), "-assigned_at", "-id"
+        ),
+        MY_ITEMS_PER_PAGE,
+    ).get_page(page)
+    quote_ids = [assignment.quote_id for assignment in shown.object_list]
+    labels = (
+        Label.objects.filter(project=project, annotator=annotator, quote_id__in=quote_ids)
+        .select_related("dimension")
+        .prefetch_related("choices")
+        .order_by("dimension__order", "dimension_id")
+    )
+    answers: dict[int, list] = {quote_id: [] for quote_id in quote_ids}
+    for label in labels:
+        answers[label.quote_id].append((label.dimension, list(label.choices.all())))
+    settled = set(
+        Gold.objects.filter(
+            project=project,
+            quote_id__in=quote_ids,
+            method__in=SETTLED_METHODS,
+            dimension__archived=False,
+        ).values_list("quote_id", flat=True)
+    )
+    items = [
+        MyItem(assignment, answers[assignment.quote_id], assignment.quote_id in settled)
+        for assignment in shown.object_list
+    ]
+    return shown, items, {value: counts.get(value, 0) for value in Status.values}

@@ -1,17 +1,22 @@
-"""Agreement and review: alpha and kappa per question, and the quotes a reviewer must settle."""
+"""Agreement and review: alpha and kappa per question, the quotes a reviewer must settle, and
+the quality report (each annotator against gold, confusion per question, agreement by week)."""
 
-from collections import defaultdict
+import datetime
+import statistics
+from collections import Counter, defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
 
 from annotations import agreement
+from annotations.labelling.labels import labelling_effort
 from annotations.labelling.progress import AnnotatorProgress, annotators_progress
 from annotations.labelling.schema import dimensions_active
 from annotations.labelling.scope import quotes_in_project
-from annotations.models import Dimension, Gold, Label, Project
+from annotations.models import Assignment, Choice, Dimension, Gold, Label, Project
 from claims.models import Quote
 
 
@@ -196,3 +201,244 @@ def review_queue(*, project: Project, limit: int | None = None) -> list[ReviewIt
             )
         )
     return items
+
+
+# -- quality: each annotator against gold, confusion per question, agreement by week -----------
+@dataclass(frozen=True)
+class AnnotatorQuality:
+    """One annotator's answers against gold, per question (by key) and over all questions
+    (accuracy only: kappa is per question), with what their work cost."""
+
+    annotator_id: int
+    username: str
+    per_dimension: dict[str, agreement.GoldAgreement]
+    overall: agreement.GoldAgreement
+    submitted: int
+    median_seconds: float | None  # per submitted quote that measured its time
+    timed_quotes: int
+    label_changes: int  # answers changed after they were first given
+
+
+@dataclass(frozen=True)
+class Confusion:
+    """A question's confusion matrix over every annotator: rows are gold answers, columns the
+    answers given, cells how often (`counts[row][column]`); answers are display labels."""
+
+    key: str
+    name: str
+    answers: list[str]
+    counts: list[list[int]]
+    compared: int
+
+
+@dataclass(frozen=True)
+class WeekAgreement:
+    """Agreement in one week (Monday to Sunday, UTC): alpha per question over the quotes whose
+    latest answer came that week, and how many of the answers given that week match gold."""
+
+    week: datetime.date
+    quotes: int
+    alpha: dict[str, agreement.Alpha]
+    gold_compared: int
+    gold_accuracy: float | None
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    annotators: list[AnnotatorQuality]
+    confusion: list[Confusion]
+    weeks: list[WeekAgreement]
+
+
+def _timed_answers(*, project: Project, dimensions: list[Dimension]) -> dict:
+    """dimension id → quote id → annotator id → (answer, when given), as _answers reads them."""
+    multiple = {d.id: d.multiple for d in dimensions}
+    rows = (
+        Label.choices.through.objects.filter(
+            label__project=project,
+            label__dimension__in=list(multiple),
+            label__quote__in=quotes_in_project(project=project),
+        )
+        .order_by()
+        .values_list(
+            "label__dimension_id",
+            "label__quote_id",
+            "label__annotator_id",
+            "choice__value",
+            "label__updated_at",
+        )
+    )
+    values: dict = defaultdict(lambda: defaultdict(dict))
+    for dimension_id, quote_id, annotator_id, value, updated_at in rows:
+        chosen, _ = values[dimension_id][quote_id].get(annotator_id, ([], None))
+        values[dimension_id][quote_id][annotator_id] = ([*chosen, value], updated_at)
+    return {
+        dimension_id: {
+            quote_id: {
+                annotator_id: (
+                    tuple(sorted(chosen)) if multiple[dimension_id] else chosen[0],
+                    updated_at,
+                )
+                for annotator_id, (chosen, updated_at) in by_annotator.items()
+            }
+            for quote_id, by_annotator in by_quote.items()
+        }
+        for dimension_id, by_quote in values.items()
+    }
+
+
+def _gold_answers(*, project: Project, dimensions: list[Dimension]) -> dict[int, dict]:
+    """dimension id → quote id → the gold answer (any method), shaped as answers are."""
+    multiple = {d.id: d.multiple for d in dimensions}
+    rows = (
+        Gold.choices.through.objects.filter(
+            gold__project=project,
+            gold__dimension__in=list(multiple),
+            gold__quote__in=quotes_in_project(project=project),
+        )
+        .order_by()
+        .values_list("gold__dimension_id", "gold__quote_id", "choice__value")
+    )
+    values: dict = defaultdict(lambda: defaultdict(list))
+    for dimension_id, quote_id, value in rows:
+        values[dimension_id][quote_id].append(value)
+    return {
+        dimension_id: {
+            quote_id: tuple(sorted(chosen)) if multiple[dimension_id] else chosen[0]
+            for quote_id, chosen in by_quote.items()
+        }
+        for dimension_id, by_quote in values.items()
+    }
+
+
+def _monday(moment: datetime.datetime) -> datetime.date:
+    day = moment.astimezone(datetime.UTC).date()
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def quality_report(*, project: Project) -> QualityReport:
+    """Each annotator's agreement with gold (accuracy and Cohen's kappa per question), a
+    confusion matrix per question, and agreement by week (eight queries).
+
+    Gold is every gold label, whatever made it (unanimous answers included); a multiple-choice
+    answer agrees only when it is the same set. Time spent and changes come from
+    labels.labelling_effort.
+    """
+    dimensions = list(
+        project.dimensions.filter(archived=False)
+        .order_by("order", "id")
+        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("order", "id")))
+    )
+    answers = _timed_answers(project=project, dimensions=dimensions)
+    gold = _gold_answers(project=project, dimensions=dimensions)
+    effort = labelling_effort(project=project)
+    submitted = Counter(
+        Assignment.objects.filter(
+            project=project,
+            status=Assignment.Status.SUBMITTED,
+            quote__in=quotes_in_project(project=project),
+        )
+        .order_by()
+        .values_list("annotator_id", flat=True)
+    )
+    people = set(submitted) | {
+        annotator_id for units in answers.values() for by in units.values() for annotator_id in by
+    }
+    names = dict(get_user_model().objects.filter(id__in=people).values_list("id", "username"))
+
+    def shown(dimension: Dimension, answer: Hashable) -> str:
+        labels = {choice.value: choice.label for choice in dimension.choices.all()}
+        values = answer if isinstance(answer, tuple) else (answer,)
+        return " + ".join(labels.get(value, value) for value in values) or "none"
+
+    # Turned around once: annotator → dimension id → quote id → answer; and their efforts.
+    theirs_by: dict = defaultdict(lambda: defaultdict(dict))
+    for dimension_id, units in answers.items():
+        for quote_id, by in units.items():
+            for annotator_id, (answer, _) in by.items():
+                theirs_by[annotator_id][dimension_id][quote_id] = answer
+    gold_pooled = {(d, q): a for d, units in gold.items() for q, a in units.items()}
+    efforts_by: dict = defaultdict(list)
+    for effort_of_one in effort.values():
+        efforts_by[effort_of_one.annotator_id].append(effort_of_one)
+
+    annotators = []
+    for annotator_id in sorted(people, key=lambda a: names.get(a, "")):
+        per_dimension, given_all = {}, {}
+        for dimension in dimensions:
+            theirs = theirs_by[annotator_id][dimension.id]
+            truth = gold.get(dimension.id, {})
+            per_dimension[dimension.key] = agreement.gold_agreement(theirs, truth)
+            given_all.update({(dimension.id, q): a for q, a in theirs.items()})
+        shared = given_all.keys() & gold_pooled.keys()
+        matches = sum(given_all[key] == gold_pooled[key] for key in shared)
+        overall = agreement.GoldAgreement(
+            len(shared),
+            matches,
+            matches / len(shared) if shared else None,
+            None,
+            "Kappa is per question." if shared else "None of their answers has gold yet.",
+        )
+        spent = sorted(e.seconds for e in efforts_by[annotator_id] if e.seconds is not None)
+        annotators.append(
+            AnnotatorQuality(
+                annotator_id=annotator_id,
+                username=names.get(annotator_id, str(annotator_id)),
+                per_dimension=per_dimension,
+                overall=overall,
+                submitted=submitted.get(annotator_id, 0),
+                median_seconds=statistics.median(spent) if spent else None,
+                timed_quotes=len(spent),
+                label_changes=sum(e.changes for e in efforts_by[annotator_id]),
+            )
+        )
+
+    confusion = []
+    for dimension in dimensions:
+        truth = gold.get(dimension.id, {})
+        pairs = Counter(
+            (shown(dimension, truth[quote_id]), shown(dimension, answer))
+            for quote_id, by in answers.get(dimension.id, {}).items()
+            if quote_id in truth
+            for answer, _ in by.values()
+        )
+        order = [choice.label for choice in dimension.choices.all()]
+        seen = {label for pair in pairs for label in pair}
+        labels = [label for label in order if label in seen] + sorted(seen - set(order))
+        confusion.append(
+            Confusion(
+                key=dimension.key,
+                name=dimension.name,
+                answers=labels,
+                counts=[[pairs[(row, column)] for column in labels] for row in labels],
+                compared=sum(pairs.values()),
+            )
+        )
+
+    by_week: dict = defaultdict(lambda: {"units": defaultdict(dict), "given": 0, "matches": 0})
+    for dimension in dimensions:
+        truth = gold.get(dimension.id, {})
+        for quote_id, by in answers.get(dimension.id, {}).items():
+            latest = max(when for _, when in by.values())
+            by_week[_monday(latest)]["units"][dimension.key][quote_id] = {
+                annotator_id: answer for annotator_id, (answer, _) in by.items()
+            }
+            if quote_id in truth:
+                for answer, when in by.values():
+                    week = by_week[_monday(when)]
+                    week["given"] += 1
+                    week["matches"] += answer == truth[quote_id]
+    weeks = [
+        WeekAgreement(
+            week=monday,
+            quotes=len({q for units in found["units"].values() for q in units}),
+            alpha={
+                d.key: agreement.krippendorff_alpha_nominal(found["units"].get(d.key, {}))
+                for d in dimensions
+            },
+            gold_compared=found["given"],
+            gold_accuracy=found["matches"] / found["given"] if found["given"] else None,
+        )
+        for monday, found in sorted(by_week.items())
+    ]
+    return QualityReport(annotators=annotators, confusion=confusion, weeks=weeks)

@@ -45,14 +45,17 @@ STANCE_TARGET_MAX_CHARS = 200
 def project_schema_create_default(*, project: Project) -> None:
     """Give a project the default stance / attribution / sourcing schema.
 
-    With several stance targets, stance is asked once per target (keys stance, stance-2, …).
+    With several stance targets, stance is asked once per target: the first keeps the key
+    `stance`, the others are named after their target (`stance-a-gas-price-cap`).
     """
     targets = project.stance_targets or [""]
     order = 0
+    keys = {spec["key"] for spec in DEFAULT_SCHEMA}
     for spec in DEFAULT_SCHEMA:
         per_target = targets if spec["key"] == "stance" else [""]
         for index, target in enumerate(per_target):
-            key = spec["key"] if index == 0 else f"{spec['key']}-{index + 1}"
+            key = spec["key"] if index == 0 else _stance_key(target, taken=keys)
+            keys.add(key)
             name = f"{spec['name']}: {target}" if target and len(per_target) > 1 else spec["name"]
             _dimension_from_spec(
                 project=project, spec=spec, key=key, name=name, target=target, order=order
@@ -121,7 +124,7 @@ def stance_targets_sync(*, project: Project, targets: list[str]) -> None:
             dimension.archived = False
             dimension.save(update_fields=["target", "archived"])
             continue
-        key = _machine_name("", field="stance_targets", fallback="stance", taken=keys)
+        key = _stance_key(target, taken=keys)
         keys.add(key)
         _dimension_from_spec(
             project=project,
@@ -148,6 +151,11 @@ def _text(value: object, *, field: str, max_length: int, required: bool = True) 
     if len(value) > max_length:
         raise ValidationError({field: f"Keep this under {max_length} characters."})
     return value
+
+
+def _stance_key(target: str, *, taken: set[str]) -> str:
+    """The machine name of a further stance question: `stance-` and its target as a slug."""
+    return _machine_name("", field="stance_targets", fallback=f"stance-{target}", taken=taken)
 
 
 def _machine_name(

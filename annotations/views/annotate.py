@@ -20,6 +20,7 @@ from annotations.labelling.scope import quote_in_project
 from annotations.models import Label, Project
 from annotations.views.common import (
     dimensions_for_card,
+    error_messages,
     guidelines_html,
     is_fetch,
     quote_paragraph,
@@ -36,6 +37,7 @@ def card_context(
     errors: list[str] | None = None,
     message: str = "",
     restorable: Quote | None = None,
+    unanswered: list[str] = (),
 ) -> dict:
     dimensions = dimensions_for_card(project)
     picked: dict[str, set[str]] = {}
@@ -63,6 +65,10 @@ def card_context(
         ],
         "note": note,
         "errors": errors or [],
+        "unanswered": set(unanswered),
+        "unanswered_message": unanswered_message(
+            [d.name for d in dimensions if d.key in unanswered]
+        ),
         "message": message,
         "restorable": restorable,
         "kinds": Quote.Kind.choices,
@@ -71,6 +77,14 @@ def card_context(
         "comments": list(comment_list(project=project, quote=quote)) if quote else [],
         "comment_form": CommentForm(),
     }
+
+
+def unanswered_message(names: list[str]) -> str:
+    """ "Answer Stance and Sourcing before submitting." (static/js/annotate.js says the same)."""
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"Answer {listed} before submitting."
 
 
 def card_response(request: HttpRequest, project: Project, context: dict, status: int = 200):
@@ -100,12 +114,18 @@ def annotate_submit(request: HttpRequest, project_id: int) -> HttpResponse:
     quote = quote_in_project(
         project=project, quote_id=form.data.get("quote", "").isdigit() and int(form.data["quote"])
     )
-    if not form.is_valid() or quote is None:
+    if quote is None:
         errors = ["This quote is no longer in the project; here is the next one."]
         next_quote = assign_next_quote(project=project, annotator=request.user)
         return card_response(
             request, project, card_context(request, project, next_quote, errors=errors), 400
         )
+    if not form.is_valid():
+        errors = [
+            f"{field}: {message}" for field, found in form.errors.items() for message in found
+        ]
+        context = card_context(request, project, quote, form=form, errors=errors)
+        return card_response(request, project, context, 400)
     try:
         label_save(
             project=project,
@@ -113,10 +133,25 @@ def annotate_submit(request: HttpRequest, project_id: int) -> HttpResponse:
             annotator=request.user,
             labels=form.labels(),
             note=form.cleaned_data["note"],
+            seconds=form.cleaned_data["seconds"],
         )
     except ValidationError as error:
-        messages = [m for ms in error.message_dict.values() for m in ms]
-        context = card_context(request, project, quote, form=form, errors=messages)
+        # Unanswered questions are marked and named on the card; anything else is listed.
+        unanswered = [
+            problem.params["dimension"]
+            for problem in error.error_dict.get("labels", [])
+            if problem.code == "required"
+        ]
+        messages = [
+            message
+            for field, problems in error.error_dict.items()
+            for problem in problems
+            if problem.code != "required"
+            for message in problem.messages
+        ]
+        context = card_context(
+            request, project, quote, form=form, errors=messages, unanswered=unanswered
+        )
         return card_response(request, project, context, 400)
     next_quote = assign_next_quote(project=project, annotator=request.user)
     context = card_context(request, project, next_quote, message="Saved.")
@@ -133,7 +168,7 @@ def annotate_skip(request: HttpRequest, project_id: int) -> HttpResponse:
         if form.is_valid()
         else None
     )
-    errors, message = [], "Skipped."
+    errors, message = [], "Skipped. “My labels” lists it if you want to come back to it."
     if quote is None:
         errors = ["No such quote in this project."]
     else:
@@ -152,7 +187,12 @@ def annotate_skip(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 def annotate_undo(request: HttpRequest, project_id: int) -> HttpResponse:
     project, _ = project_for_member(request.user, project_id, *LABELLING_ROLES)
-    quote = label_undo_last(project=project, annotator=request.user)
+    try:
+        quote = label_undo_last(project=project, annotator=request.user)
+    except ValidationError as error:  # settled by a reviewer: stay where we were
+        quote = assign_next_quote(project=project, annotator=request.user)
+        context = card_context(request, project, quote, errors=error_messages(error))
+        return card_response(request, project, context, 400)
     if quote is None:
         quote = assign_next_quote(project=project, annotator=request.user)
         context = card_context(request, project, quote, message="Nothing to undo.")

@@ -9,15 +9,32 @@ import nh3
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 from annotations.models import Choice, Dimension, Project
 from claims.models import Quote
 from claims.selectors import TextSegment, article_text_segments
 
 GUIDELINE_TAGS = {
-    "a", "p", "h1", "h2", "h3", "h4", "ul", "ol", "li", "em", "strong", "code", "pre",
+    "a", "p", "h3", "h4", "h5", "h6", "ul", "ol", "li", "em", "strong", "code", "pre",
     "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
+
+
+class _HeadingsUnderThePanel(Treeprocessor):
+    """Guidelines are shown under the page's h1 and the panel's h2: "#" becomes h3, "##" h4,
+    and so on (h6 at most), so the page keeps one h1 and an outline without gaps."""
+
+    def run(self, root):
+        for element in root.iter():
+            if element.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+                element.tag = f"h{min(int(element.tag[1]) + 2, 6)}"
+
+
+class _GuidelineHeadings(Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_HeadingsUnderThePanel(md), "guideline_headings", 5)
 
 
 def is_fetch(request: HttpRequest) -> bool:
@@ -45,7 +62,9 @@ def posted_id(data, field: str) -> int | None:
 
 def guidelines_html(text: str) -> str:
     """The project's Markdown guidelines as sanitised HTML (no scripts, handlers or styles)."""
-    html = markdown.markdown(text, extensions=["tables"], output_format="html")
+    html = markdown.markdown(
+        text, extensions=["tables", _GuidelineHeadings()], output_format="html"
+    )
     return nh3.clean(html, tags=GUIDELINE_TAGS, attributes={"a": {"href", "title"}})
 
 

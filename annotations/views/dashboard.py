@@ -1,4 +1,5 @@
-"""The agreement dashboard: alpha per question, kappa per pair, each annotator's progress."""
+"""The agreement dashboard: alpha per question, kappa per pair, each annotator's progress and
+quality against gold, confusion per question, agreement by week."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from annotations.access import ADJUDICATING_ROLES, project_for_member
 from annotations.labelling.progress import project_progress
-from annotations.labelling.review import project_agreement
+from annotations.labelling.review import project_agreement, quality_report
 
 
 @login_required
@@ -33,10 +34,43 @@ def dashboard(request: HttpRequest, project_id: int) -> HttpResponse:
         }
         for d in result.dimensions
     ]
+    quality = quality_report(project=project)
     context = {
         "project": project,
         "result": result,
         "dimensions": dimensions,
         "progress": project_progress(project=project),
+        "quality": quality,
+        "quality_rows": [
+            {
+                "person": person,
+                "questions": [
+                    (d["agreement"].name, person.per_dimension.get(d["agreement"].key))
+                    for d in dimensions
+                ],
+            }
+            for person in quality.annotators
+        ],
+        "confusion": [
+            {
+                "matrix": matrix,
+                "rows": [
+                    (answer, [(count, row == column) for column, count in enumerate(counts)])
+                    for row, (answer, counts) in enumerate(
+                        zip(matrix.answers, matrix.counts, strict=True)
+                    )
+                ],
+            }
+            for matrix in quality.confusion
+        ],
+        "week_rows": [
+            {
+                "week": week,
+                "alphas": [
+                    (d["agreement"].name, week.alpha.get(d["agreement"].key)) for d in dimensions
+                ],
+            }
+            for week in quality.weeks
+        ],
     }
     return render(request, "annotations/dashboard.html", context)

@@ -51,6 +51,20 @@ def project_managed(request: HttpRequest, project_id: int) -> Project:
 
 @login_required
 @require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    """Where logging in leads: someone who only annotates to their queue (the project list when
+    they annotate in several), someone in no project to the project list (which says how to
+    join one), staff, managers and reviewers to the articles."""
+    roles = dict(Membership.objects.filter(user=request.user).values_list("project_id", "role"))
+    if request.user.is_staff or set(roles.values()) - {Membership.Role.ANNOTATOR}:
+        return redirect("claims:article-list")
+    if len(roles) == 1:
+        return redirect("annotations:annotate", project_id=next(iter(roles)))
+    return redirect("annotations:project-list")
+
+
+@login_required
+@require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
     rows = project_list_rows(user=request.user)
     return render(request, "annotations/project_list.html", {"rows": rows})

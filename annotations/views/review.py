@@ -82,7 +82,12 @@ def _review_items(project: Project, dimensions: list[Dimension], only: int | Non
                     "dimension": dimension,
                     "choices": list(dimension.choices.all()),
                     "answers": [
-                        [choices.get(v) or v for v in entry.values.get(dimension.key, [])]
+                        {
+                            "by": entry.annotator.get_username(),
+                            "choices": [
+                                choices.get(v) or v for v in entry.values.get(dimension.key, [])
+                            ],
+                        }
                         for entry in item.annotators
                     ],
                     "gold": gold,

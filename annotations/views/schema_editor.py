@@ -21,6 +21,7 @@ from annotations.forms import (
     MoveForm,
 )
 from annotations.labelling.schema import (
+    RESERVED_SHORTCUTS,
     choice_archive_or_delete,
     choice_create,
     choice_move,
@@ -92,6 +93,8 @@ def _schema_response(
             "new", lambda prefix: DimensionCreateForm(prefix=prefix, initial={"required": True})
         ),
         "message": message,
+        # Shown on the page, so the list there is always the one the service enforces.
+        "reserved_keys": sorted({key.upper() for key in RESERVED_SHORTCUTS}),
     }
     refused = failed is not None or problem is not None
     status = 400 if refused else 200

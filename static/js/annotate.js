@@ -182,36 +182,159 @@ function scheduleSearch(input, delay = 150) {
 }
 
 // -- the annotator's card ------------------------------------------------------------------------
+// Scroll as little as needed to show the viewport-relative span [top, bottom].
+function scrollToShow(top, bottom, margin = 8) {
+  if (top < margin) window.scrollBy(0, top - margin);
+  else if (bottom > window.innerHeight - margin) {
+    window.scrollBy(0, Math.min(bottom - window.innerHeight + margin, top - margin));
+  }
+}
+
+// "Stance", "Stance and Sourcing", "Stance, Attribution and Sourcing".
+function humanList(names) {
+  if (names.length < 2) return names.join("");
+  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
+// Time spent on a quote: from the moment it is shown to its submission, leaving out time the
+// page spent hidden (another tab, a locked phone). Sent with the answers as `seconds`.
+function quoteClock() {
+  let quote = null;
+  let shownAt = 0;
+  let hiddenSince = null;
+  let hidden = 0;
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) hiddenSince = performance.now();
+    else if (hiddenSince !== null) {
+      hidden += performance.now() - hiddenSince;
+      hiddenSince = null;
+    }
+  });
+  return {
+    shown(quoteId) {
+      if (quoteId === quote) return; // the same quote again (a fix, a refused submit)
+      quote = quoteId;
+      shownAt = performance.now();
+      hidden = 0;
+    },
+    seconds() {
+      return Math.max(0, (performance.now() - shownAt - hidden) / 1000).toFixed(1);
+    },
+  };
+}
+
 function initAnnotate(page) {
   let active = 0;
   let busy = false;
+  const clock = quoteClock();
 
   const card = () => page.querySelector("#annotate-card");
   const dimensions = () => [...page.querySelectorAll("#label-form .dimension")];
 
-  function activate(index) {
+  // Highlight a question. Focus follows (so Tab goes on from there), without scrolling the
+  // quote away when a new card is shown (`scroll: false`).
+  function activate(index, { scroll = true } = {}) {
     const all = dimensions();
     if (!all.length) return;
     active = Math.max(0, Math.min(index, all.length - 1));
     all.forEach((fieldset, i) => fieldset.classList.toggle("is-active", i === active));
-    all[active].focus({ preventScroll: false });
+    if (document.activeElement !== all[active]) all[active].focus({ preventScroll: !scroll });
+  }
+
+  // A newly shown quote is always in view: with its heading, any message above it and the
+  // highlighted question when they fit in the window, else the paragraph, else the quote.
+  function revealQuote() {
+    const shown = (element) => element && !element.hidden && element.getClientRects().length;
+    const current = card();
+    const paragraph = current.querySelector(".paragraph");
+    if (!paragraph) {
+      const box = current.getBoundingClientRect();
+      scrollToShow(box.top, Math.min(box.bottom, box.top + window.innerHeight / 2));
+      return;
+    }
+    const above = [".flash", ".card-errors", "#label-problem", ".quote-source"]
+      .map((selector) => current.querySelector(selector))
+      .filter(shown);
+    const question = dimensions()[active];
+    const mark = paragraph.querySelector(".q") || paragraph;
+    const groups = [[...above, paragraph, question], [...above, paragraph], [paragraph], [mark]];
+    for (const group of groups) {
+      const boxes = group.filter(shown).map((element) => element.getBoundingClientRect());
+      const top = Math.min(...boxes.map((box) => box.top));
+      const bottom = Math.max(...boxes.map((box) => box.bottom));
+      if (bottom - top <= window.innerHeight - 16 || group.length === 1) {
+        scrollToShow(top, bottom);
+        return;
+      }
+    }
+  }
+
+  // Required questions left unanswered: named in the message above the quote and marked
+  // (aria-invalid) until they are answered.
+  function unanswered() {
+    return dimensions().filter(
+      (fieldset) => "required" in fieldset.dataset && !fieldset.querySelector("input:checked"),
+    );
+  }
+
+  function markUnanswered(missing) {
+    const box = card().querySelector("#label-problem");
+    if (!box) return;
+    for (const fieldset of dimensions()) {
+      const invalid = missing.includes(fieldset);
+      fieldset.classList.toggle("is-invalid", invalid);
+      if (invalid) {
+        fieldset.setAttribute("aria-invalid", "true");
+        fieldset.setAttribute("aria-describedby", "label-problem");
+      } else {
+        fieldset.removeAttribute("aria-invalid");
+        fieldset.removeAttribute("aria-describedby");
+      }
+    }
+    const names = missing.map((fieldset) => fieldset.dataset.name);
+    box.textContent = names.length ? `Answer ${humanList(names)} before submitting.` : "";
+    box.hidden = !names.length;
+  }
+
+  // After an answer: the message shrinks to what is still missing, and goes when nothing is.
+  function refreshUnanswered() {
+    const box = card().querySelector("#label-problem");
+    if (box && !box.hidden) markUnanswered(unanswered());
+  }
+
+  function showCard() {
+    clock.shown(card().dataset.quote);
+    const invalid = dimensions().findIndex((fieldset) => fieldset.classList.contains("is-invalid"));
+    activate(Math.max(invalid, 0), { scroll: false });
+    revealQuote();
   }
 
   async function send(form, submitter) {
     if (busy || !form) return;
+    if (form.id === "label-form") {
+      const missing = unanswered();
+      if (missing.length) {
+        // Refused here, without a request: the server would say the same with a 400.
+        markUnanswered(missing);
+        activate(dimensions().indexOf(missing[0]), { scroll: false });
+        revealQuote();
+        return;
+      }
+    }
     busy = true;
+    if (form.id === "label-form" && form.elements.seconds) {
+      form.elements.seconds.value = clock.seconds();
+    }
     const shownQuote = card().dataset.quote;
     const articleOpen = card().querySelector("#whole-article")?.open;
+    const moves = ["label-form", "skip-form", "undo-form"].includes(form.id);
     try {
       replaceWith(card(), await postForm(form, submitter));
+      const sameQuote = card().dataset.quote === shownQuote;
       // Still on the same quote after a fix: keep the whole article open where it was.
-      if (articleOpen && card().dataset.quote === shownQuote) toggleArticle(true);
-      active = 0;
-      const errors = card().querySelector(".card-errors");
-      // After an error, stay on the first question that is still unanswered.
-      const all = dimensions();
-      const unanswered = all.findIndex((f) => !f.querySelector("input:checked"));
-      activate(errors && unanswered >= 0 ? unanswered : 0);
+      if (articleOpen && sameQuote) toggleArticle(true);
+      if (moves || !sameQuote) showCard();
+      else activate(active, { scroll: false });
     } catch (error) {
       showError(card(), error.message);
     } finally {
@@ -227,6 +350,7 @@ function initAnnotate(page) {
     );
     if (!input) return false;
     input.checked = input.type === "checkbox" ? !input.checked : true;
+    refreshUnanswered();
     if (input.type === "radio") activate(active + 1);
     return true;
   }
@@ -342,6 +466,19 @@ function initAnnotate(page) {
     if (event.target.matches?.(".speaker-search")) scheduleSearch(event.target);
   });
 
+  page.addEventListener("change", (event) => {
+    if (event.target.closest?.("#label-form .dimension")) refreshUnanswered();
+  });
+
+  // Tab moves through the page as everywhere (questions, note, buttons, links); a question
+  // reached with Tab, Shift+Tab or a click becomes the highlighted one.
+  page.addEventListener("focusin", (event) => {
+    const fieldset = event.target.closest?.("#label-form .dimension");
+    if (!fieldset) return;
+    const index = dimensions().indexOf(fieldset);
+    if (index >= 0 && index !== active) activate(index);
+  });
+
   // The speaker search: Enter or ↓ goes to the matches, ↑/↓ move among them, Esc closes.
   page.addEventListener("keydown", async (event) => {
     const form = event.target.closest?.(".speaker-picker, #add-quote-form");
@@ -371,9 +508,11 @@ function initAnnotate(page) {
     }
   });
 
-  // Fix buttons keep the text selection (a mouse press would otherwise clear it).
+  // Fix buttons keep the text selection (a mouse press would otherwise clear it). A press on a
+  // choice does not focus its question yet: that would show the question's definitions and
+  // move the choices before the button is released, so the click would miss.
   page.addEventListener("mousedown", (event) => {
-    if (event.target.closest?.("[data-fix]")) event.preventDefault();
+    if (event.target.closest?.("[data-fix], #label-form .choice")) event.preventDefault();
   });
 
   page.addEventListener("submit", (event) => {
@@ -425,7 +564,6 @@ function initAnnotate(page) {
       const restore = card().querySelector("#restore-form");
       if (restore && (key === "r" || key === "R")) return send(restore), true;
       if (!dimensions().length) return false;
-      if (key === "Tab") return activate(active + (event.shiftKey ? -1 : 1)), true;
       if (key === "ArrowDown" || key === "j") return activate(active + 1), true;
       if (key === "ArrowUp" || key === "k") return activate(active - 1), true;
       if (key === "Enter") return send(page.querySelector("#label-form")), true;
@@ -437,7 +575,7 @@ function initAnnotate(page) {
   });
 
   wireComments(page);
-  activate(0);
+  showCard();
 }
 
 // -- the review page -----------------------------------------------------------------------------
@@ -487,14 +625,23 @@ function initReview(page) {
     if (row) active = rows().indexOf(row);
   });
 
+  // Tab moves through the page as everywhere; a question reached with it becomes the active one.
+  page.addEventListener("focusin", (event) => {
+    const row = event.target.closest?.(".review-dim");
+    const index = row ? rows().indexOf(row) : -1;
+    if (index >= 0 && index !== active) {
+      active = index;
+      rows().forEach((other, i) => other.classList.toggle("is-active", i === active));
+    }
+  });
+
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
     if (event.target.closest?.("button, a")) return;
     if (!rows().length) return;
     const key = event.key;
     let handled = true;
-    if (key === "Tab") activate(active + (event.shiftKey ? -1 : 1));
-    else if (key === "ArrowDown" || key === "j") activate(active + 1);
+    if (key === "ArrowDown" || key === "j") activate(active + 1);
     else if (key === "ArrowUp" || key === "k") activate(active - 1);
     else {
       const row = rows()[active];

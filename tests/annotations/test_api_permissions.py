@@ -120,6 +120,7 @@ MATRIX = [
     Row("project-queue-next", "get", "projects/{p}/queue/next/", MEMBERS),
     Row("project-queue-skip", "post", "projects/{p}/queue/skip/", MEMBERS, {"quote": "{q}"}),
     Row("project-queue-undo", "post", "projects/{p}/queue/undo/", MEMBERS),
+    Row("project-queue-reopen", "post", "projects/{p}/queue/reopen/", MEMBERS, {"quote": "{q}"}),
     Row("project-gold", "get", "projects/{p}/gold/", ADJUDICATORS),
     Row(
         "project-gold",
@@ -239,8 +240,10 @@ def test_role_endpoint_matrix(world, role, row):
     users, ids = world
     client = client_for(users, role)
     ids = {**ids, "me": "outsider" if role == "anonymous" else role}
-    if row.name == "project-queue-skip":  # one can only skip the quote one was handed
+    if row.name in ("project-queue-skip", "project-queue-reopen"):  # one's own quote only
         call(client, "get", "projects/{p}/queue/next/", None, ids)
+    if row.name == "project-queue-reopen":  # …and one reopens what one skipped or submitted
+        call(client, "post", "projects/{p}/queue/skip/", {"quote": "{q}"}, ids)
     response = call(client, row.method, row.path, row.body, ids)
     assert response.status_code in expected_status(row, role), (
         role,

@@ -94,7 +94,9 @@ def test_a_missing_dimension_is_shown_in_the_card_and_nothing_is_saved(client):
     response = post_labels(client, project, quotes[0], labels={"stance": "against"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "missing required dimension" in html and "attribution" in html
+    assert "Answer Attribution and Sourcing before submitting." in html  # names, not keys
+    assert "missing required dimension" not in html
+    assert html.count('aria-invalid="true"') == 2
     assert f'data-quote="{quotes[0].id}"' in html
     assert 'value="against" data-shortcut="2" tabindex="-1" checked' in html  # kept
     assert not Label.objects.exists()

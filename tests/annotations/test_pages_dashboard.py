@@ -52,6 +52,9 @@ def test_kappa_table_and_counts_after_two_annotators_label(client):
     client.force_login(a)
     response = client.get(url(project))
     html = response.content.decode()
-    assert f"<td>{a.username} · {b.username}</td>" in html
+    assert f'<td class="reflow-head">{a.username} · {b.username}</td>' in html
     assert response.context["result"].quotes_with_disagreement == 1
-    assert f'<tr><td>{a.username}</td><td class="num">2</td>' in html
+    assert (
+        f'<td class="reflow-head">{a.username}</td><td class="num" data-label="Submitted">2</td>'
+        in html
+    )

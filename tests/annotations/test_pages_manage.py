@@ -57,7 +57,7 @@ def test_a_logged_in_user_creates_a_project_and_manages_it(client):
     assert project.stance_targets == ["negotiations with Russia", "sanctions"]
     assert project.memberships.get().user == user and project.memberships.get().role == "manager"
     keys = list(project.dimensions.values_list("key", flat=True))
-    assert keys == ["stance", "stance-2", "attribution", "sourcing"]
+    assert keys == ["stance", "stance-sanctions", "attribution", "sourcing"]
 
 
 @pytest.mark.parametrize(
@@ -189,7 +189,7 @@ def test_adding_a_stance_target_adds_its_question_and_dropping_it_archives_it(cl
         url("project-settings", project), settings_data(project, stance_targets="talks\naid")
     )
     stance_aid = project.dimensions.get(target="aid")
-    assert stance_aid.key == "stance-2" and not stance_aid.archived
+    assert stance_aid.key == "stance-aid" and not stance_aid.archived
     assert [c.value for c in stance_aid.choices.all()] == ["favor", "against", "neutral", "unclear"]
     client.post(url("project-settings", project), settings_data(project, stance_targets="aid"))
     assert project.dimensions.get(key="stance").archived  # "talks", labelled: kept, archived

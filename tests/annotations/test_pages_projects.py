@@ -22,7 +22,7 @@ def test_annotator_sees_role_progress_and_only_the_annotate_link(client):
     assert reverse("annotations:annotate", args=[project.id]) in html
     assert reverse("annotations:review", args=[project.id]) not in html
     assert reverse("annotations:dashboard", args=[project.id]) not in html  # blind
-    assert "1 / 6 labels" in html
+    assert "1 / 6 submissions" in html
     assert '<progress max="3" value="1">' in html
 
 

@@ -51,7 +51,7 @@ def test_annotator_page_escapes_quote_speaker_comment_and_sanitises_guidelines(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # quote, speaker, title, comment
     assert "Evil &lt;script&gt;" in html
     assert "Look &lt;script&gt;" in html
-    assert "<h1>Rules</h1>" in html  # the Markdown itself still renders
+    assert "<h3>Rules</h3>" in html  # the Markdown itself still renders (under the panel's h2)
 
 
 def test_review_page_escapes_quote_speaker_and_comment(client, hostile_project):

@@ -48,7 +48,7 @@ def test_several_stance_targets_ask_stance_once_per_target():
     stance = project.dimensions.filter(key__startswith="stance").order_by("order")
     assert [(d.key, d.target) for d in stance] == [
         ("stance", "sanctions"),
-        ("stance-2", "ceasefire"),
+        ("stance-ceasefire", "ceasefire"),
     ]
 
 

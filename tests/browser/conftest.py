@@ -2,8 +2,11 @@
 
 import os
 import shutil
+from io import StringIO
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -68,3 +71,15 @@ def page(browser):
 def screenshot_dir():
     """Where to keep screenshots for the docs: set CLAIMLAB_SCREENSHOTS=docs/screenshots."""
     return os.environ.get("CLAIMLAB_SCREENSHOTS")
+
+
+@pytest.fixture
+def demo_data(transactional_db, settings):
+    """What `make run` sets up: the demo articles (RT, dated) in the demo project, its logins."""
+    settings.DEBUG = True
+    demo_file = str(django_settings.BASE_DIR / "demo" / "articles.jsonl")
+    call_command("import_articles", demo_file, "--no-progress", stdout=StringIO())
+    call_command("setup_demo", stdout=StringIO())
+    from annotations.models import Project
+
+    return Project.objects.get()

@@ -1,30 +1,15 @@
 """Annotators label with the keyboard alone; a reviewer settles their disagreement."""
 
-from io import StringIO
-from pathlib import Path
-
-import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from annotations.labelling.labels import label_save
 from annotations.labelling.queue import assign_next_quote
-from annotations.models import Assignment, Gold, Label, Project
+from annotations.models import Assignment, Gold, Label
 from tests.browser.pages import log_in
 
 DEMO_PASSWORD = "claimlab-demo"
-
-DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "demo" / "articles"
 FULL = {"stance": "favor", "attribution": "accurate", "sourcing": "named-official"}
-
-
-@pytest.fixture
-def demo_data(transactional_db, settings):
-    settings.DEBUG = True
-    call_command("import_articles", str(DEMO_ARTICLES), "--no-progress", stdout=StringIO())
-    call_command("setup_demo", stdout=StringIO())
-    return Project.objects.get()
 
 
 def next_card(page, previous_quote):
@@ -47,7 +32,9 @@ def test_annotator_labels_five_quotes_with_the_keyboard_only(
     page.keyboard.press("?")
     expect(page.locator("#help-panel")).to_be_hidden()
     page.keyboard.press("g")
-    expect(page.locator("#guidelines-panel h1")).to_have_text("Guidelines")
+    expect(page.locator("#guidelines-panel h2")).to_have_text("Guidelines")
+    expect(page.locator("#guidelines-panel h4")).to_have_text("Stance")  # "##", under the h2
+    expect(page.locator("h1")).to_have_count(1)
     page.keyboard.press("g")
     if screenshot_dir:
         page.screenshot(path=f"{screenshot_dir}/annotate.png", full_page=True)

@@ -1,19 +1,6 @@
 """A person logs in, sees the seed articles and opens one with its quotes marked."""
 
-from io import StringIO
-from pathlib import Path
-
-import pytest
-from django.core.management import call_command
-
-DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "demo" / "articles"
-
-
-@pytest.fixture
-def demo_data(transactional_db, settings):
-    settings.DEBUG = True
-    call_command("import_articles", str(DEMO_ARTICLES), "--no-progress", stdout=StringIO())
-    call_command("setup_demo", stdout=StringIO())
+# demo_data (tests/browser/conftest.py) sets up what make run does: RT's two dated articles.
 
 
 def log_in(page, live_server, username="annotator1", password="claimlab-demo"):  # noqa: S107

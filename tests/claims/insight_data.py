@@ -87,7 +87,7 @@ def generated_corpus(member, *, seed=7, quotes_per_article=6, articles=5):
     for quote in quotes:
         for annotator in annotators[: rng.randrange(1, 4)]:
             label(project, quote, annotator, "stance", rng.choice(STANCE_VALUES))
-            label(project, quote, annotator, "stance-2", rng.choice(STANCE_VALUES))
+            label(project, quote, annotator, "stance-sanctions", rng.choice(STANCE_VALUES))
             label(project, quote, annotator, "sourcing", rng.choice(SOURCING_VALUES))
         if rng.random() < 0.3:
             gold(project, quote, "stance", rng.choice(STANCE_VALUES))

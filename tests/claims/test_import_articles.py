@@ -1,6 +1,7 @@
 """`manage.py import_articles`: formats, idempotence, and bad input reported per file."""
 
 import json
+from datetime import UTC
 from io import StringIO
 from pathlib import Path
 
@@ -81,6 +82,21 @@ def test_jsonl_import_reads_all_fields(tmp_path):
         "Example News",
     )
     assert article.published_at.isoformat() == "2024-03-01T10:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("2023-11-06", "2023-11-06T00:00:00+00:00"),
+        ("2023-11-06T07:57:00", "2023-11-06T07:57:00+00:00"),
+        ("2023-11-06T07:57:00+03:00", "2023-11-06T04:57:00+00:00"),
+    ],
+)
+def test_a_date_without_time_or_zone_is_read_as_utc(tmp_path, given, stored):
+    path = write_jsonl(tmp_path / "dated.jsonl", [{"text": "He said so.", "published_at": given}])
+    _, err, failed = run_import(path)
+    assert not failed, err
+    assert Article.objects.get().published_at.astimezone(UTC).isoformat() == stored
 
 
 def test_bad_files_are_reported_with_reasons_and_the_rest_imports(tmp_path):

@@ -227,3 +227,37 @@ def test_with_a_broker_each_article_is_queued_and_stays_pending(
     assert broker.llen(app.conf.task_default_queue) == 2
     statuses = set(Article.objects.values_list("extraction_status", flat=True))
     assert statuses == {Article.ExtractionStatus.PENDING}
+
+
+def selected_project(html: str) -> str:
+    """The value of the project option the page selects ('' for none)."""
+    start = html.index('<select name="project"')
+    select = html[start : html.index("</select>", start)]
+    for option in select.split("<option")[1:]:
+        if " selected" in option.split(">", 1)[0]:
+            return option.split('value="', 1)[1].split('"', 1)[0]
+    return ""
+
+
+def test_the_project_asked_for_is_chosen(client, manager):
+    other = ProjectFactory()
+    MembershipFactory(project=other, user=manager.user, role=Membership.Role.MANAGER)
+    for project in (manager.project, other):
+        html = client.get(URL, {"project": project.id}).content.decode()
+        assert selected_project(html) == str(project.id)
+
+
+@pytest.mark.parametrize("asked", ["", "abc", "-1", "999999", "a project I do not manage"])
+def test_with_several_projects_none_is_chosen_unless_asked_for(client, manager, asked):
+    not_mine = ProjectFactory()
+    MembershipFactory(project=ProjectFactory(), user=manager.user, role=Membership.Role.MANAGER)
+    asked = str(not_mine.id) if asked == "a project I do not manage" else asked
+    response = client.get(URL, {"project": asked})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert selected_project(html) == ""
+    assert "Choose a project…" in html
+
+
+def test_a_manager_of_one_project_gets_it_chosen(client, manager):
+    assert selected_project(client.get(URL).content.decode()) == str(manager.project.id)
