@@ -5,8 +5,8 @@ A pure library (spaCy, no Django): offsets always index the exact text passed in
 
 from claims.extraction.cues import SCOPE_ALL, SCOPE_CLAIMS, SCOPES
 from claims.extraction.extractor import extract_quotes, extract_quotes_many, quotes_from_doc
+from claims.extraction.names import canonical_speaker_name
 from claims.extraction.pipeline import load_pipeline
-from claims.extraction.speakers import canonical_speaker_name
 from claims.extraction.types import ExtractedQuote, TextSpan
 
 # Bump whenever the output for the same text may change (stored quotes record it).

@@ -3,7 +3,8 @@ marks kept in direct contents, one quote per stretch of text, "Name: …" lines,
 a sentence, and stance objects without the clause set off after them."""
 
 from claims.extraction import extract_quotes
-from claims.extraction.extractor import _Draft, _without_near_duplicates
+from claims.extraction.dedup import without_near_duplicates
+from claims.extraction.document import Draft
 from tests.claims.extraction_helpers import quote_with_cue
 
 
@@ -18,14 +19,14 @@ def test_scope_all_keeps_the_quotation_marks_of_a_direct_quote(nlp):
 
 
 def test_near_duplicates_keep_the_longer_quote_unless_the_other_is_clearly_likelier():
-    outer = _Draft("indirect", (10, 60), (0, 4), None, None, 0.6)
-    inner = _Draft("indirect", (20, 60), (12, 16), None, None, 0.55)
-    apart = _Draft("indirect", (70, 90), (62, 66), None, None, 0.5)
-    assert _without_near_duplicates([inner, outer, apart]) == [outer, apart]
-    likelier = _Draft("indirect", (20, 60), (12, 16), None, None, 0.9)
-    assert _without_near_duplicates([outer, likelier]) == [likelier]
-    small = _Draft("indirect", (50, 60), (44, 48), None, None, 0.9)  # overlap 10/50: kept
-    assert _without_near_duplicates([outer, small]) == [outer, small]
+    outer = Draft("indirect", (10, 60), (0, 4), None, None, 0.6)
+    inner = Draft("indirect", (20, 60), (12, 16), None, None, 0.55)
+    apart = Draft("indirect", (70, 90), (62, 66), None, None, 0.5)
+    assert without_near_duplicates([inner, outer, apart]) == [outer, apart]
+    likelier = Draft("indirect", (20, 60), (12, 16), None, None, 0.9)
+    assert without_near_duplicates([outer, likelier]) == [likelier]
+    small = Draft("indirect", (50, 60), (44, 48), None, None, 0.9)  # overlap 10/50: kept
+    assert without_near_duplicates([outer, small]) == [outer, small]
 
 
 def test_a_name_and_a_colon_open_a_line_of_someone_s_words(nlp):

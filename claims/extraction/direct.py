@@ -1,0 +1,202 @@
+"""Direct and mixed quotes: attributions over quotation marks, quotes introduced by a cue next
+to them ("…,” he said" / "He said: “…"), quotes continuing an earlier speaker, and headlines or
+lines opened by a name and a colon ("Gingrich: Trump Must Decide …")."""
+
+import re
+
+from spacy.tokens import Token
+
+from claims.extraction.document import ArticleDoc, Draft, Mention, word_count
+from claims.extraction.lexicon import PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
+from claims.extraction.mentions import mention_for, subject_of
+from claims.extraction.names import canonical_speaker_name
+from claims.extraction.quotemarks import Quoted
+
+# A quoted stretch this short with nobody saying it is a scare quote or a title, not a quote.
+MIN_UNATTRIBUTED_WORDS = 8
+# An unattributed quote starting this close after an attributed one continues its speaker.
+CONTINUATION_CHARS = 400
+# An attribution whose content is at least this share quoted is a direct quote, else mixed.
+DIRECT_SHARE = 0.8
+_LINE_START = re.compile(r"^", re.MULTILINE)
+
+
+def attach_quotes(article: ArticleDoc, drafts: list[Draft]) -> list[Draft]:
+    """Turn attributions into direct or mixed quotes where quotation marks say so."""
+    attributed: dict[int, Draft] = {}
+    absorbed: set[int] = set()
+    result: list[Draft] = []
+    for draft in drafts:
+        start, end = draft.content
+        inside = [
+            index
+            for index, item in enumerate(article.quoted)
+            if item.outer_start < end and item.outer_end > start
+        ]
+        if inside:
+            last = article.quoted[inside[-1]]
+            if start <= last.outer_start and end < last.inner_end:
+                # The parse stops at a sentence end, the quotation does not: "said
+                # that “A. B.”" reports all of it.
+                end = last.outer_end if last.closed else last.inner_end
+                draft.content = (start, end)
+        direct = None
+        for index in inside:
+            item = article.quoted[index]
+            overlap = min(end, item.outer_end) - max(start, item.outer_start)
+            if overlap >= DIRECT_SHARE * (end - start):
+                direct = index
+                break
+        if direct is not None:
+            if direct not in attributed:
+                item = article.quoted[direct]
+                draft.kind = "direct"
+                draft.content = article.quote_content(item)
+                draft.confidence = max(draft.confidence, 0.9)
+                attributed[direct] = draft
+            continue
+        if inside:
+            draft.kind = "mixed"
+            absorbed.update(inside)
+        result.append(draft)
+    for index, item in enumerate(article.quoted):
+        if index in attributed:
+            result.append(attributed[index])
+        elif index not in absorbed:
+            draft = attribute_quote(article, item)
+            if draft is not None:
+                result.append(draft)
+    continue_speakers(result)
+    return result
+
+
+def continue_speakers(drafts: list[Draft]) -> None:
+    """A quote nobody is said to say continues the speaker of the quote just before it."""
+    drafts.sort(key=lambda draft: draft.content)
+    previous: Draft | None = None
+    for draft in drafts:
+        if (
+            draft.speaker is None
+            and draft.kind == "direct"
+            and previous is not None
+            and draft.content[0] - previous.content[1] <= CONTINUATION_CHARS
+        ):
+            draft.speaker, draft.mention = previous.speaker, previous.mention
+            draft.confidence = 0.5
+        if draft.speaker is not None:
+            previous = draft
+
+
+def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
+    """A quote no parsed attribution covers: look for "…,” he said" or "He said: “…"."""
+    doc = article.doc
+    words = word_count(article.text[item.inner_start : item.inner_end])
+    after = article.token_at(item.outer_end)
+    if after < len(doc) and doc[after].idx < item.outer_end:
+        after += 1
+    if item.aside_start >= 0:
+        for index in range(article.token_at(item.aside_start), article.token_at(item.aside_end)):
+            token = doc[index]
+            if token.lower_ in VERB_FORMS and token.tag_.startswith("VB"):
+                return quote_draft(article, item, token, 0.85)
+    continues = article.text[item.inner_end - 1 : item.inner_end] in ",?!—-"
+    for index in range(after, min(after + 5, len(doc))):
+        token = doc[index]
+        if "\n" in token.text or article.quote_at(token.idx) is not None:
+            break
+        if token.lower_ in VERB_FORMS and token.tag_.startswith("VB"):
+            if continues or index == after:
+                return quote_draft(article, item, token, 0.85)
+            break
+        if token.pos_ in ("VERB", "AUX") or token.text in ".;":
+            break
+    before = article.token_at(item.outer_start) - 1
+    # "He told the crowd:" may end the paragraph before the quote.
+    if before > 0 and "\n" in doc[before].text and doc[before - 1].text == ":":
+        before -= 1
+    for index in range(before, max(before - 6, -1), -1):
+        token = doc[index]
+        if "\n" in token.text or article.quote_at(token.idx) is not None:
+            break
+        if token.lower_ in VERB_FORMS and token.tag_.startswith("VB"):
+            return quote_draft(article, item, token, 0.8)
+        if token.pos_ in ("VERB", "AUX") or token.text in ".;":
+            break
+    if words < MIN_UNATTRIBUTED_WORDS:
+        return None
+    content = article.quote_content(item)
+    subject = previous_subject(article, item)
+    if subject is not None:
+        speaker, mention = mention_for(article, subject)
+        return Draft("direct", content, None, speaker, mention, 0.45)
+    return Draft("direct", content, None, None, None, 0.4)
+
+
+def previous_subject(article: ArticleDoc, item: Quoted) -> Token | None:
+    """ "Cruz blasted the moderators. “You look at …”": the previous sentence's subject."""
+    index = article.token_at(item.outer_start)
+    sentence = article.doc[index].sent
+    if sentence.start_char < item.outer_start - 1:
+        return None  # the quote does not start its sentence
+    index = sentence.start - 1
+    while index >= 0 and (article.doc[index].is_space or article.doc[index].is_punct):
+        index -= 1
+    if index < 0 or article.quote_at(article.doc[index].idx) is not None:
+        return None
+    root = article.doc[index].sent.root
+    for child in root.children:
+        if child.dep_ == "nsubj" and (
+            child.ent_type_ in ("PERSON", "ORG", "NORP")
+            or child.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP
+        ):
+            return child
+    return None
+
+
+def quote_draft(article: ArticleDoc, item: Quoted, verb: Token, confidence: float) -> Draft:
+    subject = subject_of(verb)
+    speaker, mention = mention_for(article, subject) if subject is not None else (None, None)
+    content = article.quote_content(item)
+    return Draft("direct", content, article.span_of(verb, verb), speaker, mention, confidence)
+
+
+_HEADLINE = re.compile(r"\s*(?P<speaker>[A-Z][^:\n]{1,50}?)(?P<cue>:)\s+(?P<content>[^\n]+)")
+_NOT_SPEAKERS = frozenset(
+    ["the", "a", "an", "breaking", "update", "exclusive", "watch", "video", "live"]
+)
+
+
+def headline_draft(text: str, position: int = 0) -> Draft | None:
+    """A headline "Gingrich: Trump Must Decide …" attributes its second half to its first;
+    so does a line "Matthews: Well, …" starting at ``position`` (scope "all")."""
+    match = _HEADLINE.match(text, position)
+    if match is None:
+        return None
+    words = match.group("speaker").split()
+    if (
+        len(words) > 4
+        or words[0].lower() in _NOT_SPEAKERS
+        or any(word[:1].islower() for word in words)
+        or (match.group("speaker").isupper() and len(match.group("speaker")) > 4)
+    ):
+        return None
+    start, end = match.span("content")
+    while end > start and text[end - 1] in " .\t\r":
+        end -= 1
+    speaker = match.span("speaker")
+    mention_text = match.group("speaker")
+    name = canonical_speaker_name(mention_text)
+    mention = Mention(speaker[0], mention_text, words[-1].lower(), name, "")
+    return Draft("indirect", (start, end), match.span("cue"), speaker, mention, 0.6)
+
+
+def line_drafts(text: str, headline: Draft | None) -> list[Draft]:
+    """ "Matthews: Well, …": a name and a colon open a line of that person's words."""
+    drafts = []
+    for match in _LINE_START.finditer(text):
+        if match.end() == 0 or (headline is not None and match.end() <= headline.content[0]):
+            continue
+        draft = headline_draft(text, match.end())
+        if draft is not None:
+            drafts.append(draft)
+    return drafts

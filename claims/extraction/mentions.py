@@ -1,0 +1,97 @@
+"""Who reports: the source word of a cue in the parse, and the speaker mention around it."""
+
+from spacy.tokens import Token
+
+from claims.extraction.document import ArticleDoc, Mention
+from claims.extraction.lexicon import PRONOUNS_GROUP, PRONOUNS_PERSON
+from claims.extraction.names import canonical_speaker_name
+
+_MENTION_STOP_DEPS = ("relcl", "acl", "advcl", "parataxis", "ccomp", "xcomp")
+
+
+def mention_for(article: ArticleDoc, subject: Token) -> tuple[tuple[int, int], Mention]:
+    """The speaker mention around a subject token: its noun phrase without clauses."""
+    doc = article.doc
+    if subject.lower_ in ("who", "which", "that") and subject.head.dep_ == "relcl":
+        # "Kasich, who says …": the mention is "who", the name its antecedent's.
+        _span, mention = mention_for(article, subject.head.head)
+        relative = article.span_of(subject, subject)
+        mention.start = relative[0]
+        return relative, mention
+    first = subject.left_edge.i
+    last = subject.i
+    for child in subject.rights:
+        if child.dep_ in _MENTION_STOP_DEPS:
+            break
+        if child.dep_ in ("punct", "cc") and child.i == child.right_edge.i:
+            continue
+        last = child.right_edge.i
+    while first < subject.i and (doc[first].is_punct or doc[first].is_space):
+        first += 1
+    while last > subject.i and (doc[last].is_punct or doc[last].is_space):
+        last -= 1
+    span = article.span_of(doc[first], doc[last])
+    mention_text = article.text[span[0] : span[1]]
+    entity = article.entity_of.get(subject.i)
+    if entity is not None:
+        name = canonical_speaker_name(entity.text) or entity.text.strip()
+        label = entity.label_
+    elif subject.pos_ == "PROPN" or (not subject.pos_ and subject.text[:1].isupper()):
+        name = canonical_speaker_name(mention_text)
+        label = ""
+    else:
+        name, label = "", ""
+    if subject.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP:
+        name = ""
+    mention = Mention(span[0], mention_text, subject.lower_, name, label)
+    return span, mention
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The verb's subject, borrowed from the governing verb for "adding that" and "and said"."""
+    first = True
+    for _ in range(4):
+        for child in verb.children:
+            if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and not first):
+                return child
+        first = False
+        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head != verb:
+            verb = verb.head
+        else:
+            break
+    return subject_before(verb)
+
+
+def subject_before(verb: Token) -> Token | None:
+    """When the parse found no subject: the noun right before the verb ("4 in 10 say")."""
+    index = verb.i - 1
+    while index >= verb.sent.start and verb.doc[index].dep_ in ("aux", "advmod", "neg"):
+        index -= 1
+    if index < verb.sent.start:
+        return None
+    token = verb.doc[index]
+    if token.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and token.lower_ not in ("it", "that"):
+        return token
+    return None
+
+
+def source_of(token: Token) -> Token | None:
+    """Who reports: the subject, an owner ("his claim that"), or a passive's agent."""
+    if token.pos_ == "NOUN":
+        for child in token.children:
+            if child.dep_ == "poss":
+                return child
+        head = token.head
+        if token.dep_ in ("dobj", "pobj", "attr") and head.i != token.i:
+            if token.dep_ == "pobj" and head.head.i != head.i:
+                head = head.head
+            for child in head.children:
+                if child.dep_ == "nsubj":
+                    return child
+        return None
+    for child in token.children:
+        if child.dep_ == "agent":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+    return subject_of(token)
