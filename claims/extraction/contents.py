@@ -9,6 +9,7 @@ from spacy.tokens import Token
 from claims.extraction.cues import (
     CLAUSE,
     HEARSAY,
+    INFINITIVE,
     OBJECT,
     PREPOSITION,
     SCOPE_ALL,
@@ -34,6 +35,13 @@ def content_ranges(
         noun = objects[0] if objects else head
     else:
         ranges = [(head.left_edge.i, head.right_edge.i)]
+    if kind == INFINITIVE and article.scope == SCOPE_ALL and token.pos_ != "NOUN":
+        # "urged the Commission to present a proposal": PolNeAR's content is who is urged
+        # and what to do.
+        for child in token.rights:
+            if child.dep_ in ("dobj", "dative") and child.i < head.i:
+                ranges = [(child.left_edge.i, head.right_edge.i)]
+                break
     if kind in (OBJECT, PREPOSITION) and token.pos_ != "NOUN" and ranges:
         # "criticized the president for attacking …": the stance takes in what follows.
         ranges = [(ranges[0][0], extend_over_arguments(token, ranges[0][1]))]

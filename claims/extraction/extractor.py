@@ -18,7 +18,7 @@ from claims.extraction.direct import attach_quotes, headline_draft, line_drafts
 from claims.extraction.document import ArticleDoc, Draft
 from claims.extraction.fallback import rule_drafts
 from claims.extraction.quotemarks import find_quoted, merge_split_quotes
-from claims.extraction.speakers import article_resolver
+from claims.extraction.speakers import resolve_drafts
 from claims.extraction.types import ExtractedQuote, TextSpan
 
 # Multi-process pipes copy the pipeline into workers before any text is seen, so the length
@@ -115,19 +115,16 @@ def cue_candidates(doc: Doc) -> Iterator[tuple[Token, list[str], list[tuple[int,
 def _finish(article: ArticleDoc, drafts: list[Draft]) -> list[ExtractedQuote]:
     """One quote per stretch of text, speakers resolved, as the public dataclasses."""
     drafts = without_near_duplicates(drafts)
-    resolver = article_resolver(article, drafts)
-    text = article.text
+    unique: list[Draft] = []
     seen: set[tuple[int, int]] = set()
-    quotes = []
     for draft in sorted(drafts, key=lambda item: (item.content, item.cue or (0, 0))):
-        if draft.content in seen:
-            continue
-        seen.add(draft.content)
-        if draft.mention is not None:
-            resolved = resolver.resolve(draft.mention)
-            speaker, kind, description = resolved.name, resolved.kind, resolved.description
-        else:
-            speaker, kind, description = "", "unnamed", ""
+        if draft.content not in seen:
+            seen.add(draft.content)
+            unique.append(draft)
+    text = article.text
+    quotes = []
+    for draft, resolved in zip(unique, resolve_drafts(article, unique), strict=True):
+        speaker, kind, description = resolved.name, resolved.kind, resolved.description
         quotes.append(
             ExtractedQuote(
                 kind=draft.kind,

@@ -100,3 +100,14 @@ def kind_of_name(name: str, entity_label: str) -> str:
     if entity_label in ("ORG", "NORP"):
         return "organization"
     return "person"
+
+
+def person_name(entity_text: str) -> str:
+    """The name in a text NER marked as a person's: leading titles dropped, nothing else
+    ("Representative Peter T. King" -> "Peter T. King", where "King" is a title elsewhere)."""
+    _owner, words = _clean_words(entity_text)
+    while len(words) > 1 and _is_title(words[0]):
+        words.pop(0)
+    if len(words) == 1 and (_is_title(words[0]) or words[0].lower() in PRONOUNS_PERSON):
+        return ""
+    return " ".join(words)

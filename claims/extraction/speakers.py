@@ -1,145 +1,504 @@
-"""Speaker resolution within one article: full names, pronouns and descriptions."""
+"""Who a speaker mention in a parsed article is: the canonical name and the kind of speaker.
 
+The rule is "right or empty". A mention that names someone resolves to that name (the name in
+an appositive or after a title or a possessive job title: "Italy's energy minister Marco
+Rossi", "the F.B.I. director, James B. Comey"), never to a name it only mentions on the way
+("Clinton's communications director, Jennifer Palmieri", "a spokeswoman for Hillary
+Clinton"). A coordination ("Germany and the Netherlands") is one speaker of its own. A pronoun
+or a role ("she", "the chancellor") resolves only to an earlier person it agrees with (gender
+for pronouns, the role word for roles); "the Commission's spokesperson" speaks for the
+Commission. Datelines ("WASHINGTON —", "LONDON (Reuters) -") and bylines are never speakers.
+When none of this applies, the name stays empty and the mention keeps what the text says.
+"""
+
+import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
 
 from claims.extraction.document import ArticleDoc, Draft, Mention
 from claims.extraction.lexicon import (
     MEDIA_WORDS,
     PERSON_NOUNS,
+    PERSON_TITLES,
     PRONOUNS_GROUP,
     PRONOUNS_PERSON,
     UNNAMED_NOUNS,
 )
-from claims.extraction.names import canonical_speaker_name, kind_of_name, speaker_description
+from claims.extraction.names import (
+    canonical_speaker_name,
+    kind_of_name,
+    person_name,
+    speaker_description,
+)
+
+PERSON, ORGANIZATION, GOVERNMENT, MEDIA, UNNAMED = (
+    "person",
+    "organization",
+    "government",
+    "media",
+    "unnamed",
+)
+_GENDER_OF_PRONOUN = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+_MALE_WORDS = """
+    mr mr. sir spokesman congressman chairman businessman husband father son brother king
+    prince uncle nephew grandfather boyfriend
+"""
+_FEMALE_WORDS = """
+    mrs mrs. ms ms. miss madam spokeswoman congresswoman chairwoman businesswoman wife mother
+    daughter sister queen princess aunt niece grandmother girlfriend actress
+"""
+_GENDER_OF_WORD = dict.fromkeys(_MALE_WORDS.split(), "m")
+_GENDER_OF_WORD |= dict.fromkeys(_FEMALE_WORDS.split(), "f")
+# "Trump's campaign", "the Obama administration": an organisation named after its owner.
+_ORGANISATION_HEADS = {
+    "campaign": ORGANIZATION,
+    "camp": ORGANIZATION,
+    "team": ORGANIZATION,
+    "staff": ORGANIZATION,
+    "foundation": ORGANIZATION,
+    "administration": GOVERNMENT,
+    "government": GOVERNMENT,
+    "office": GOVERNMENT,
+}
+# "Trump's tweet", "a statement from the Kremlin": what a document says, its author says.
+_DOCUMENT_NOUNS = frozenset(
+    """
+    statement statements tweet tweets speech speeches remarks comments comment letter brief
+    book memo email emails op-ed interview website post posts lawsuit filing rhetoric message
+    messages blog column editorial testimony ad ads announcement release account
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+_LEADER_ROLES = frozenset(
+    [
+        "leader",
+        "president",
+        "prime",
+        "premier",
+        "chancellor",
+        "king",
+        "queen",
+        "chairman",
+        "chairwoman",
+        "head",
+    ]
+)
+_SPOKES = frozenset(["spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen"])
+_POSSESSIVE_MARKS = ("'s", "’s", "'", "’")
+# A paragraph opening "WASHINGTON —", "New York (AFP) –" or "LONDON (Reuters) -".
+_DATELINE = re.compile(
+    r"^[ \t]*(?P<place>[A-Z][\w.'’-]*(?:,?[ \t]+[A-Z][\w.'’-]*){0,4})"
+    r"(?P<agency>[ \t]*\([\w .&-]{1,30}\))?[ \t]*(?:—|–|--|-)[ \t]",
+    re.MULTILINE,
+)
+_BYLINE = re.compile(r"^[ \t]*By[ \t]+[A-Z][^\n]{0,80}$", re.MULTILINE)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Resolved:
+    """The speaker a mention stands for: canonical name ("" when unsure), kind and role."""
+
     name: str
     kind: str
     description: str
 
 
-@dataclass
-class SpeakerResolver:
-    """Resolves mentions within one article: full names, pronouns and descriptions.
+@dataclass(frozen=True, slots=True)
+class _Person:
+    position: int
+    name: str
+    description: str  # lower-cased role words around the name
+    gender: str  # "m", "f" or "" when the article does not say
+    salient: bool  # a sentence subject outside quotes, or a speaker
 
-    ``persons`` holds (position, canonical name, description) of named people in the article,
-    in text order; salient ones (subjects, earlier speakers) are preferred for pronouns.
+
+def no_speaker_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges of datelines and bylines: nobody there is a speaker."""
+    ranges = []
+    for match in _DATELINE.finditer(text):
+        place = match.group("place")
+        if match.group("agency") or place.replace(" ", "").replace(",", "").isupper():
+            ranges.append((match.start("place"), match.end()))
+    ranges.extend(match.span() for match in _BYLINE.finditer(text))
+    return sorted(ranges)
+
+
+class SpeakerResolver:
+    """Resolves speaker mentions within one parsed article to canonical speakers.
+
+    ``quote_at`` tells whether a position is inside quotation marks (names there are the
+    quoted speaker's words, never salient antecedents).
     """
 
-    persons: list[tuple[int, str, str, bool]] = field(default_factory=list)
-    full_names: dict[str, str] = field(default_factory=dict)
-    org_names: list[str] = field(default_factory=list)
-    _positions: list[int] = field(default_factory=list)
+    def __init__(self, doc: Doc, quote_at=lambda position: None) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.quote_at = quote_at
+        self.blocked = no_speaker_ranges(self.text)
+        self._blocked_starts = [start for start, _end in self.blocked]
+        self.persons: list[_Person] = []
+        self.organisations: list[str] = []
+        for entity in doc.ents:
+            if self.is_blocked(entity.start_char):
+                continue
+            if entity.label_ == "PERSON":
+                self._add_entity_person(entity)
+            elif entity.label_ in ("ORG", "GPE", "NORP"):
+                self.organisations.append(canonical_speaker_name(entity.text) or entity.text)
+        self._index()
 
-    def add_person(self, position: int, name: str, description: str, salient: bool) -> None:
-        self.persons.append((position, name, description, salient))
+    # ---- the article's people
 
-    def add_organization(self, name: str) -> None:
-        self.org_names.append(name)
+    def _index(self) -> None:
+        self.persons.sort(key=lambda person: person.position)
+        self._positions = [person.position for person in self.persons]
 
-    def finish(self) -> None:
-        """Index people and pick for every short name the fullest name in the article."""
-        self.persons.sort(key=lambda person: person[0])
-        self._positions = [person[0] for person in self.persons]
-        names = {person[1] for person in self.persons}
-        for name in names:
-            self.full_names[name] = self._fullest(name, names)
+    def is_blocked(self, position: int) -> bool:
+        index = bisect_left(self._blocked_starts, position + 1) - 1
+        return index >= 0 and position < self.blocked[index][1]
 
-    @staticmethod
-    def _fullest(name: str, names: set[str]) -> str:
+    def _add_entity_person(self, entity: Span) -> None:
+        name = person_name(entity.text)
+        if not name or len(entity.text) > 60:
+            return
+        root = entity.root
+        inside_quote = self.quote_at(entity.start_char) is not None
+        salient = root.dep_ in ("nsubj", "nsubjpass") and not inside_quote
+        description = self._role_words(root, entity)
+        self.persons.append(
+            _Person(entity.start_char, name, description, _gender(entity, description), salient)
+        )
+
+    def _role_words(self, root: Token, entity: Span) -> str:
+        """The role around a name: "German economy minister" before it, "the director of the
+        FBI" in apposition after it, or the noun it is in apposition to."""
+        words: list[str] = []
+        start = root.left_edge.i
+        if start < entity.start:
+            words.append(self.doc[start : entity.start].text.lower())
+        for child in root.children:
+            if child.dep_ == "appos":
+                words.append(self.doc[child.left_edge.i : child.right_edge.i + 1].text)
+        if root.dep_ == "appos" and root.head.i < root.i:
+            head = root.head
+            words.append(self.doc[head.left_edge.i : head.i + 1].text)
+        return " ".join(words).lower()
+
+    def add_speaker(self, position: int, name: str, description: str, gender: str) -> None:
+        """A named speaker of one of the article's quotes: a salient antecedent."""
+        self.persons.append(_Person(position, name, description.lower(), gender, True))
+        self._index()
+
+    def full_name(self, name: str, position: int) -> str:
+        """The fullest name in the article that ends with ``name``'s last word and contains
+        all its words: the nearest one before ``position``, else the nearest after it."""
         words = name.split()
-        best = name
-        for other in names:
-            other_words = other.split()
-            if (
-                len(other_words) > len(best.split())
-                and other_words[-1] == words[-1]
-                and set(words) <= set(other_words)
-            ):
-                best = other
-        return best
+        if not words:
+            return name
+        fuller = [
+            person
+            for person in self.persons
+            if len(person.name.split()) > len(words)
+            and person.name.split()[-1] == words[-1]
+            and set(words) <= set(person.name.split())
+        ]
+        if not fuller:
+            return name
+        before = [person for person in fuller if person.position <= position]
+        if before:
+            return max(before, key=lambda person: person.position).name
+        return min(fuller, key=lambda person: person.position).name
 
-    def full_name(self, name: str) -> str:
-        if name in self.full_names:
-            return self.full_names[name]
-        return self._fullest(name, set(self.full_names))
-
-    def full_org_name(self, name: str) -> str:
-        longer = [other for other in self.org_names if other.startswith(name + " ")]
+    def full_organisation_name(self, name: str) -> str:
+        longer = [other for other in self.organisations if other.startswith(name + " ")]
         return min(longer, key=len) if longer else name
 
-    def _nearest_person(self, position: int, head: str = "") -> str:
+    # ---- mentions
+
+    def resolve_span(self, start: int, end: int) -> Resolved:
+        """The speaker a mention at ``text[start:end]`` stands for."""
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return Resolved("", UNNAMED, "")
+        first, last = span.start, span.end - 1
+        while first <= last and (self.is_blocked(self.doc[first].idx) or self.doc[first].is_punct):
+            first += 1
+        if first > last:
+            return Resolved("", UNNAMED, "")
+        return self.resolve_tokens(first, last)
+
+    def resolve_tokens(self, first: int, last: int) -> Resolved:
+        doc = self.doc
+        head = _span_root(doc, first, last)
+        position = doc[first].idx
+        description = speaker_description(doc[first : last + 1].text)
+        lower = head.lower_
+        if lower in ("who", "which", "that") and head.head.dep_ == "relcl":
+            antecedent = head.head.head
+            return self.resolve_tokens(*_noun_phrase(antecedent))
+        if lower in PRONOUNS_PERSON or (head.tag_ == "PRP$" and lower in _GENDER_OF_PRONOUN):
+            return self._pronoun(lower, position)
+        if lower in PRONOUNS_GROUP:
+            return Resolved("", UNNAMED, "")
+        people = self._people_named(first, last, head)
+        group = self._coordination(head, people) if len(people) > 1 else None
+        if group is not None:
+            return group
+        person = _the_person(people, head)
+        if person is not None:
+            name = person_name(person.text)
+            return Resolved(self.full_name(name, position), PERSON, description)
+        entity = self._entity_of(head)
+        if entity is not None and entity.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
+            name = canonical_speaker_name(entity.text) or entity.text.strip()
+            kind = kind_of_name(name, entity.label_)
+            return Resolved(self.full_organisation_name(name), kind, description)
+        if head.pos_ == "PROPN" and (entity is None or entity.label_ != "PERSON"):
+            name = canonical_speaker_name(doc[head.left_edge.i : head.i + 1].text)
+            if name:
+                kind = kind_of_name(name, "")
+                if kind == PERSON:
+                    name = self.full_name(name, position)
+                return Resolved(name, kind, description)
+        return self._common_noun(head, first, last, description)
+
+    def _people_named(self, first: int, last: int, head: Token) -> list[Span]:
+        """PERSON names in the mention that name the speaker: not an owner ("Clinton's
+        director") and not inside a prepositional phrase ("a spokeswoman for Clinton")."""
+        found = []
+        for entity in self.doc.ents:
+            if entity.label_ != "PERSON" or entity.start < first or entity.end - 1 > last:
+                continue
+            if entity.end < len(self.doc) and self.doc[entity.end].text in _POSSESSIVE_MARKS:
+                continue
+            if entity.text.endswith(_POSSESSIVE_MARKS):
+                continue
+            if _behind_preposition(entity.root, head):
+                continue
+            found.append(entity)
+        return found
+
+    def _coordination(self, head: Token, people: list[Span]) -> Resolved | None:
+        """ "Germany and the Netherlands", "Trump and Clinton": one speaker of their own."""
+        members = [head] + [child for child in head.children if child.dep_ == "conj"]
+        for member in members[1:]:
+            members.extend(child for child in member.children if child.dep_ == "conj")
+        if len(members) < 2:
+            return None
+        kinds = set()
+        for member in members:
+            entity = self._entity_of(member)
+            if entity is None:
+                return None
+            kinds.add(kind_of_name(entity.text, entity.label_))
+        first = head.left_edge.i
+        last = max(member.right_edge.i for member in members)
+        while first < last and self.doc[first].lower_ in ("the", "both"):
+            first += 1
+        name = self.doc[first : last + 1].text
+        # A group of people speaking together is an organisation of a sort.
+        kind = kinds.pop() if len(kinds) == 1 and PERSON not in kinds else ORGANIZATION
+        return Resolved(" ".join(name.split()), kind, "")
+
+    def _entity_of(self, token: Token) -> Span | None:
+        if not token.ent_type_:
+            return None
+        for entity in self.doc.ents:
+            if entity.start <= token.i < entity.end:
+                return None if self.is_blocked(entity.start_char) else entity
+        return None
+
+    def _common_noun(self, head: Token, first: int, last: int, description: str) -> Resolved:
+        lower = head.lower_
+        owner = _owner(head)
+        if owner is not None and lower in _ORGANISATION_HEADS:
+            owner_name = self._name_of(owner)
+            if owner_name:
+                return Resolved(f"{owner_name} {lower}", _ORGANISATION_HEADS[lower], description)
+        if owner is not None and (lower in _DOCUMENT_NOUNS or lower in _SPOKES):
+            resolved = self.resolve_tokens(*_noun_phrase(owner))
+            if resolved.name and (lower in _DOCUMENT_NOUNS or resolved.kind != PERSON):
+                # An organisation speaks through its spokespeople; a person's spokesperson
+                # is not that person.
+                return Resolved(resolved.name, resolved.kind, description)
+            return Resolved("", UNNAMED, description)
+        words = {word.lower_ for word in self.doc[first : last + 1]}
+        indefinite = self.doc[first].lower_ in ("a", "an", "some", "one", "several", "many")
+        if lower in PERSON_NOUNS and lower not in UNNAMED_NOUNS and not indefinite:
+            qualifiers = [
+                word.lower_
+                for word in self.doc[first : head.i]
+                if word.ent_type_ in ("NORP", "GPE", "ORG") or word.dep_ == "poss"
+            ]
+            if owner is not None and owner.lower_ not in qualifiers:
+                qualifiers.append(owner.lower_)
+            name = self._by_role(lower, qualifiers, self.doc[first].idx)
+            if name:
+                return Resolved(name, PERSON, description)
+        if words & MEDIA_WORDS:
+            return Resolved("", MEDIA, description)
+        return Resolved("", UNNAMED, description)
+
+    def _name_of(self, token: Token) -> str:
+        entity = self._entity_of(token)
+        if entity is None:
+            return ""
+        if entity.label_ == "PERSON":
+            return self.full_name(person_name(entity.text), entity.start_char)
+        return canonical_speaker_name(entity.text)
+
+    def _by_role(self, role: str, qualifiers: list[str], position: int) -> str:
+        """ "the chancellor": the nearest earlier person described with that role word (a
+        leader: a president, prime minister …) and the mention's qualifiers ("the Ukrainian
+        leader", "the Commission's spokesperson"), else the first later one."""
+        index = bisect_left(self._positions, position)
+        roles = _LEADER_ROLES if role == "leader" else frozenset([role])
+        stems = [_stem(word) for word in qualifiers if _stem(word)]
+
+        def fits(person: _Person) -> bool:
+            words = set(re.findall(r"[\w-]+", person.description))
+            described = {_stem(word) for word in words}
+            if not all(stem in described for stem in stems):
+                return False
+            if words & roles:
+                return True
+            # "Ukraine's leader" after "Ukraine's Vladimir Zelensky": a country's named
+            # person with no other role given.
+            return role == "leader" and bool(stems) and not words & PERSON_TITLES
+
+        for person in reversed(self.persons[:index]):
+            if fits(person):
+                return person.name
+        for person in self.persons[index:]:
+            if fits(person):
+                return person.name
+        return ""
+
+    def _pronoun(self, pronoun: str, position: int) -> Resolved:
+        """he/she: the nearest earlier salient person of that gender (or of unknown gender)."""
+        gender = _GENDER_OF_PRONOUN.get(pronoun, "")
         index = bisect_left(self._positions, position)
         earlier = self.persons[:index]
-        if head:
-            for _, name, description, _salient in reversed(earlier):
-                if head in description.lower().split():
-                    return name
-        for _, name, _description, salient in reversed(earlier):
-            if salient:
-                return name
-        if earlier:
-            return earlier[-1][1]
-        later = self.persons[index:]
-        if head:
-            for _, name, description, _salient in later:
-                if head in description.lower().split():
-                    return name
-        return later[0][1] if later else ""
-
-    def resolve(self, mention: Mention) -> Resolved:
-        description = speaker_description(mention.text)
-        if mention.name:
-            kind = kind_of_name(mention.name, mention.entity_label)
-            if kind == "person":
-                return Resolved(self.full_name(mention.name), kind, description)
-            return Resolved(self.full_org_name(mention.name), kind, description)
-        head = mention.head
-        words = [word.lower() for word in mention.text.split()]
-        if head in PRONOUNS_PERSON:
-            name = self._nearest_person(mention.start)
-            return Resolved(self.full_name(name), "person" if name else "unnamed", "")
-        if head in PRONOUNS_GROUP:
-            return Resolved("", "unnamed", "")
-        indefinite = not words or words[0] in ("a", "an", "some", "one", "several", "many")
-        if head in PERSON_NOUNS and head not in UNNAMED_NOUNS and not indefinite:
-            name = self._nearest_person(mention.start, head)
-            if name:
-                return Resolved(self.full_name(name), "person", description)
-        lowered = set(words)
-        if lowered & MEDIA_WORDS:
-            return Resolved("", "media", description)
-        return Resolved("", "unnamed", description)
+        for wanted_salient in (True, False):
+            for person in reversed(earlier):
+                if wanted_salient and not person.salient:
+                    continue
+                if gender and person.gender and person.gender != gender:
+                    continue
+                return Resolved(person.name, PERSON, "")
+        return Resolved("", UNNAMED, "")
 
 
-def article_resolver(article: ArticleDoc, drafts: list[Draft]) -> SpeakerResolver:
-    """A resolver knowing the people and organisations the article names and its speakers."""
-    resolver = SpeakerResolver()
-    for entity in article.doc.ents:
-        if entity.label_ == "PERSON":
-            name = canonical_speaker_name(entity.text)
-            if not name:
-                continue
-            inside_quote = article.quote_at(entity.start_char) is not None
-            salient = entity.root.dep_ in ("nsubj", "nsubjpass") and not inside_quote
-            phrase_start = entity.root.left_edge.idx
-            description = ""
-            if phrase_start < entity.start_char:
-                description = speaker_description(
-                    article.text[phrase_start : entity.end_char]
-                ).lower()
-            resolver.add_person(entity.start_char, name, description, salient)
-        elif entity.label_ in ("ORG", "GPE", "NORP"):
-            resolver.add_organization(canonical_speaker_name(entity.text) or entity.text)
-    for draft in drafts:
-        mention = draft.mention
-        if mention is None or not mention.name:
-            continue
-        if mention.entity_label in ("PERSON", "") and mention.head not in PRONOUNS_GROUP:
-            description = speaker_description(mention.text).lower()
-            resolver.add_person(mention.start, mention.name, description, True)
-    resolver.finish()
-    return resolver
+def _stem(word: str) -> str:
+    """Enough of a word to match "Ukraine's" with "Ukrainian" and "Commission" with itself."""
+    word = word.lower().removesuffix("'s").removesuffix("’s").strip("'’")
+    return word[:5] if len(word) >= 4 else ""
+
+
+def _the_person(people: list[Span], head: Token) -> Span | None:
+    """Of the names in a mention, the one naming the speaker: the one holding the mention's
+    head, else one in apposition to it, else the last ("Clinton spokesman Nick Merrill")."""
+    if not people:
+        return None
+    for person in people:
+        if person.start <= head.i < person.end:
+            return person
+    for person in people:
+        if person.root.dep_ == "appos" and person.root.head.i == head.i:
+            return person
+    return people[-1]
+
+
+def _span_root(doc: Doc, first: int, last: int) -> Token:
+    for token in doc[first : last + 1]:
+        if not first <= token.head.i <= last or token.head.i == token.i:
+            return token
+    return doc[last]
+
+
+def _noun_phrase(token: Token) -> tuple[int, int]:
+    last = token.i
+    for child in token.rights:
+        if child.dep_ in ("relcl", "acl", "advcl", "punct", "cc", "conj", "prep", "appos"):
+            break
+        last = child.right_edge.i
+    return token.left_edge.i, last
+
+
+def _behind_preposition(token: Token, head: Token) -> bool:
+    """Whether ``token`` hangs off ``head`` through a preposition or a possessive."""
+    while token.i != head.i and token.head.i != token.i:
+        if token.dep_ in ("pobj", "poss", "relcl", "acl"):
+            return True
+        token = token.head
+    return False
+
+
+def _owner(head: Token) -> Token | None:
+    """Whose the noun is: "Trump's campaign", "the Clinton campaign", "a spokesman for X"."""
+    for child in head.children:
+        if child.dep_ == "poss":
+            return child
+    for child in head.children:
+        if child.dep_ == "compound" and child.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+            return child
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ in ("for", "of", "from", "by", "at"):
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+    return None
+
+
+def _gender(entity: Span, description: str) -> str:
+    doc = entity.doc
+    before = doc[entity.start - 1].lower_ if entity.start > 0 else ""
+    for word in [before, *entity.text.lower().split()[:1], *description.split()]:
+        gender = _GENDER_OF_WORD.get(word)
+        if gender:
+            return gender
+    return ""
+
+
+def mention_gender(text: str) -> str:
+    for word in text.lower().replace(",", " ").split():
+        gender = _GENDER_OF_WORD.get(word)
+        if gender:
+            return gender
+    return ""
+
+
+def resolve_drafts(article: ArticleDoc, drafts: list[Draft]) -> list[Resolved]:
+    """The speaker of each draft, resolved within its article (in the order given)."""
+    if not article.doc.has_annotation("DEP"):
+        return [_from_text(draft.mention) for draft in drafts]
+    resolver = SpeakerResolver(article.doc, article.quote_at)
+    resolved = [_resolve_draft(resolver, draft) for draft in drafts]
+    # Named speakers are antecedents for the pronouns and roles of the other quotes.
+    added = False
+    for draft, speaker in zip(drafts, resolved, strict=True):
+        if draft.speaker is not None and speaker.kind == PERSON and speaker.name:
+            mention = article.text[draft.speaker[0] : draft.speaker[1]]
+            if canonical_speaker_name(mention):
+                resolver.add_speaker(
+                    draft.speaker[0], speaker.name, speaker.description, mention_gender(mention)
+                )
+                added = True
+    if added:
+        resolved = [_resolve_draft(resolver, draft) for draft in drafts]
+    return resolved
+
+
+def _resolve_draft(resolver: SpeakerResolver, draft: Draft) -> Resolved:
+    if draft.speaker is None:
+        return Resolved("", UNNAMED, "")
+    return resolver.resolve_span(*draft.speaker)
+
+
+def _from_text(mention: Mention | None) -> Resolved:
+    """Without a parse: the name the mention text holds, if any."""
+    if mention is None or not mention.name:
+        return Resolved("", UNNAMED, speaker_description(mention.text) if mention else "")
+    kind = kind_of_name(mention.name, mention.entity_label)
+    return Resolved(mention.name, kind, speaker_description(mention.text))
