@@ -99,6 +99,9 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
             token = doc[index]
             if token.lower_ in VERB_FORMS and token.tag_.startswith("VB"):
                 return quote_draft(article, item, token, 0.85)
+    signed = signature(article, item)
+    if signed is not None:
+        return signed
     continues = article.text[item.inner_end - 1 : item.inner_end] in ",?!—-"
     for index in range(after, min(after + 5, len(doc))):
         token = doc[index]
@@ -130,6 +133,37 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
         speaker, mention = mention_for(article, subject)
         return Draft("direct", content, None, speaker, mention, 0.45)
     return Draft("direct", content, None, None, None, 0.4)
+
+
+_DASHES = ("―", "—", "–", "-", "--")
+
+
+def signature(article: ArticleDoc, item: Quoted) -> Draft | None:
+    """ "“…” ― Sonya Herridge": a dash and a name after the quote, on its line, sign it."""
+    doc = article.doc
+    index = article.token_at(item.outer_end)
+    if index < len(doc) and doc[index].idx < item.outer_end:
+        index += 1
+    while index < len(doc) and doc[index].is_space and "\n" not in doc[index].text:
+        index += 1
+    if index + 1 >= len(doc) or doc[index].text not in _DASHES:
+        return None
+    if "\n" in article.text[item.outer_end : doc[index].idx]:
+        return None
+    first = last = index + 1
+    if doc[first].ent_type_ != "PERSON" and doc[first].pos_ != "PROPN":
+        return None
+    while (
+        last + 1 < len(doc)
+        and "\n" not in doc[last].whitespace_
+        and (doc[last + 1].ent_type_ == "PERSON" or doc[last + 1].pos_ == "PROPN")
+    ):
+        last += 1
+    speaker = article.span_of(doc[first], doc[last])
+    mention_text = article.text[speaker[0] : speaker[1]]
+    mention = Mention(speaker[0], mention_text, doc[last].lower_, mention_text, "PERSON")
+    cue = article.span_of(doc[index], doc[index])
+    return Draft("direct", article.quote_content(item), cue, speaker, mention, 0.8)
 
 
 def previous_subject(article: ArticleDoc, item: Quoted) -> Token | None:

@@ -248,7 +248,8 @@ class SpeakerResolver:
         person = _the_person(people, head)
         if person is not None:
             name = person_name(person.text)
-            return Resolved(self.full_name(name, position), PERSON, description)
+            role = _without(doc[first : last + 1], person)
+            return Resolved(self.full_name(name, position), PERSON, role)
         entity = self._entity_of(head)
         if entity is not None and entity.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
             name = canonical_speaker_name(entity.text) or entity.text.strip()
@@ -388,6 +389,18 @@ class SpeakerResolver:
                     continue
                 return Resolved(person.name, PERSON, "")
         return Resolved("", UNNAMED, "")
+
+
+def _without(mention: Span, name: Span) -> str:
+    """The mention's words around the name: "Italy's energy minister" for "Italy's energy
+    minister Marco Rossi", "a tax lawyer" for "Steven M. Rosenthal, a tax lawyer"."""
+    before = mention.doc[mention.start : name.start].text
+    after = mention.doc[name.end : mention.end].text
+    parts = [part.strip(" ,;:—–-()") for part in (before, after)]
+    words = " ".join(part for part in parts if part).split()
+    while words and words[0].lower() in ("the", "a", "an"):
+        words.pop(0)
+    return " ".join(words)
 
 
 def _stem(word: str) -> str:
