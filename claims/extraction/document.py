@@ -23,6 +23,13 @@ _LEADING_FILLERS = frozenset(
 )
 QUOTE_CHARS = "“”„«»\"'‘’"
 _WORD = re.compile(r"\w+")
+# A paragraph opening "WASHINGTON —", "New York (AFP) –" or "LONDON (Reuters) -".
+_DATELINE = re.compile(
+    r"^[ \t]*(?P<place>[A-Z][\w.'’-]*(?:,?[ \t]+[A-Z][\w.'’-]*){0,4})"
+    r"(?P<agency>[ \t]*\([\w .&-]{1,30}\))?[ \t]*(?:—|–|--|-)[ \t]",
+    re.MULTILINE,
+)
+_BYLINE = re.compile(r"^[ \t]*By[ \t]+[A-Z][^\n]{0,80}$", re.MULTILINE)
 
 
 @dataclass(slots=True)
@@ -49,6 +56,17 @@ class Draft:
     confidence: float
 
 
+def no_speaker_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges of datelines and bylines: nobody there is a speaker."""
+    ranges = []
+    for match in _DATELINE.finditer(text):
+        place = match.group("place")
+        if match.group("agency") or place.replace(" ", "").replace(",", "").isupper():
+            ranges.append((match.start("place"), match.end()))
+    ranges.extend(match.span() for match in _BYLINE.finditer(text))
+    return sorted(ranges)
+
+
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
@@ -69,6 +87,7 @@ class ArticleDoc:
         first_line = self.text.find("\n")
         # A first line this short is the headline: its cues read differently.
         self.headline_end = self.token_at(first_line) if 0 < first_line <= HEADLINE_CHARS else 0
+        self.no_speaker = no_speaker_ranges(self.text)
         self.entity_of: dict[int, Span] = {}
         for entity in doc.ents:
             if entity.label_ in _NAMED_ENTITIES:
@@ -83,14 +102,25 @@ class ArticleDoc:
         return None
 
     def quote_content(self, item: Quoted) -> tuple[int, int]:
-        """A direct quote's content: the words inside the marks; scope "all" keeps the marks,
-        as PolNeAR's contents do."""
+        """A direct quote's content: the words inside the marks without a trailing comma;
+        scope "all" keeps the marks (and what is inside them), as PolNeAR's contents do."""
         if self.scope == SCOPE_ALL:
             start, end = item.outer_start, item.outer_end
             while end > start and self.text[end - 1].isspace():
                 end -= 1
             return start, end
-        return item.inner_start, item.inner_end
+        end = item.inner_end
+        # "“We will win,” he said": the comma belongs to the sentence around the quote.
+        while end > item.inner_start and self.text[end - 1] in ",;":
+            end -= 1
+        return item.inner_start, end
+
+    def no_speaker_end(self, position: int) -> int | None:
+        """Where the dateline or byline covering ``position`` ends, if one does."""
+        for start, end in self.no_speaker:
+            if start <= position < end:
+                return end
+        return None
 
     def token_at(self, position: int) -> int:
         return max(bisect_right(self.token_starts, position) - 1, 0)

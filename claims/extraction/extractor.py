@@ -6,7 +6,7 @@ read from the parse), ``direct`` (quotes over quotation marks and headlines), ``
 ``speakers`` (who said it). Offsets always index the exact text spaCy was given.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -15,11 +15,12 @@ from claims.extraction.attribution import candidate, cue_drafts, parsed_drafts
 from claims.extraction.cues import SCOPE_ALL, SCOPE_CLAIMS, SCOPES, CueModel, load_cue_model
 from claims.extraction.dedup import without_near_duplicates
 from claims.extraction.direct import attach_quotes, headline_draft, line_drafts
-from claims.extraction.document import ArticleDoc, Draft
+from claims.extraction.document import ArticleDoc, Draft, Mention
 from claims.extraction.fallback import rule_drafts
+from claims.extraction.names import canonical_speaker_name
 from claims.extraction.quotemarks import find_quoted, merge_split_quotes
 from claims.extraction.speakers import resolve_drafts
-from claims.extraction.types import ExtractedQuote, TextSpan
+from claims.extraction.types import ExtractedQuote, ResolvedSpeaker, TextSpan
 
 # Multi-process pipes copy the pipeline into workers before any text is seen, so the length
 # limit there has to be raised up front (spaCy's limit guards memory, ~1 GB per 100k chars
@@ -94,6 +95,36 @@ def quotes_from_doc(
     if scope == SCOPE_ALL:
         drafts.extend(line_drafts(text, headline))
     return _finish(article, drafts)
+
+
+def resolve_speakers(
+    text: str, mentions: Sequence[tuple[int, int] | None], *, nlp: Language
+) -> list[ResolvedSpeaker]:
+    """Speaker resolution again over an article's text: for each speaker mention (character
+    offsets into ``text``, or None for a quote without one) the canonical speaker, its kind
+    and description, as ``extract_quotes`` would give them today.
+
+    The mentions of all the article's quotes should be passed together: named speakers are
+    the antecedents of the pronouns and roles of the others.
+    """
+    if len(text) >= nlp.max_length:
+        nlp.max_length = len(text) + 1
+    doc = nlp(text)
+    article = ArticleDoc(doc, merge_split_quotes(text, find_quoted(text)), None)
+    drafts = []
+    for span in mentions:
+        mention = None
+        if span is not None:
+            mention_text = text[span[0] : span[1]]
+            words = mention_text.split()
+            head = words[-1].lower() if words else ""
+            name = canonical_speaker_name(mention_text)
+            mention = Mention(span[0], mention_text, head, name, "")
+        drafts.append(Draft("indirect", (0, 0), None, span, mention, 0.0))
+    return [
+        ResolvedSpeaker(resolved.name, resolved.kind, resolved.description)
+        for resolved in resolve_drafts(article, drafts)
+    ]
 
 
 def cue_candidates(doc: Doc) -> Iterator[tuple[Token, list[str], list[tuple[int, int]]]]:

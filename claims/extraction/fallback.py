@@ -36,7 +36,7 @@ def rule_drafts(article: ArticleDoc) -> list[Draft]:
     text = article.text
     drafts: list[Draft] = []
     for item in article.quoted:
-        content = (item.inner_start, item.inner_end)
+        content = article.quote_content(item)
         after = _AFTER_QUOTE.match(text, item.outer_end, min(len(text), item.outer_end + 80))
         line_start = max(text.rfind("\n", 0, item.outer_start) + 1, item.outer_start - 120)
         before = _BEFORE_QUOTE.search(text, line_start, item.outer_start)

@@ -18,6 +18,19 @@ def mention_for(article: ArticleDoc, subject: Token) -> tuple[tuple[int, int], M
         relative = article.span_of(subject, subject)
         mention.start = relative[0]
         return relative, mention
+    dateline_end = article.no_speaker_end(subject.idx)
+    if dateline_end is not None and subject.head.i > subject.i:
+        # "WASHINGTON — President Barack Obama said": the parse made the dateline the
+        # subject; the speaker is what stands between the dateline and the verb.
+        first = article.token_at(dateline_end)
+        last = subject.head.i - 1
+        while last > first and doc[last].dep_ in ("aux", "auxpass", "advmod", "neg", "punct"):
+            last -= 1
+        if first <= last:
+            span = article.span_of(doc[first], doc[last])
+            mention_text = article.text[span[0] : span[1]]
+            name = canonical_speaker_name(mention_text)
+            return span, Mention(span[0], mention_text, doc[last].lower_, name, "")
     first = subject.left_edge.i
     last = subject.i
     for child in subject.rights:

@@ -105,7 +105,14 @@ def kind_of_name(name: str, entity_label: str) -> str:
 def person_name(entity_text: str) -> str:
     """The name in a text NER marked as a person's: leading titles dropped, nothing else
     ("Representative Peter T. King" -> "Peter T. King", where "King" is a title elsewhere)."""
-    _owner, words = _clean_words(entity_text)
+    _owner, cleaned = _clean_words(entity_text)
+    # Keep the initials' full stops ("James B. Comey"): only the cleaned words' count is used.
+    words = [
+        word.strip(" ,;:!?\"“”‘’'()[]—–-") for word in _PARENTHESIS.sub("", entity_text).split()
+    ]
+    words = [word for word in words if word][len(words) - len(cleaned) :] if cleaned else []
+    if words and words[-1].endswith(("'s", "’s")):
+        words[-1] = words[-1][:-2]
     while len(words) > 1 and _is_title(words[0]):
         words.pop(0)
     if len(words) == 1 and (_is_title(words[0]) or words[0].lower() in PRONOUNS_PERSON):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from claims.extraction.document import ArticleDoc, Draft, Mention
+from claims.extraction.document import ArticleDoc, Draft, Mention, no_speaker_ranges
 from claims.extraction.lexicon import (
     MEDIA_WORDS,
     PERSON_NOUNS,
@@ -86,13 +86,6 @@ _LEADER_ROLES = frozenset(
 )
 _SPOKES = frozenset(["spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen"])
 _POSSESSIVE_MARKS = ("'s", "’s", "'", "’")
-# A paragraph opening "WASHINGTON —", "New York (AFP) –" or "LONDON (Reuters) -".
-_DATELINE = re.compile(
-    r"^[ \t]*(?P<place>[A-Z][\w.'’-]*(?:,?[ \t]+[A-Z][\w.'’-]*){0,4})"
-    r"(?P<agency>[ \t]*\([\w .&-]{1,30}\))?[ \t]*(?:—|–|--|-)[ \t]",
-    re.MULTILINE,
-)
-_BYLINE = re.compile(r"^[ \t]*By[ \t]+[A-Z][^\n]{0,80}$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,17 +104,6 @@ class _Person:
     description: str  # lower-cased role words around the name
     gender: str  # "m", "f" or "" when the article does not say
     salient: bool  # a sentence subject outside quotes, or a speaker
-
-
-def no_speaker_ranges(text: str) -> list[tuple[int, int]]:
-    """Character ranges of datelines and bylines: nobody there is a speaker."""
-    ranges = []
-    for match in _DATELINE.finditer(text):
-        place = match.group("place")
-        if match.group("agency") or place.replace(" ", "").replace(",", "").isupper():
-            ranges.append((match.start("place"), match.end()))
-    ranges.extend(match.span() for match in _BYLINE.finditer(text))
-    return sorted(ranges)
 
 
 class SpeakerResolver:
@@ -242,7 +224,7 @@ class SpeakerResolver:
         if lower in PRONOUNS_GROUP:
             return Resolved("", UNNAMED, "")
         people = self._people_named(first, last, head)
-        group = self._coordination(head, people) if len(people) > 1 else None
+        group = self._coordination(head, people)
         if group is not None:
             return group
         person = _the_person(people, head)

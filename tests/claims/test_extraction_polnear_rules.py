@@ -1,4 +1,4 @@
-"""Scope "all" rules added in extractor 1.3.0 to follow PolNeAR's attributions: quotation
+"""Scope "all" rules that follow PolNeAR's attributions (extractor 1.3.0 and 2.0.0): quotation
 marks kept in direct contents, one quote per stretch of text, "Name: …" lines, polls that open
 a sentence, and stance objects without the clause set off after them."""
 
@@ -14,7 +14,7 @@ def test_scope_all_keeps_the_quotation_marks_of_a_direct_quote(nlp):
     claims = quote_with_cue(extract_quotes(text, nlp=nlp), "said")
     assert everything.kind == claims.kind == "direct"
     assert everything.content.text == '"We will win this state,"'
-    assert claims.content.text == "We will win this state,"
+    assert claims.content.text == "We will win this state"
     assert text[everything.content.start : everything.content.end] == everything.content.text
 
 
@@ -67,9 +67,37 @@ def test_a_quote_introduced_anew_after_the_aside_is_not_a_second_half(nlp):
     )
     quotes = extract_quotes(text, nlp=nlp)
     assert [quote.content.text for quote in quotes] == [
-        "That never happened,",
+        "That never happened",
         "Why would I stay behind by myself?",
     ]
     # "“A,” he said. “B.”" is still one quote.
     joined = extract_quotes("“We will win,” he said. “We always do.”", nlp=nlp)
     assert [quote.content.text for quote in joined] == ["We will win,” he said. “We always do."]
+
+
+def test_urged_reports_who_is_urged_and_what_to_do_in_scope_all(nlp):
+    text = "Senator Maria Lopez urged the Commission to present a proposal before the summit."
+    quote = quote_with_cue(extract_quotes(text, nlp=nlp, scope="all"), "urged")
+    assert quote.content.text == "the Commission to present a proposal before the summit"
+    assert quote.speaker == "Maria Lopez"
+
+
+def test_direct_content_leaves_the_comma_before_the_closing_mark_out_in_scope_claims(nlp):
+    text = "“We will not give up an inch,” Governor Ann Lee said on Tuesday."
+    claims = quote_with_cue(extract_quotes(text, nlp=nlp), "said")
+    assert claims.content.text == "We will not give up an inch"
+    everything = quote_with_cue(extract_quotes(text, nlp=nlp, scope="all"), "said")
+    assert everything.content.text == "“We will not give up an inch,”"
+
+
+def test_a_dash_and_a_name_after_a_quote_sign_it(nlp):
+    text = (
+        "Readers wrote to us about the debate.\n\n"
+        "“He cannot even answer a question without scaring people first.” ― Esther Tapia\n"
+        "“Trump must stop portraying us as gangsters, most of us work hard.” ― Carla Sanchez\n"
+    )
+    quotes = extract_quotes(text, nlp=nlp)
+    assert [(quote.speaker, quote.speaker_kind) for quote in quotes] == [
+        ("Esther Tapia", "person"),
+        ("Carla Sanchez", "person"),
+    ]
