@@ -103,7 +103,7 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
     if signed is not None:
         return signed
     continues = article.text[item.inner_end - 1 : item.inner_end] in ",?!—-"
-    for index in range(after, min(after + 5, len(doc))):
+    for index in range(after, min(after + 10, len(doc))):
         token = doc[index]
         if "\n" in token.text or article.quote_at(token.idx) is not None:
             break
@@ -114,6 +114,9 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
         if token.pos_ in ("VERB", "AUX") or token.text in ".;":
             break
     before = article.token_at(item.outer_start) - 1
+    named = named_before_colon(article, item, before)
+    if named is not None:
+        return named
     # "He told the crowd:" may end the paragraph before the quote.
     if before > 0 and "\n" in doc[before].text and doc[before - 1].text == ":":
         before -= 1
@@ -189,9 +192,65 @@ def previous_subject(article: ArticleDoc, item: Quoted) -> Token | None:
 
 def quote_draft(article: ArticleDoc, item: Quoted, verb: Token, confidence: float) -> Draft:
     subject = subject_of(verb)
+    if subject is not None and _in_quoted_words(item, subject):
+        # The parse took a word of the quote as the subject of its own attribution
+        # ("“… but they award only 4 percent,” campaign manager Robby Mook said").
+        subject = subject_near(article, verb)
     speaker, mention = mention_for(article, subject) if subject is not None else (None, None)
     content = article.quote_content(item)
     return Draft("direct", content, article.span_of(verb, verb), speaker, mention, confidence)
+
+
+def _in_quoted_words(item: Quoted, token: Token) -> bool:
+    return item.inner_start <= token.idx < item.inner_end and not item.in_aside(token.idx)
+
+
+def subject_near(article: ArticleDoc, verb: Token) -> Token | None:
+    """The noun phrase next to a reporting verb outside quotation marks: before it ("…,” X
+    said"), else right after it ("…,” said X")."""
+    doc = article.doc
+    index = verb.i - 1
+    while index >= 0 and doc[index].dep_ in ("aux", "advmod", "neg"):
+        index -= 1
+    candidates = [index] if index >= 0 else []
+    candidates += range(verb.i + 1, min(verb.i + 4, len(doc)))
+    for index in candidates:
+        token = doc[index]
+        if article.quote_at(token.idx) is not None or "\n" in token.text:
+            continue
+        if token.pos_ in ("PROPN", "NOUN") or token.lower_ in ("he", "she"):
+            while (
+                token.head.i != token.i
+                and token.head.pos_ in ("PROPN", "NOUN")
+                and article.quote_at(token.head.idx) is None
+                and abs(token.head.i - verb.i) <= 8
+            ):
+                token = token.head
+            return token
+    return None
+
+
+_CLOSERS = (")", "]")
+
+
+def named_before_colon(article: ArticleDoc, item: Quoted, before: int) -> Draft | None:
+    """ "Rep. Trey Gowdy (R-S.C.): “…”", "- Carl Bialik: “…”": a person's name and a colon
+    right before the quote."""
+    doc = article.doc
+    if before < 1 or doc[before].text != ":":
+        return None
+    index = before - 1
+    if doc[index].text in _CLOSERS:
+        while index > 0 and doc[index].text not in ("(", "["):
+            index -= 1
+        index -= 1
+    entity = article.entity_of.get(index)
+    if entity is None or entity.label_ != "PERSON" or entity.end - 1 != index:
+        return None
+    speaker = (entity.start_char, entity.end_char)
+    mention = Mention(entity.start_char, entity.text, doc[index].lower_, entity.text, "PERSON")
+    cue = article.span_of(doc[before], doc[before])
+    return Draft("direct", article.quote_content(item), cue, speaker, mention, 0.75)
 
 
 _HEADLINE = re.compile(r"\s*(?P<speaker>[A-Z][^:\n]{1,50}?)(?P<cue>:)\s+(?P<content>[^\n]+)")

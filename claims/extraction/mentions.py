@@ -68,8 +68,13 @@ def subject_of(verb: Token) -> Token | None:
             if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and not first):
                 return child
         first = False
-        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head != verb:
-            verb = verb.head
+        head = verb.head
+        if verb.dep_ in ("conj", "advcl", "xcomp") and head != verb:
+            verb = head
+        elif verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+            verb = head.head  # "Romer was sidelined after demonstrating that …"
+        elif verb.dep_ == "acl" and head.pos_ in ("PROPN", "NOUN") and head.i < verb.i:
+            return head  # "Erin Brockovich, …, saying she …", "a report saying …"
         else:
             break
     return subject_before(verb)
