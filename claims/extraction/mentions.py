@@ -33,11 +33,16 @@ def mention_for(article: ArticleDoc, subject: Token) -> tuple[tuple[int, int], M
             return span, Mention(span[0], mention_text, doc[last].lower_, name, "")
     first = subject.left_edge.i
     last = subject.i
+    stopped = False
     for child in subject.rights:
         if child.dep_ in _MENTION_STOP_DEPS:
-            break
+            stopped = True  # a clause describing the speaker is not part of the mention …
+            continue
         if child.dep_ in ("punct", "cc") and child.i == child.right_edge.i:
             continue
+        if stopped and child.dep_ != "appos":
+            break
+        # … unless the speaker's name comes after it ("The editor I spoke to, Tim Grieve").
         last = child.right_edge.i
     while first < subject.i and (doc[first].is_punct or doc[first].is_space):
         first += 1

@@ -84,6 +84,10 @@ _LEADER_ROLES = frozenset(
         "head",
     ]
 )
+# Entity labels that are no speaker's name (and PERSON, handled before).
+_NOT_NAMES = frozenset(
+    ["PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"]
+)
 _SPOKES = frozenset(["spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen"])
 _POSSESSIVE_MARKS = ("'s", "’s", "'", "’")
 
@@ -237,7 +241,7 @@ class SpeakerResolver:
             name = canonical_speaker_name(entity.text) or entity.text.strip()
             kind = kind_of_name(name, entity.label_)
             return Resolved(self.full_organisation_name(name), kind, description)
-        if head.pos_ == "PROPN" and (entity is None or entity.label_ != "PERSON"):
+        if head.pos_ == "PROPN" and (entity is None or entity.label_ not in _NOT_NAMES):
             name = canonical_speaker_name(doc[head.left_edge.i : head.i + 1].text)
             if name:
                 kind = kind_of_name(name, "")
@@ -253,10 +257,11 @@ class SpeakerResolver:
         for entity in self.doc.ents:
             if entity.label_ != "PERSON" or entity.start < first or entity.end - 1 > last:
                 continue
-            if entity.end < len(self.doc) and self.doc[entity.end].text in _POSSESSIVE_MARKS:
-                continue
-            if entity.text.endswith(_POSSESSIVE_MARKS):
-                continue
+            owns = (
+                entity.end < len(self.doc) and self.doc[entity.end].text in _POSSESSIVE_MARKS
+            ) or entity.text.endswith(_POSSESSIVE_MARKS)
+            if owns and not entity.start <= head.i < entity.end:
+                continue  # "Clinton's director, Jennifer Palmieri"; but "Trump's" alone is his
             if _behind_preposition(entity.root, head):
                 continue
             found.append(entity)
