@@ -61,7 +61,8 @@ def no_speaker_ranges(text: str) -> list[tuple[int, int]]:
     ranges = []
     for match in _DATELINE.finditer(text):
         place = match.group("place")
-        if match.group("agency") or place.replace(" ", "").replace(",", "").isupper():
+        first_word = place.split()[0].strip(",.")
+        if match.group("agency") or (len(first_word) > 1 and first_word.isupper()):
             ranges.append((match.start("place"), match.end()))
     ranges.extend(match.span() for match in _BYLINE.finditer(text))
     return sorted(ranges)

@@ -86,15 +86,35 @@ def subject_of(verb: Token) -> Token | None:
 
 
 def subject_before(verb: Token) -> Token | None:
-    """When the parse found no subject: the noun right before the verb ("4 in 10 say")."""
+    """When the parse found no subject: the noun right before the verb ("4 in 10 say"), or
+    the name an appositive set off by commas belongs to ("Bill Skelly, a longtime RNC data
+    operative, vouched …")."""
     index = verb.i - 1
     while index >= verb.sent.start and verb.doc[index].dep_ in ("aux", "advmod", "neg"):
         index -= 1
     if index < verb.sent.start:
         return None
     token = verb.doc[index]
+    if token.text == "," and index - 1 >= verb.sent.start:
+        return _named_before_appositive(verb.doc[index - 1], verb)
     if token.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and token.lower_ not in ("it", "that"):
         return token
+    return None
+
+
+_APPOSITIVE_PATH = frozenset(
+    ["appos", "conj", "cc", "prep", "pobj", "compound", "amod", "nummod", "poss", "case"]
+)
+
+
+def _named_before_appositive(token: Token, verb: Token) -> Token | None:
+    for _ in range(8):
+        if token.ent_type_ in ("PERSON", "ORG") and token.pos_ == "PROPN":
+            return token
+        head = token.head
+        if token.dep_ not in _APPOSITIVE_PATH or head.i == token.i or head.i >= verb.i:
+            return None
+        token = head
     return None
 
 
