@@ -107,11 +107,11 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
         token = doc[index]
         if "\n" in token.text or article.quote_at(token.idx) is not None:
             break
-        if token.lower_ in VERB_FORMS and token.tag_.startswith("VB"):
+        if _speech_verb(token):
             if continues or index == after:
                 return quote_draft(article, item, token, 0.85)
             break
-        if token.pos_ in ("VERB", "AUX") or token.text in ".;":
+        if _ends_search(token):
             break
     before = article.token_at(item.outer_start) - 1
     named = named_before_colon(article, item, before)
@@ -124,9 +124,9 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
         token = doc[index]
         if "\n" in token.text or article.quote_at(token.idx) is not None:
             break
-        if token.lower_ in VERB_FORMS and token.tag_.startswith("VB"):
+        if _speech_verb(token):
             return quote_draft(article, item, token, 0.8)
-        if token.pos_ in ("VERB", "AUX") or token.text in ".;":
+        if _ends_search(token):
             break
     if words < MIN_UNATTRIBUTED_WORDS:
         return None
@@ -136,6 +136,27 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
         speaker, mention = mention_for(article, subject)
         return Draft("direct", content, None, speaker, mention, 0.45)
     return Draft("direct", content, None, None, None, 0.4)
+
+
+def _speech_verb(token: Token) -> bool:
+    """A reporting verb next to a quote, or "put it" ("as Tom Ridge put it: “…”")."""
+    if not token.tag_.startswith("VB"):
+        return False
+    if token.lower_ in VERB_FORMS:
+        return True
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return token.lower_ in ("put", "puts") and following is not None and following.lower_ == "it"
+
+
+def _ends_search(token: Token) -> bool:
+    """A verb of its own ends the search for a quote's cue; a word tagged as a verb inside a
+    noun phrase ("Trump senior adviser Paul Manafort") does not."""
+    if token.text in ".;":
+        return True
+    return token.pos_ in ("VERB", "AUX") and token.dep_ not in _NOMINAL_DEPS
+
+
+_NOMINAL_DEPS = frozenset(["compound", "amod", "nmod", "dobj", "pobj", "nsubj", "appos", "poss"])
 
 
 _DASHES = ("―", "—", "–", "-", "--")
