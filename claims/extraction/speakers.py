@@ -67,7 +67,8 @@ _DOCUMENT_NOUNS = frozenset(
     """
     statement statements tweet tweets speech speeches remarks comments comment letter brief
     book memo email emails op-ed interview website post posts lawsuit filing rhetoric message
-    messages blog column editorial testimony ad ads announcement release account
+    messages blog column editorial testimony ad ads announcement release account study
+    survey poll analysis report research paper gaffe remark
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 _LEADER_ROLES = frozenset(
@@ -255,8 +256,13 @@ class SpeakerResolver:
         director") and not inside a prepositional phrase ("a spokeswoman for Clinton")."""
         found = []
         for entity in self.doc.ents:
-            if entity.label_ != "PERSON" or entity.start < first or entity.end - 1 > last:
+            if entity.label_ != "PERSON" or entity.end <= first or entity.start > last:
                 continue
+            if entity.start < first or entity.end - 1 > last:
+                if not entity.start <= head.i < entity.end:
+                    continue
+                # NER ran over the mention's edge ("Dennis Prager Tells" in a headline).
+                entity = self.doc[max(entity.start, first) : min(entity.end, last + 1)]
             owns = (
                 entity.end < len(self.doc) and self.doc[entity.end].text in _POSSESSIVE_MARKS
             ) or entity.text.endswith(_POSSESSIVE_MARKS)
@@ -448,6 +454,12 @@ def _owner(head: Token) -> Token | None:
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj":
                     return grandchild
+        if child.dep_ == "acl":  # "a survey conducted by X"
+            for grandchild in child.children:
+                if grandchild.dep_ == "agent":
+                    for agent in grandchild.children:
+                        if agent.dep_ == "pobj":
+                            return agent
     return None
 
 
