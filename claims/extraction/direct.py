@@ -103,7 +103,7 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
     if signed is not None:
         return signed
     continues = article.text[item.inner_end - 1 : item.inner_end] in ",?!—-"
-    for index in range(after, min(after + 10, len(doc))):
+    for index in range(after, min(after + 30, len(doc))):
         token = doc[index]
         if "\n" in token.text or article.quote_at(token.idx) is not None:
             break
@@ -149,14 +149,18 @@ def _speech_verb(token: Token) -> bool:
 
 
 def _ends_search(token: Token) -> bool:
-    """A verb of its own ends the search for a quote's cue; a word tagged as a verb inside a
-    noun phrase ("Trump senior adviser Paul Manafort") does not."""
+    """A sentence end or a verb of its own ends the search for a quote's cue; a verb inside
+    the speaker's noun phrase ("Trump senior adviser Paul Manafort", "X, who was …") does
+    not."""
     if token.text in ".;":
         return True
     return token.pos_ in ("VERB", "AUX") and token.dep_ not in _NOMINAL_DEPS
 
 
-_NOMINAL_DEPS = frozenset(["compound", "amod", "nmod", "dobj", "pobj", "nsubj", "appos", "poss"])
+# A verb in these roles belongs to a noun phrase ("Trump senior adviser …", "…, who was …").
+_NOMINAL_DEPS = frozenset(
+    ["compound", "amod", "nmod", "dobj", "pobj", "nsubj", "appos", "poss", "relcl", "acl", "aux"]
+)
 
 
 _DASHES = ("―", "—", "–", "-", "--")
