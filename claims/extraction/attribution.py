@@ -16,7 +16,7 @@ from claims.extraction.cues import (
 )
 from claims.extraction.document import ArticleDoc, Draft
 from claims.extraction.lexicon import INTENT_FORMS, VERB_FORMS
-from claims.extraction.mentions import mention_for, source_of, subject_of
+from claims.extraction.mentions import mention_for, source_of, subject_near, subject_of
 
 # "In a poll …, X …": the poll reports the rest of the sentence (scope "all").
 POLL_NOUNS = frozenset(["poll", "polls", "survey", "surveys", "polling"])
@@ -81,6 +81,12 @@ def cue_drafts(
         return []
     # "reportedly" names no source: the reports are unattributed.
     subject = None if kind == HEARSAY else source_of(token)
+    if subject is not None:
+        around = article.quote_at(subject.idx)
+        if around is not None and around is not article.quote_at(token.idx):
+            # A word of a quote is not the source of a cue outside it: the parse took the
+            # quote's own subject ("“They award only 4 percent,” Mook said").
+            subject = subject_near(article, token)
     speaker, mention = mention_for(article, subject) if subject is not None else (None, None)
     cue = article.span_of(token, token)
     drafts = []

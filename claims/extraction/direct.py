@@ -8,7 +8,7 @@ from spacy.tokens import Token
 
 from claims.extraction.document import ArticleDoc, Draft, Mention, word_count
 from claims.extraction.lexicon import PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
-from claims.extraction.mentions import mention_for, subject_of
+from claims.extraction.mentions import mention_for, subject_near, subject_of
 from claims.extraction.names import canonical_speaker_name
 from claims.extraction.quotemarks import Quoted
 
@@ -228,31 +228,6 @@ def quote_draft(article: ArticleDoc, item: Quoted, verb: Token, confidence: floa
 
 def _in_quoted_words(item: Quoted, token: Token) -> bool:
     return item.inner_start <= token.idx < item.inner_end and not item.in_aside(token.idx)
-
-
-def subject_near(article: ArticleDoc, verb: Token) -> Token | None:
-    """The noun phrase next to a reporting verb outside quotation marks: before it ("…,” X
-    said"), else right after it ("…,” said X")."""
-    doc = article.doc
-    index = verb.i - 1
-    while index >= 0 and doc[index].dep_ in ("aux", "advmod", "neg"):
-        index -= 1
-    candidates = [index] if index >= 0 else []
-    candidates += range(verb.i + 1, min(verb.i + 4, len(doc)))
-    for index in candidates:
-        token = doc[index]
-        if article.quote_at(token.idx) is not None or "\n" in token.text:
-            continue
-        if token.pos_ in ("PROPN", "NOUN") or token.lower_ in ("he", "she"):
-            while (
-                token.head.i != token.i
-                and token.head.pos_ in ("PROPN", "NOUN")
-                and article.quote_at(token.head.idx) is None
-                and abs(token.head.i - verb.i) <= 8
-            ):
-                token = token.head
-            return token
-    return None
 
 
 _CLOSERS = (")", "]")

@@ -138,3 +138,28 @@ def source_of(token: Token) -> Token | None:
                 if grandchild.dep_ == "pobj":
                     return grandchild
     return subject_of(token)
+
+
+def subject_near(article: ArticleDoc, verb: Token) -> Token | None:
+    """The noun phrase next to a reporting verb outside quotation marks: before it ("…,” X
+    said"), else right after it ("…,” said X")."""
+    doc = article.doc
+    index = verb.i - 1
+    while index >= 0 and doc[index].dep_ in ("aux", "advmod", "neg"):
+        index -= 1
+    candidates = [index] if index >= 0 else []
+    candidates += range(verb.i + 1, min(verb.i + 4, len(doc)))
+    for index in candidates:
+        token = doc[index]
+        if article.quote_at(token.idx) is not None or "\n" in token.text:
+            continue
+        if token.pos_ in ("PROPN", "NOUN") or token.lower_ in ("he", "she"):
+            while (
+                token.head.i != token.i
+                and token.head.pos_ in ("PROPN", "NOUN")
+                and article.quote_at(token.head.idx) is None
+                and abs(token.head.i - verb.i) <= 8
+            ):
+                token = token.head
+            return token
+    return None
