@@ -3,7 +3,7 @@
 from spacy.tokens import Token
 
 from claims.extraction.document import ArticleDoc, Mention
-from claims.extraction.lexicon import PRONOUNS_GROUP, PRONOUNS_PERSON
+from claims.extraction.lexicon import PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
 from claims.extraction.names import canonical_speaker_name
 
 _MENTION_STOP_DEPS = ("relcl", "acl", "advcl", "parataxis", "ccomp", "xcomp")
@@ -82,7 +82,23 @@ def subject_of(verb: Token) -> Token | None:
             return head  # "Erin Brockovich, …, saying she …", "a report saying …"
         else:
             break
-    return subject_before(verb)
+    return subject_before(verb) or subject_after(verb)
+
+
+def subject_after(verb: Token) -> Token | None:
+    """ "…, said a former spokesman for the ministry, Oleg Voloshyn": a speech verb's subject
+    after it, when the parse gave it none."""
+    if verb.lower_ not in VERB_FORMS or verb.i + 1 >= len(verb.doc):
+        return None
+    following = verb.doc[verb.i + 1]
+    if following.pos_ not in ("DET", "PROPN", "NOUN", "ADJ") or following.lower_ == "that":
+        return None
+    token = following
+    while token.head.i != token.i and token.head.i > verb.i and token.dep_ not in ("appos",):
+        if token.head.pos_ not in ("PROPN", "NOUN"):
+            break
+        token = token.head
+    return token if token.pos_ in ("PROPN", "NOUN") else None
 
 
 def subject_before(verb: Token) -> Token | None:
@@ -96,7 +112,7 @@ def subject_before(verb: Token) -> Token | None:
         return None
     token = verb.doc[index]
     if token.text == "," and index - 1 >= verb.sent.start:
-        return _named_before_appositive(verb.doc[index - 1], verb)
+        return _named_before_appositive(verb.doc[index - 1], verb) or _opening_name(verb)
     if token.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and token.lower_ not in ("it", "that"):
         return token
     return None
@@ -105,6 +121,21 @@ def subject_before(verb: Token) -> Token | None:
 _APPOSITIVE_PATH = frozenset(
     ["appos", "conj", "cc", "prep", "pobj", "compound", "amod", "nummod", "poss", "case"]
 )
+
+
+def _opening_name(verb: Token) -> Token | None:
+    """ "RoseAnn DeMoro, executive director of …, a union that …, also said": the person
+    named first in the sentence, set off by a comma, when the appositive is too long to
+    climb."""
+    for token in verb.doc[verb.sent.start : verb.i]:
+        if token.ent_type_ == "PERSON" and token.ent_iob_ == "B":
+            last = token.i
+            while last + 1 < verb.i and verb.doc[last + 1].ent_iob_ == "I":
+                last += 1
+            if last + 1 < verb.i and verb.doc[last + 1].text == ",":
+                return verb.doc[last]
+            return None
+    return None
 
 
 def _named_before_appositive(token: Token, verb: Token) -> Token | None:
