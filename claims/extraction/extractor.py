@@ -17,9 +17,15 @@ from claims.extraction.dedup import without_near_duplicates
 from claims.extraction.direct import attach_quotes, headline_draft, line_drafts
 from claims.extraction.document import ArticleDoc, Draft, Mention
 from claims.extraction.fallback import rule_drafts
-from claims.extraction.names import canonical_speaker_name
+from claims.extraction.names import canonical_speaker_name, kind_of_name, speaker_description
 from claims.extraction.quotemarks import find_quoted, merge_split_quotes
-from claims.extraction.speakers import resolve_drafts
+from claims.extraction.speakers import (
+    PERSON,
+    UNNAMED,
+    Resolved,
+    SpeakerResolver,
+    mention_gender,
+)
 from claims.extraction.types import ExtractedQuote, ResolvedSpeaker, TextSpan
 
 # Multi-process pipes copy the pipeline into workers before any text is seen, so the length
@@ -174,3 +180,38 @@ def _finish(article: ArticleDoc, drafts: list[Draft]) -> list[ExtractedQuote]:
 def _span(text: str, offsets: tuple[int, int]) -> TextSpan:
     start, end = offsets
     return TextSpan(start, end, text[start:end])
+
+
+def resolve_drafts(article: ArticleDoc, drafts: list[Draft]) -> list[Resolved]:
+    """The speaker of each draft, resolved within its article (in the order given)."""
+    if not article.doc.has_annotation("DEP"):
+        return [_from_text(draft.mention) for draft in drafts]
+    resolver = SpeakerResolver(article.doc, article.quote_at)
+    resolved = [_resolve_draft(resolver, draft) for draft in drafts]
+    # Named speakers are antecedents for the pronouns and roles of the other quotes.
+    added = False
+    for draft, speaker in zip(drafts, resolved, strict=True):
+        if draft.speaker is not None and speaker.kind == PERSON and speaker.name:
+            mention = article.text[draft.speaker[0] : draft.speaker[1]]
+            if canonical_speaker_name(mention):
+                resolver.add_speaker(
+                    draft.speaker[0], speaker.name, speaker.description, mention_gender(mention)
+                )
+                added = True
+    if added:
+        resolved = [_resolve_draft(resolver, draft) for draft in drafts]
+    return resolved
+
+
+def _resolve_draft(resolver: SpeakerResolver, draft: Draft) -> Resolved:
+    if draft.speaker is None:
+        return Resolved("", UNNAMED, "")
+    return resolver.resolve_span(*draft.speaker)
+
+
+def _from_text(mention: Mention | None) -> Resolved:
+    """Without a parse: the name the mention text holds, if any."""
+    if mention is None or not mention.name:
+        return Resolved("", UNNAMED, speaker_description(mention.text) if mention else "")
+    kind = kind_of_name(mention.name, mention.entity_label)
+    return Resolved(mention.name, kind, speaker_description(mention.text))

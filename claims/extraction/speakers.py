@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from claims.extraction.document import ArticleDoc, Draft, Mention, no_speaker_ranges
+from claims.extraction.document import no_speaker_ranges
 from claims.extraction.lexicon import (
     MEDIA_WORDS,
     PERSON_NOUNS,
@@ -361,12 +361,9 @@ class SpeakerResolver:
             # person with no other role given.
             return role == "leader" and bool(stems) and not words & PERSON_TITLES
 
-        for person in reversed(self.persons[:index]):
+        for person in [*reversed(self.persons[:index]), *self.persons[index:]]:
             if fits(person):
-                return person.name
-        for person in self.persons[index:]:
-            if fits(person):
-                return person.name
+                return self.full_name(person.name, person.position)
         return ""
 
     def _pronoun(self, pronoun: str, position: int) -> Resolved:
@@ -380,7 +377,7 @@ class SpeakerResolver:
                     continue
                 if gender and person.gender and person.gender != gender:
                     continue
-                return Resolved(person.name, PERSON, "")
+                return Resolved(self.full_name(person.name, person.position), PERSON, "")
         return Resolved("", UNNAMED, "")
 
 
@@ -479,38 +476,3 @@ def mention_gender(text: str) -> str:
         if gender:
             return gender
     return ""
-
-
-def resolve_drafts(article: ArticleDoc, drafts: list[Draft]) -> list[Resolved]:
-    """The speaker of each draft, resolved within its article (in the order given)."""
-    if not article.doc.has_annotation("DEP"):
-        return [_from_text(draft.mention) for draft in drafts]
-    resolver = SpeakerResolver(article.doc, article.quote_at)
-    resolved = [_resolve_draft(resolver, draft) for draft in drafts]
-    # Named speakers are antecedents for the pronouns and roles of the other quotes.
-    added = False
-    for draft, speaker in zip(drafts, resolved, strict=True):
-        if draft.speaker is not None and speaker.kind == PERSON and speaker.name:
-            mention = article.text[draft.speaker[0] : draft.speaker[1]]
-            if canonical_speaker_name(mention):
-                resolver.add_speaker(
-                    draft.speaker[0], speaker.name, speaker.description, mention_gender(mention)
-                )
-                added = True
-    if added:
-        resolved = [_resolve_draft(resolver, draft) for draft in drafts]
-    return resolved
-
-
-def _resolve_draft(resolver: SpeakerResolver, draft: Draft) -> Resolved:
-    if draft.speaker is None:
-        return Resolved("", UNNAMED, "")
-    return resolver.resolve_span(*draft.speaker)
-
-
-def _from_text(mention: Mention | None) -> Resolved:
-    """Without a parse: the name the mention text holds, if any."""
-    if mention is None or not mention.name:
-        return Resolved("", UNNAMED, speaker_description(mention.text) if mention else "")
-    kind = kind_of_name(mention.name, mention.entity_label)
-    return Resolved(mention.name, kind, speaker_description(mention.text))
