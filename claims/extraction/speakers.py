@@ -126,6 +126,10 @@ class SpeakerResolver:
         self._blocked_starts = [start for start, _end in self.blocked]
         self.persons: list[_Person] = []
         self.organisations: list[str] = []
+        self._entity_at: dict[int, Span] = {}
+        for entity in doc.ents:
+            for index in range(entity.start, entity.end):
+                self._entity_at[index] = entity
         for entity in doc.ents:
             if self.is_blocked(entity.start_char):
                 continue
@@ -255,8 +259,9 @@ class SpeakerResolver:
         """PERSON names in the mention that name the speaker: not an owner ("Clinton's
         director") and not inside a prepositional phrase ("a spokeswoman for Clinton")."""
         found = []
-        for entity in self.doc.ents:
-            if entity.label_ != "PERSON" or entity.end <= first or entity.start > last:
+        entities = {self._entity_at[i] for i in range(first, last + 1) if i in self._entity_at}
+        for entity in sorted(entities, key=lambda entity: entity.start):
+            if entity.label_ != "PERSON":
                 continue
             if entity.start < first or entity.end - 1 > last:
                 if not entity.start <= head.i < entity.end:
@@ -296,12 +301,10 @@ class SpeakerResolver:
         return Resolved(" ".join(name.split()), kind, "")
 
     def _entity_of(self, token: Token) -> Span | None:
-        if not token.ent_type_:
+        entity = self._entity_at.get(token.i)
+        if entity is None or self.is_blocked(entity.start_char):
             return None
-        for entity in self.doc.ents:
-            if entity.start <= token.i < entity.end:
-                return None if self.is_blocked(entity.start_char) else entity
-        return None
+        return entity
 
     def _common_noun(self, head: Token, first: int, last: int, description: str) -> Resolved:
         lower = head.lower_
