@@ -50,7 +50,8 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Extraction accuracy on the seed gold and PolNeAR dev (reads ../shared when present).
+# Extraction accuracy on the seed gold and PolNeAR dev, both scopes: quote F1, speaker mention,
+# cue and canonical speaker (reads ../shared when present and says what it skips when not).
 eval: install
 	$(BIN)/python bench/eval_extraction.py
 

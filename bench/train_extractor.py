@@ -155,6 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--output", type=Path, default=WEIGHTS_PATH)
+    parser.add_argument(
+        "--held-out-only",
+        action="store_true",
+        help="Fit on four fifths, report the held-out fifth and write nothing.",
+    )
     args = parser.parse_args(argv)
     if not (POLNEAR_TRAIN / "text").is_dir():
         print(
@@ -204,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         f"(P {claims_result['precision']:.3f} R {claims_result['recall']:.3f}), "
         f"speaker {claims_result['speaker_accuracy']:.3f}"
     )
+    if args.held_out_only:
+        return 0
 
     features, labels = examples(docs, items)
     weights, bias = fit(features, labels)

@@ -4,13 +4,18 @@ A pure library (spaCy, no Django): offsets always index the exact text passed in
 """
 
 from claims.extraction.cues import SCOPE_ALL, SCOPE_CLAIMS, SCOPES
-from claims.extraction.extractor import extract_quotes, extract_quotes_many, quotes_from_doc
+from claims.extraction.extractor import (
+    extract_quotes,
+    extract_quotes_many,
+    quotes_from_doc,
+    resolve_speakers,
+)
+from claims.extraction.names import canonical_speaker_name
 from claims.extraction.pipeline import load_pipeline
-from claims.extraction.speakers import canonical_speaker_name
-from claims.extraction.types import ExtractedQuote, TextSpan
+from claims.extraction.types import ExtractedQuote, ResolvedSpeaker, TextSpan
 
 # Bump whenever the output for the same text may change (stored quotes record it).
-EXTRACTOR_VERSION = "1.3.0"
+EXTRACTOR_VERSION = "2.0.0"
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -18,10 +23,12 @@ __all__ = [
     "SCOPE_ALL",
     "SCOPE_CLAIMS",
     "ExtractedQuote",
+    "ResolvedSpeaker",
     "TextSpan",
     "canonical_speaker_name",
     "extract_quotes",
     "extract_quotes_many",
     "load_pipeline",
     "quotes_from_doc",
+    "resolve_speakers",
 ]

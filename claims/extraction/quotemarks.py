@@ -1,13 +1,19 @@
-"""Pairing quotation marks into quoted stretches of text, straight or curly, across paragraphs."""
+"""Pairing quotation marks into quoted stretches of text (straight or curly, across paragraphs),
+and joining a quote split around its attribution ("“A,” he said, “B.”")."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from claims.extraction.lexicon import PERSON_TITLES, VERB_FORMS
 
 OPENING = "“„«"
 CLOSING = "”»"
 STRAIGHT = '"'
 # Two apostrophes stand for a straight double mark in some archives (the NYT's ''…'').
 _MARKS = re.compile(r"[“”„«»\"\n]|'''?")
+# Longest "…,” said X, a voter from Y. “…" aside that still joins the two halves of a quote.
+MAX_ASIDE_CHARS = 200
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,3 +113,63 @@ def find_quoted(text: str) -> list[Quoted]:
         if end > start:
             found.append(Quoted(open_at, end, start, end, closed=False))
     return found
+
+
+def merge_split_quotes(text: str, quoted: list[Quoted]) -> list[Quoted]:
+    """Join "“A,” he said, “B.”" into one quote: the attribution sits inside its span.
+
+    One quote keeps the statement whole (as PolNeAR's discontinuous spans do); the cue and
+    speaker still point at "said" and "he". Also joins "“A,” he said. “B.”" in one paragraph.
+    """
+    merged: list[Quoted] = []
+    for item in quoted:
+        if merged:
+            previous = merged[-1]
+            between = text[previous.outer_end : item.outer_start]
+            last_said = text[previous.inner_end - 1 : previous.inner_end]
+            if (
+                previous.closed
+                and "\n" not in between
+                and last_said in ",?!—-"
+                and len(between) < MAX_ASIDE_CHARS
+                and any(word.lower() in VERB_FORMS for word in _WORD.findall(between))
+                and not _second_report(between)
+            ):
+                said = (previous.inner_end - previous.inner_start) + (
+                    item.inner_end - item.inner_start
+                )
+                if len(between) > said:
+                    # A long aside would swamp the quote: keep two quotes, the second one
+                    # attributed through the aside.
+                    merged.append(
+                        replace(item, aside_start=previous.outer_end, aside_end=item.outer_start)
+                    )
+                    continue
+                merged[-1] = Quoted(
+                    previous.outer_start,
+                    item.outer_end,
+                    previous.inner_start,
+                    item.inner_end,
+                    item.closed,
+                    previous.outer_end,
+                    item.outer_start,
+                )
+                continue
+        merged.append(item)
+    return merged
+
+
+# A sentence end in running text: "?" or "!", or a "." after a word ("said.", "Monday.", not
+# "Sen." or "U.S."), then a space.
+_SENTENCE_END = re.compile(r"(?:\b(?P<word>[\w'’-]+)\.|[?!])[”\"’']?\s+")
+
+
+def _second_report(between: str) -> bool:
+    """ "“A,” Bob said. Eyebrows raised, he asked, “B”": text after a sentence end in the aside
+    means B is introduced on its own, not the second half of A."""
+    rest = None
+    for match in _SENTENCE_END.finditer(between):
+        word = match.group("word")
+        if word is None or (len(word) > 1 and word.lower() + "." not in PERSON_TITLES):
+            rest = between[match.end() :]
+    return rest is not None and bool(_WORD.search(rest))

@@ -10,7 +10,8 @@ def _offsets(span: TextSpan | None, name: str) -> dict:
 
 
 def quote_record(quote: ExtractedQuote, *, file: str) -> dict:
-    """One quote as a flat dict: offsets and texts of content, speaker mention and cue."""
+    """One quote as a flat dict: offsets and texts of content, speaker mention and cue, the
+    canonical speaker and its kind."""
     return {
         "file": file,
         "kind": quote.kind,
@@ -20,6 +21,7 @@ def quote_record(quote: ExtractedQuote, *, file: str) -> dict:
         **_offsets(quote.speaker_mention, "speaker"),
         "speaker_mention": quote.speaker_mention.text if quote.speaker_mention else None,
         "speaker": quote.speaker,
+        "speaker_kind": quote.speaker_kind,
         **_offsets(quote.cue, "cue"),
         "cue": quote.cue.text if quote.cue else None,
     }

@@ -1,12 +1,24 @@
-"""Speaker names: canonical forms of mentions, their kind, and resolution within one article."""
+"""Who a speaker mention in a parsed article is: the canonical name and the kind of speaker.
+
+The rule is "right or empty". A mention that names someone resolves to that name (the name in
+an appositive or after a title or a possessive job title: "Italy's energy minister Marco
+Rossi", "the F.B.I. director, James B. Comey"), never to a name it only mentions on the way
+("Clinton's communications director, Jennifer Palmieri", "a spokeswoman for Hillary
+Clinton"). A coordination ("Germany and the Netherlands") is one speaker of its own. A pronoun
+or a role ("she", "the chancellor") resolves only to an earlier person it agrees with (gender
+for pronouns, the role word for roles); "the Commission's spokesperson" speaks for the
+Commission. Datelines ("WASHINGTON —", "LONDON (Reuters) -") and bylines are never speakers.
+When none of this applies, the name stays empty and the mention keeps what the text says.
+"""
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from spacy.tokens import Doc, Span, Token
+
+from claims.extraction.document import no_speaker_ranges
 from claims.extraction.lexicon import (
-    DETERMINERS,
-    GOVERNMENT_WORDS,
     MEDIA_WORDS,
     PERSON_NOUNS,
     PERSON_TITLES,
@@ -14,206 +26,456 @@ from claims.extraction.lexicon import (
     PRONOUNS_PERSON,
     UNNAMED_NOUNS,
 )
-
-_POSSESSIVE = re.compile(r"^(.*)['’]s?$")
-_PARENTHESIS = re.compile(r"\s*\([^)]*\)")
-_NAME_PARTICLES = frozenset(
-    ["de", "del", "della", "der", "van", "von", "da", "al", "bin", "ibn", "le", "la", "di", "du"]
+from claims.extraction.names import (
+    canonical_speaker_name,
+    kind_of_name,
+    person_name,
+    speaker_description,
 )
-_TRIM = " \t\r\n,.;:!?\"“”‘’'()[]—–-"
 
-
-def _is_title(word: str) -> bool:
-    return word.lower() in PERSON_TITLES or word.lower().rstrip(".") in PERSON_TITLES
-
-
-def _name_words(words: list[str]) -> tuple[list[str], list[str]]:
-    """Split a mention's words into (description words, trailing name words)."""
-    name: list[str] = []
-    index = len(words)
-    while index > 0:
-        word = words[index - 1]
-        if _is_title(word):
-            break
-        if word[:1].isupper() or word[:1].isdigit() or (name and word.lower() in _NAME_PARTICLES):
-            name.insert(0, word)
-        else:
-            break
-        index -= 1
-    while name and name[0].lower() in _NAME_PARTICLES:
-        name.pop(0)
-        index += 1
-    return words[:index], name
-
-
-def _clean_words(mention: str) -> tuple[list[str], list[str]]:
-    """Words of a mention without brackets, determiners, possessive owners and trailing "'s".
-
-    Returns (owner words, remaining words): "Ukraine’s Foreign Minister X" -> (["Ukraine’s"], ...).
+PERSON, ORGANIZATION, GOVERNMENT, MEDIA, UNNAMED = (
+    "person",
+    "organization",
+    "government",
+    "media",
+    "unnamed",
+)
+_GENDER_OF_PRONOUN = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+_MALE_WORDS = """
+    mr mr. sir spokesman congressman chairman businessman husband father son brother king
+    prince uncle nephew grandfather boyfriend
+"""
+_FEMALE_WORDS = """
+    mrs mrs. ms ms. miss madam spokeswoman congresswoman chairwoman businesswoman wife mother
+    daughter sister queen princess aunt niece grandmother girlfriend actress
+"""
+_GENDER_OF_WORD = dict.fromkeys(_MALE_WORDS.split(), "m")
+_GENDER_OF_WORD |= dict.fromkeys(_FEMALE_WORDS.split(), "f")
+# "Trump's campaign", "the Obama administration": an organisation named after its owner.
+_ORGANISATION_HEADS = {
+    "campaign": ORGANIZATION,
+    "camp": ORGANIZATION,
+    "team": ORGANIZATION,
+    "staff": ORGANIZATION,
+    "foundation": ORGANIZATION,
+    "administration": GOVERNMENT,
+    "government": GOVERNMENT,
+    "office": GOVERNMENT,
+}
+# "Trump's tweet", "a statement from the Kremlin": what a document says, its author says.
+_DOCUMENT_NOUNS = frozenset(
     """
-    mention = _PARENTHESIS.sub("", mention)
-    words = [word.strip(_TRIM) if word.strip(_TRIM) else "" for word in mention.split()]
-    words = [word for word in words if word]
-    while words and words[0].lower() in DETERMINERS:
-        words.pop(0)
-    owner: list[str] = []
-    for index, word in enumerate(words[:-1]):
-        if re.search(r"['’]s$", word) or word.endswith(("s'", "s’")):
-            owner = words[: index + 1]
-    words = words[len(owner) :]
-    if words:
-        match = _POSSESSIVE.match(words[-1])
-        if match and match.group(1) and (words[-1].endswith(("’s", "'s")) or len(words) > 1):
-            words[-1] = match.group(1)
-    return owner, words
+    statement statements tweet tweets speech speeches remarks comments comment letter brief
+    book memo email emails op-ed interview website post posts lawsuit filing rhetoric message
+    messages blog column editorial testimony ad ads announcement release account study
+    survey poll analysis report research paper gaffe remark
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+_LEADER_ROLES = frozenset(
+    [
+        "leader",
+        "president",
+        "prime",
+        "premier",
+        "chancellor",
+        "king",
+        "queen",
+        "chairman",
+        "chairwoman",
+        "head",
+    ]
+)
+# Entity labels that are no speaker's name (and PERSON, handled before).
+_NOT_NAMES = frozenset(
+    ["PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"]
+)
+_SPOKES = frozenset(["spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen"])
+_POSSESSIVE_MARKS = ("'s", "’s", "'", "’")
 
 
-def canonical_speaker_name(mention: str) -> str:
-    """The name in a mention, without titles, roles, determiners or possessives.
-
-    "Ukrainian president Vladimir Zelensky" -> "Vladimir Zelensky", "the Kremlin" -> "Kremlin";
-    a mention that holds no name ("the Ukrainian president", "he") gives "".
-    """
-    _owner, words = _clean_words(mention)
-    if not words:
-        return ""
-    if len(words) == 1 and words[0].lower() in PRONOUNS_PERSON | PRONOUNS_GROUP:
-        return ""
-    _description, name = _name_words(words)
-    return " ".join(name)
-
-
-def speaker_description(mention: str) -> str:
-    """The role or title part of a mention: "Ukrainian president Vladimir Zelensky" -> that role."""
-    owner, words = _clean_words(mention)
-    if len(words) == 1 and words[0].lower() in PRONOUNS_PERSON | PRONOUNS_GROUP:
-        return ""
-    description, _name = _name_words(words)
-    return " ".join(owner + description)
-
-
-def kind_of_name(name: str, entity_label: str) -> str:
-    """Guess a named speaker's kind from its words and the NER label, if any."""
-    lowered = {word.strip(".").lower() for word in name.replace("-", " ").split()}
-    if entity_label == "PERSON":
-        return "person"
-    if lowered & MEDIA_WORDS and entity_label in ("ORG", "", "WORK_OF_ART", "PRODUCT"):
-        return "media"
-    if entity_label in ("GPE", "LOC", "FAC") or lowered & GOVERNMENT_WORDS:
-        return "government"
-    if entity_label in ("ORG", "NORP"):
-        return "organization"
-    return "person"
-
-
-@dataclass(slots=True)
-class Mention:
-    """A speaker mention as the resolver sees it."""
-
-    start: int
-    text: str
-    head: str  # lower-cased head word
-    name: str  # canonical name in the mention, "" if none
-    entity_label: str  # NER label of the name, "" if unknown
-    is_subject: bool = True
-
-
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Resolved:
+    """The speaker a mention stands for: canonical name ("" when unsure), kind and role."""
+
     name: str
     kind: str
     description: str
 
 
-@dataclass
-class SpeakerResolver:
-    """Resolves mentions within one article: full names, pronouns and descriptions.
+@dataclass(frozen=True, slots=True)
+class _Person:
+    position: int
+    name: str
+    description: str  # lower-cased role words around the name
+    gender: str  # "m", "f" or "" when the article does not say
+    salient: bool  # a sentence subject outside quotes, or a speaker
 
-    ``persons`` holds (position, canonical name, description) of named people in the article,
-    in text order; salient ones (subjects, earlier speakers) are preferred for pronouns.
+
+class SpeakerResolver:
+    """Resolves speaker mentions within one parsed article to canonical speakers.
+
+    ``quote_at`` tells whether a position is inside quotation marks (names there are the
+    quoted speaker's words, never salient antecedents).
     """
 
-    persons: list[tuple[int, str, str, bool]] = field(default_factory=list)
-    full_names: dict[str, str] = field(default_factory=dict)
-    org_names: list[str] = field(default_factory=list)
-    _positions: list[int] = field(default_factory=list)
+    def __init__(self, doc: Doc, quote_at=lambda position: None) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.quote_at = quote_at
+        self.blocked = no_speaker_ranges(self.text)
+        self._blocked_starts = [start for start, _end in self.blocked]
+        self.persons: list[_Person] = []
+        self.organisations: list[str] = []
+        self._entity_at: dict[int, Span] = {}
+        for entity in doc.ents:
+            for index in range(entity.start, entity.end):
+                self._entity_at[index] = entity
+        for entity in doc.ents:
+            if self.is_blocked(entity.start_char):
+                continue
+            if entity.label_ == "PERSON":
+                self._add_entity_person(entity)
+            elif entity.label_ in ("ORG", "GPE", "NORP"):
+                self.organisations.append(canonical_speaker_name(entity.text) or entity.text)
+        self._index()
 
-    def add_person(self, position: int, name: str, description: str, salient: bool) -> None:
-        self.persons.append((position, name, description, salient))
+    # ---- the article's people
 
-    def add_organization(self, name: str) -> None:
-        self.org_names.append(name)
+    def _index(self) -> None:
+        self.persons.sort(key=lambda person: person.position)
+        self._positions = [person.position for person in self.persons]
 
-    def finish(self) -> None:
-        """Index people and pick for every short name the fullest name in the article."""
-        self.persons.sort(key=lambda person: person[0])
-        self._positions = [person[0] for person in self.persons]
-        names = {person[1] for person in self.persons}
-        for name in names:
-            self.full_names[name] = self._fullest(name, names)
+    def is_blocked(self, position: int) -> bool:
+        index = bisect_left(self._blocked_starts, position + 1) - 1
+        return index >= 0 and position < self.blocked[index][1]
 
-    @staticmethod
-    def _fullest(name: str, names: set[str]) -> str:
+    def _add_entity_person(self, entity: Span) -> None:
+        name = person_name(entity.text)
+        if not name or len(entity.text) > 60:
+            return
+        root = entity.root
+        inside_quote = self.quote_at(entity.start_char) is not None
+        salient = root.dep_ in ("nsubj", "nsubjpass") and not inside_quote
+        description = self._role_words(root, entity)
+        self.persons.append(
+            _Person(entity.start_char, name, description, _gender(entity, description), salient)
+        )
+
+    def _role_words(self, root: Token, entity: Span) -> str:
+        """The role around a name: "German economy minister" before it, "the director of the
+        FBI" in apposition after it, or the noun it is in apposition to."""
+        words: list[str] = []
+        start = root.left_edge.i
+        if start < entity.start:
+            words.append(self.doc[start : entity.start].text.lower())
+        for child in root.children:
+            if child.dep_ == "appos":
+                words.append(self.doc[child.left_edge.i : child.right_edge.i + 1].text)
+        if root.dep_ == "appos" and root.head.i < root.i:
+            head = root.head
+            words.append(self.doc[head.left_edge.i : head.i + 1].text)
+        return " ".join(words).lower()
+
+    def add_speaker(self, position: int, name: str, description: str, gender: str) -> None:
+        """A named speaker of one of the article's quotes: a salient antecedent."""
+        self.persons.append(_Person(position, name, description.lower(), gender, True))
+        self._index()
+
+    def full_name(self, name: str, position: int) -> str:
+        """The fullest name in the article that ends with ``name``'s last word and contains
+        all its words: the nearest one before ``position``, else the nearest after it."""
         words = name.split()
-        best = name
-        for other in names:
-            other_words = other.split()
-            if (
-                len(other_words) > len(best.split())
-                and other_words[-1] == words[-1]
-                and set(words) <= set(other_words)
-            ):
-                best = other
-        return best
+        if not words:
+            return name
+        fuller = [
+            person
+            for person in self.persons
+            if len(person.name.split()) > len(words)
+            and person.name.split()[-1] == words[-1]
+            and set(words) <= set(person.name.split())
+        ]
+        if not fuller:
+            return name
+        before = [person for person in fuller if person.position <= position]
+        if before:
+            return max(before, key=lambda person: person.position).name
+        return min(fuller, key=lambda person: person.position).name
 
-    def full_name(self, name: str) -> str:
-        if name in self.full_names:
-            return self.full_names[name]
-        return self._fullest(name, set(self.full_names))
-
-    def full_org_name(self, name: str) -> str:
-        longer = [other for other in self.org_names if other.startswith(name + " ")]
+    def full_organisation_name(self, name: str) -> str:
+        longer = [other for other in self.organisations if other.startswith(name + " ")]
         return min(longer, key=len) if longer else name
 
-    def _nearest_person(self, position: int, head: str = "") -> str:
+    # ---- mentions
+
+    def resolve_span(self, start: int, end: int) -> Resolved:
+        """The speaker a mention at ``text[start:end]`` stands for."""
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return Resolved("", UNNAMED, "")
+        first, last = span.start, span.end - 1
+        while first <= last and (self.is_blocked(self.doc[first].idx) or self.doc[first].is_punct):
+            first += 1
+        if first > last:
+            return Resolved("", UNNAMED, "")
+        return self.resolve_tokens(first, last)
+
+    def resolve_tokens(self, first: int, last: int) -> Resolved:
+        doc = self.doc
+        head = _span_root(doc, first, last)
+        position = doc[first].idx
+        description = speaker_description(doc[first : last + 1].text)
+        lower = head.lower_
+        if lower in ("who", "which", "that") and head.head.dep_ == "relcl":
+            antecedent = head.head.head
+            return self.resolve_tokens(*_noun_phrase(antecedent))
+        if lower in PRONOUNS_PERSON or (head.tag_ == "PRP$" and lower in _GENDER_OF_PRONOUN):
+            return self._pronoun(lower, position)
+        if lower in PRONOUNS_GROUP:
+            return Resolved("", UNNAMED, "")
+        people = self._people_named(first, last, head)
+        group = self._coordination(head, people)
+        if group is not None:
+            return group
+        person = _the_person(people, head)
+        if person is not None:
+            name = person_name(person.text)
+            role = _without(doc[first : last + 1], person)
+            return Resolved(self.full_name(name, position), PERSON, role)
+        entity = self._entity_of(head)
+        if entity is not None and entity.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
+            name = canonical_speaker_name(entity.text) or entity.text.strip()
+            kind = kind_of_name(name, entity.label_)
+            return Resolved(self.full_organisation_name(name), kind, description)
+        if head.pos_ == "PROPN" and (entity is None or entity.label_ not in _NOT_NAMES):
+            name = canonical_speaker_name(doc[head.left_edge.i : head.i + 1].text)
+            if name:
+                kind = kind_of_name(name, "")
+                if kind == PERSON:
+                    name = self.full_name(name, position)
+                return Resolved(name, kind, description)
+        return self._common_noun(head, first, last, description)
+
+    def _people_named(self, first: int, last: int, head: Token) -> list[Span]:
+        """PERSON names in the mention that name the speaker: not an owner ("Clinton's
+        director") and not inside a prepositional phrase ("a spokeswoman for Clinton")."""
+        found = []
+        entities = {self._entity_at[i] for i in range(first, last + 1) if i in self._entity_at}
+        for entity in sorted(entities, key=lambda entity: entity.start):
+            if entity.label_ != "PERSON":
+                continue
+            if entity.start < first or entity.end - 1 > last:
+                if not entity.start <= head.i < entity.end:
+                    continue
+                # NER ran over the mention's edge ("Dennis Prager Tells" in a headline).
+                entity = self.doc[max(entity.start, first) : min(entity.end, last + 1)]
+            owns = (
+                entity.end < len(self.doc) and self.doc[entity.end].text in _POSSESSIVE_MARKS
+            ) or entity.text.endswith(_POSSESSIVE_MARKS)
+            if owns and not entity.start <= head.i < entity.end:
+                continue  # "Clinton's director, Jennifer Palmieri"; but "Trump's" alone is his
+            if _behind_preposition(entity.root, head):
+                continue
+            found.append(entity)
+        return found
+
+    def _coordination(self, head: Token, people: list[Span]) -> Resolved | None:
+        """ "Germany and the Netherlands", "Trump and Clinton": one speaker of their own."""
+        members = [head] + [child for child in head.children if child.dep_ == "conj"]
+        for member in members[1:]:
+            members.extend(child for child in member.children if child.dep_ == "conj")
+        if len(members) < 2:
+            return None
+        kinds = set()
+        for member in members:
+            entity = self._entity_of(member)
+            if entity is None:
+                return None
+            kinds.add(kind_of_name(entity.text, entity.label_))
+        first = head.left_edge.i
+        last = max(member.right_edge.i for member in members)
+        while first < last and self.doc[first].lower_ in ("the", "both"):
+            first += 1
+        name = self.doc[first : last + 1].text
+        # A group of people speaking together is an organisation of a sort.
+        kind = kinds.pop() if len(kinds) == 1 and PERSON not in kinds else ORGANIZATION
+        return Resolved(" ".join(name.split()), kind, "")
+
+    def _entity_of(self, token: Token) -> Span | None:
+        entity = self._entity_at.get(token.i)
+        if entity is None or self.is_blocked(entity.start_char):
+            return None
+        return entity
+
+    def _common_noun(self, head: Token, first: int, last: int, description: str) -> Resolved:
+        lower = head.lower_
+        owner = _owner(head)
+        if owner is not None and lower in _ORGANISATION_HEADS:
+            owner_name = self._name_of(owner)
+            if owner_name:
+                return Resolved(f"{owner_name} {lower}", _ORGANISATION_HEADS[lower], description)
+        if owner is not None and (lower in _DOCUMENT_NOUNS or lower in _SPOKES):
+            resolved = self.resolve_tokens(*_noun_phrase(owner))
+            if resolved.name and (lower in _DOCUMENT_NOUNS or resolved.kind != PERSON):
+                # An organisation speaks through its spokespeople; a person's spokesperson
+                # is not that person.
+                return Resolved(resolved.name, resolved.kind, description)
+            return Resolved("", UNNAMED, description)
+        words = {word.lower_ for word in self.doc[first : last + 1]}
+        indefinite = self.doc[first].lower_ in ("a", "an", "some", "one", "several", "many")
+        if lower in PERSON_NOUNS and lower not in UNNAMED_NOUNS and not indefinite:
+            qualifiers = [
+                word.lower_
+                for word in self.doc[first : head.i]
+                if word.ent_type_ in ("NORP", "GPE", "ORG") or word.dep_ == "poss"
+            ]
+            if owner is not None and owner.lower_ not in qualifiers:
+                qualifiers.append(owner.lower_)
+            name = self._by_role(lower, qualifiers, self.doc[first].idx)
+            if name:
+                return Resolved(name, PERSON, description)
+        if words & MEDIA_WORDS:
+            return Resolved("", MEDIA, description)
+        return Resolved("", UNNAMED, description)
+
+    def _name_of(self, token: Token) -> str:
+        entity = self._entity_of(token)
+        if entity is None:
+            return ""
+        if entity.label_ == "PERSON":
+            return self.full_name(person_name(entity.text), entity.start_char)
+        return canonical_speaker_name(entity.text)
+
+    def _by_role(self, role: str, qualifiers: list[str], position: int) -> str:
+        """ "the chancellor": the nearest earlier person described with that role word (a
+        leader: a president, prime minister …) and the mention's qualifiers ("the Ukrainian
+        leader", "the Commission's spokesperson"), else the first later one."""
+        index = bisect_left(self._positions, position)
+        roles = _LEADER_ROLES if role == "leader" else frozenset([role])
+        stems = [_stem(word) for word in qualifiers if _stem(word)]
+
+        def fits(person: _Person) -> bool:
+            words = set(re.findall(r"[\w-]+", person.description))
+            described = {_stem(word) for word in words}
+            if not all(stem in described for stem in stems):
+                return False
+            if words & roles:
+                return True
+            # "Ukraine's leader" after "Ukraine's Vladimir Zelensky": a country's named
+            # person with no other role given.
+            return role == "leader" and bool(stems) and not words & PERSON_TITLES
+
+        for person in [*reversed(self.persons[:index]), *self.persons[index:]]:
+            if fits(person):
+                return self.full_name(person.name, person.position)
+        return ""
+
+    def _pronoun(self, pronoun: str, position: int) -> Resolved:
+        """he/she: the nearest earlier salient person of that gender (or of unknown gender)."""
+        gender = _GENDER_OF_PRONOUN.get(pronoun, "")
         index = bisect_left(self._positions, position)
         earlier = self.persons[:index]
-        if head:
-            for _, name, description, _salient in reversed(earlier):
-                if head in description.lower().split():
-                    return name
-        for _, name, _description, salient in reversed(earlier):
-            if salient:
-                return name
-        if earlier:
-            return earlier[-1][1]
-        later = self.persons[index:]
-        if head:
-            for _, name, description, _salient in later:
-                if head in description.lower().split():
-                    return name
-        return later[0][1] if later else ""
+        for wanted_salient in (True, False):
+            for person in reversed(earlier):
+                if wanted_salient and not person.salient:
+                    continue
+                if gender and person.gender and person.gender != gender:
+                    continue
+                return Resolved(self.full_name(person.name, person.position), PERSON, "")
+        return Resolved("", UNNAMED, "")
 
-    def resolve(self, mention: Mention) -> Resolved:
-        description = speaker_description(mention.text)
-        if mention.name:
-            kind = kind_of_name(mention.name, mention.entity_label)
-            if kind == "person":
-                return Resolved(self.full_name(mention.name), kind, description)
-            return Resolved(self.full_org_name(mention.name), kind, description)
-        head = mention.head
-        words = [word.lower() for word in mention.text.split()]
-        if head in PRONOUNS_PERSON:
-            name = self._nearest_person(mention.start)
-            return Resolved(self.full_name(name), "person" if name else "unnamed", "")
-        if head in PRONOUNS_GROUP:
-            return Resolved("", "unnamed", "")
-        indefinite = not words or words[0] in ("a", "an", "some", "one", "several", "many")
-        if head in PERSON_NOUNS and head not in UNNAMED_NOUNS and not indefinite:
-            name = self._nearest_person(mention.start, head)
-            if name:
-                return Resolved(self.full_name(name), "person", description)
-        lowered = set(words)
-        if lowered & MEDIA_WORDS:
-            return Resolved("", "media", description)
-        return Resolved("", "unnamed", description)
+
+def _without(mention: Span, name: Span) -> str:
+    """The mention's words around the name: "Italy's energy minister" for "Italy's energy
+    minister Marco Rossi", "a tax lawyer" for "Steven M. Rosenthal, a tax lawyer"."""
+    before = mention.doc[mention.start : name.start].text
+    after = mention.doc[name.end : mention.end].text
+    parts = [part.strip(" ,;:—–-()") for part in (before, after)]
+    words = " ".join(part for part in parts if part).split()
+    while words and words[0].lower() in ("the", "a", "an"):
+        words.pop(0)
+    return " ".join(words)
+
+
+def _stem(word: str) -> str:
+    """Enough of a word to match "Ukraine's" with "Ukrainian" and "Commission" with itself."""
+    word = word.lower().removesuffix("'s").removesuffix("’s").strip("'’")
+    return word[:5] if len(word) >= 4 else ""
+
+
+def _the_person(people: list[Span], head: Token) -> Span | None:
+    """Of the names in a mention, the one naming the speaker: the one holding the mention's
+    head, else one in apposition to it, else the last ("Clinton spokesman Nick Merrill")."""
+    if not people:
+        return None
+    for person in people:
+        if person.start <= head.i < person.end:
+            return person
+    for person in people:
+        if person.root.dep_ == "appos" and person.root.head.i == head.i:
+            return person
+    return people[-1]
+
+
+def _span_root(doc: Doc, first: int, last: int) -> Token:
+    for token in doc[first : last + 1]:
+        if not first <= token.head.i <= last or token.head.i == token.i:
+            return token
+    return doc[last]
+
+
+def _noun_phrase(token: Token) -> tuple[int, int]:
+    last = token.i
+    for child in token.rights:
+        if child.dep_ in ("relcl", "acl", "advcl", "punct", "cc", "conj", "prep", "appos"):
+            break
+        last = child.right_edge.i
+    return token.left_edge.i, last
+
+
+def _behind_preposition(token: Token, head: Token) -> bool:
+    """Whether ``token`` hangs off ``head`` through a preposition or a possessive."""
+    while token.i != head.i and token.head.i != token.i:
+        if token.dep_ in ("pobj", "poss", "relcl", "acl"):
+            return True
+        token = token.head
+    return False
+
+
+def _owner(head: Token) -> Token | None:
+    """Whose the noun is: "Trump's campaign", "the Clinton campaign", "a spokesman for X"."""
+    for child in head.children:
+        if child.dep_ == "poss":
+            return child
+    for child in head.children:
+        if child.dep_ == "compound" and child.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+            return child
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ in ("for", "of", "from", "by", "at"):
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+        if child.dep_ == "acl":  # "a survey conducted by X"
+            for grandchild in child.children:
+                if grandchild.dep_ == "agent":
+                    for agent in grandchild.children:
+                        if agent.dep_ == "pobj":
+                            return agent
+    return None
+
+
+def _gender(entity: Span, description: str) -> str:
+    doc = entity.doc
+    before = doc[entity.start - 1].lower_ if entity.start > 0 else ""
+    for word in [before, *entity.text.lower().split()[:1], *description.split()]:
+        gender = _GENDER_OF_WORD.get(word)
+        if gender:
+            return gender
+    return ""
+
+
+def mention_gender(text: str) -> str:
+    for word in text.lower().replace(",", " ").split():
+        gender = _GENDER_OF_WORD.get(word)
+        if gender:
+            return gender
+    return ""

@@ -24,3 +24,12 @@ class ExtractedQuote:
     speaker_kind: str  # "person" | "organization" | "government" | "media" | "unnamed"
     speaker_description: str  # role or title taken from the mention, "" if none
     confidence: float  # 0..1
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedSpeaker:
+    """Who a speaker mention stands for within its article ("" and "unnamed" when unsure)."""
+
+    name: str  # canonical name
+    kind: str  # "person" | "organization" | "government" | "media" | "unnamed"
+    description: str  # role or title taken from the mention, "" if none

@@ -16,6 +16,7 @@ KEYS = {
     "speaker_end",
     "speaker_mention",
     "speaker",
+    "speaker_kind",
     "cue_start",
     "cue_end",
     "cue",

@@ -1,9 +1,10 @@
-"""Scope "all" rules added in extractor 1.3.0 to follow PolNeAR's attributions: quotation
+"""Scope "all" rules that follow PolNeAR's attributions (extractor 1.3.0 and 2.0.0): quotation
 marks kept in direct contents, one quote per stretch of text, "Name: …" lines, polls that open
 a sentence, and stance objects without the clause set off after them."""
 
 from claims.extraction import extract_quotes
-from claims.extraction.extractor import _Draft, _without_near_duplicates
+from claims.extraction.dedup import without_near_duplicates
+from claims.extraction.document import Draft
 from tests.claims.extraction_helpers import quote_with_cue
 
 
@@ -13,19 +14,19 @@ def test_scope_all_keeps_the_quotation_marks_of_a_direct_quote(nlp):
     claims = quote_with_cue(extract_quotes(text, nlp=nlp), "said")
     assert everything.kind == claims.kind == "direct"
     assert everything.content.text == '"We will win this state,"'
-    assert claims.content.text == "We will win this state,"
+    assert claims.content.text == "We will win this state"
     assert text[everything.content.start : everything.content.end] == everything.content.text
 
 
 def test_near_duplicates_keep_the_longer_quote_unless_the_other_is_clearly_likelier():
-    outer = _Draft("indirect", (10, 60), (0, 4), None, None, 0.6)
-    inner = _Draft("indirect", (20, 60), (12, 16), None, None, 0.55)
-    apart = _Draft("indirect", (70, 90), (62, 66), None, None, 0.5)
-    assert _without_near_duplicates([inner, outer, apart]) == [outer, apart]
-    likelier = _Draft("indirect", (20, 60), (12, 16), None, None, 0.9)
-    assert _without_near_duplicates([outer, likelier]) == [likelier]
-    small = _Draft("indirect", (50, 60), (44, 48), None, None, 0.9)  # overlap 10/50: kept
-    assert _without_near_duplicates([outer, small]) == [outer, small]
+    outer = Draft("indirect", (10, 60), (0, 4), None, None, 0.6)
+    inner = Draft("indirect", (20, 60), (12, 16), None, None, 0.55)
+    apart = Draft("indirect", (70, 90), (62, 66), None, None, 0.5)
+    assert without_near_duplicates([inner, outer, apart]) == [outer, apart]
+    likelier = Draft("indirect", (20, 60), (12, 16), None, None, 0.9)
+    assert without_near_duplicates([outer, likelier]) == [likelier]
+    small = Draft("indirect", (50, 60), (44, 48), None, None, 0.9)  # overlap 10/50: kept
+    assert without_near_duplicates([outer, small]) == [outer, small]
 
 
 def test_a_name_and_a_colon_open_a_line_of_someone_s_words(nlp):
@@ -66,9 +67,37 @@ def test_a_quote_introduced_anew_after_the_aside_is_not_a_second_half(nlp):
     )
     quotes = extract_quotes(text, nlp=nlp)
     assert [quote.content.text for quote in quotes] == [
-        "That never happened,",
+        "That never happened",
         "Why would I stay behind by myself?",
     ]
     # "“A,” he said. “B.”" is still one quote.
     joined = extract_quotes("“We will win,” he said. “We always do.”", nlp=nlp)
     assert [quote.content.text for quote in joined] == ["We will win,” he said. “We always do."]
+
+
+def test_urged_reports_who_is_urged_and_what_to_do_in_scope_all(nlp):
+    text = "Senator Maria Lopez urged the Commission to present a proposal before the summit."
+    quote = quote_with_cue(extract_quotes(text, nlp=nlp, scope="all"), "urged")
+    assert quote.content.text == "the Commission to present a proposal before the summit"
+    assert quote.speaker == "Maria Lopez"
+
+
+def test_direct_content_leaves_the_comma_before_the_closing_mark_out_in_scope_claims(nlp):
+    text = "“We will not give up an inch,” Governor Ann Lee said on Tuesday."
+    claims = quote_with_cue(extract_quotes(text, nlp=nlp), "said")
+    assert claims.content.text == "We will not give up an inch"
+    everything = quote_with_cue(extract_quotes(text, nlp=nlp, scope="all"), "said")
+    assert everything.content.text == "“We will not give up an inch,”"
+
+
+def test_a_dash_and_a_name_after_a_quote_sign_it(nlp):
+    text = (
+        "Readers wrote to us about the debate.\n\n"
+        "“He cannot even answer a question without scaring people first.” ― Esther Tapia\n"
+        "“Trump must stop portraying us as gangsters, most of us work hard.” ― Carla Sanchez\n"
+    )
+    quotes = extract_quotes(text, nlp=nlp)
+    assert [(quote.speaker, quote.speaker_kind) for quote in quotes] == [
+        ("Esther Tapia", "person"),
+        ("Carla Sanchez", "person"),
+    ]

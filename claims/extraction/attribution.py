@@ -1,0 +1,172 @@
+"""Attributions read from the parse: candidate cues scored by the cue model, the content and
+source of the accepted ones (``contents``, ``mentions``), and "according to X" / "In a poll …"
+phrases."""
+
+import math
+
+from spacy.tokens import Token
+
+from claims.extraction.contents import complements, content_ranges
+from claims.extraction.cues import (
+    HEARSAY,
+    SCOPE_ALL,
+    content_kind,
+    cue_features,
+    in_scope,
+)
+from claims.extraction.document import ArticleDoc, Draft
+from claims.extraction.lexicon import INTENT_FORMS, VERB_FORMS
+from claims.extraction.mentions import mention_for, source_of, subject_near, subject_of
+
+# "In a poll …, X …": the poll reports the rest of the sentence (scope "all").
+POLL_NOUNS = frozenset(["poll", "polls", "survey", "surveys", "polling"])
+
+
+def parsed_drafts(article: ArticleDoc) -> list[Draft]:
+    """Attributions the parse shows: accepted candidate cues, "according to" and polls."""
+    drafts: list[Draft] = []
+    model = article.cue_model
+    for token in article.doc:
+        lower = token.lower_
+        if lower == "according":
+            draft = according_to(article, token)
+            if draft is not None:
+                drafts.append(draft)
+            continue
+        if lower == "in" and article.scope == SCOPE_ALL:
+            draft = in_poll(article, token)
+            if draft is not None:
+                drafts.append(draft)
+            continue
+        if model is None:
+            if (lower in VERB_FORMS or lower in INTENT_FORMS) and token.tag_.startswith("VB"):
+                drafts.extend(reported(article, token))
+            continue
+        found = candidate(article, token)
+        if found is None:
+            continue
+        kind, head, features = found
+        score = model.score(features)
+        if score >= model.threshold_score or kind == HEARSAY:
+            confidence = 1.0 / (1.0 + math.exp(-score))
+            if kind == HEARSAY:
+                confidence = max(confidence, 0.5)
+            drafts.extend(cue_drafts(article, token, kind, head, confidence))
+    return drafts
+
+
+def candidate(article: ArticleDoc, token: Token) -> tuple[str, Token, list[str]] | None:
+    """A word that may report an attribution: what it reports and its features, or None.
+
+    A word inside a quote belongs to the quoted speaker and is never a candidate.
+    """
+    if token.lower_ == "according":
+        return None  # "according to X" has its own rule
+    kind, head = content_kind(token)
+    if head is None or not in_scope(article.scope, kind, token):
+        return None
+    around = article.quote_at(token.idx)
+    if around is not None and not around.in_aside(token.idx):
+        return None
+    headline = token.i < article.headline_end
+    return kind, head, cue_features(token, kind, head, headline=headline)
+
+
+def cue_drafts(
+    article: ArticleDoc, token: Token, kind: str, head: Token, confidence: float
+) -> list[Draft]:
+    """Attributions reported by an accepted cue: its content spans with the source."""
+    ranges = content_ranges(article, token, kind, head)
+    if not ranges:
+        return []
+    # "reportedly" names no source: the reports are unattributed.
+    subject = None if kind == HEARSAY else source_of(token)
+    if subject is not None:
+        around = article.quote_at(subject.idx)
+        if around is not None and around is not article.quote_at(token.idx):
+            # A word of a quote is not the source of a cue outside it: the parse took the
+            # quote's own subject ("“They award only 4 percent,” Mook said").
+            subject = subject_near(article, token)
+    speaker, mention = mention_for(article, subject) if subject is not None else (None, None)
+    cue = article.span_of(token, token)
+    drafts = []
+    for first, last in ranges:
+        # Scope "all" follows PolNeAR, whose contents start with the "that".
+        content = article.trimmed(first, last, keep_that=article.scope == SCOPE_ALL)
+        if content is not None:
+            drafts.append(Draft("indirect", content, cue, speaker, mention, confidence))
+    return drafts
+
+
+def reported(article: ArticleDoc, verb: Token) -> list[Draft]:
+    """Attributions of a lexicon verb, for when no cue model is shipped."""
+    around = article.quote_at(verb.idx)
+    if around is not None and not around.in_aside(verb.idx):
+        return []  # speech reported inside a quote belongs to the quote
+    if any(child.dep_ in ("auxpass", "nsubjpass") for child in verb.children):
+        return []
+    subject = subject_of(verb)
+    drafts = []
+    for first, last in complements(article, verb):
+        content = article.trimmed(first, last)
+        if content is None:
+            continue
+        speaker, mention = mention_for(article, subject) if subject is not None else (None, None)
+        confidence = 0.8 if subject is not None else 0.5
+        if verb.lower_ not in VERB_FORMS:
+            confidence -= 0.2  # an intention ("vowed to …") is a weaker kind of claim
+        drafts.append(
+            Draft("indirect", content, article.span_of(verb, verb), speaker, mention, confidence)
+        )
+    return drafts
+
+
+def according_to(article: ArticleDoc, according: Token) -> Draft | None:
+    doc = article.doc
+    if according.i + 1 >= len(doc) or doc[according.i + 1].lower_ != "to":
+        return None
+    to = doc[according.i + 1]
+    sources = [child for child in to.children if child.dep_ == "pobj"]
+    sources += [child for child in according.children if child.dep_ == "pobj"]
+    if not sources:
+        return None
+    return source_phrase(article, according, sources[0], max(sources[0].right_edge.i, to.i), to)
+
+
+def in_poll(article: ArticleDoc, token: Token) -> Draft | None:
+    """ "In a poll released Monday, 31% of voters …": a poll or survey that opens the
+    sentence reports the rest of it (scope "all")."""
+    if token.dep_ != "prep" or token.i != token.sent.start:
+        return None
+    for child in token.children:
+        if child.dep_ == "pobj" and child.lower_ in POLL_NOUNS:
+            return source_phrase(article, token, child, child.right_edge.i, token, 0.6)
+    return None
+
+
+def source_phrase(
+    article: ArticleDoc,
+    according: Token,
+    source: Token,
+    phrase_last: int,
+    to: Token,
+    confidence: float = 0.8,
+) -> Draft | None:
+    """ "According to X, …" and the like: the rest of the sentence is X's. The cue runs
+    from ``according`` to ``to``; the phrase naming the source ends at ``phrase_last``."""
+    doc = article.doc
+    phrase_first = according.i
+    sentence = according.sent
+    first, last = sentence.start, sentence.end - 1
+    before = doc[first:phrase_first].text.strip(" ,\n")
+    after = doc[phrase_last + 1 : last + 1].text.strip(" ,.\n")
+    if len(after) >= len(before):
+        first = phrase_last + 1
+    else:
+        last = phrase_first - 1
+    content = article.trimmed(first, last)
+    if content is None or article.quote_at(according.idx) is not None:
+        return None
+    speaker, mention = mention_for(article, source)
+    cue = article.span_of(according, to)
+    return Draft("indirect", content, cue, speaker, mention, confidence)

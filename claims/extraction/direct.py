@@ -1,0 +1,295 @@
+"""Direct and mixed quotes: attributions over quotation marks, quotes introduced by a cue next
+to them ("…,” he said" / "He said: “…"), quotes continuing an earlier speaker, and headlines or
+lines opened by a name and a colon ("Gingrich: Trump Must Decide …")."""
+
+import re
+
+from spacy.tokens import Token
+
+from claims.extraction.document import ArticleDoc, Draft, Mention, word_count
+from claims.extraction.lexicon import PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
+from claims.extraction.mentions import mention_for, subject_near, subject_of
+from claims.extraction.names import canonical_speaker_name
+from claims.extraction.quotemarks import Quoted
+
+# A quoted stretch this short with nobody saying it is a scare quote or a title, not a quote.
+MIN_UNATTRIBUTED_WORDS = 8
+# An unattributed quote starting this close after an attributed one continues its speaker.
+CONTINUATION_CHARS = 400
+# An attribution whose content is at least this share quoted is a direct quote, else mixed.
+DIRECT_SHARE = 0.8
+_LINE_START = re.compile(r"^", re.MULTILINE)
+
+
+def attach_quotes(article: ArticleDoc, drafts: list[Draft]) -> list[Draft]:
+    """Turn attributions into direct or mixed quotes where quotation marks say so."""
+    attributed: dict[int, Draft] = {}
+    absorbed: set[int] = set()
+    result: list[Draft] = []
+    for draft in drafts:
+        start, end = draft.content
+        inside = [
+            index
+            for index, item in enumerate(article.quoted)
+            if item.outer_start < end and item.outer_end > start
+        ]
+        if inside:
+            last = article.quoted[inside[-1]]
+            if start <= last.outer_start and end < last.inner_end:
+                # The parse stops at a sentence end, the quotation does not: "said
+                # that “A. B.”" reports all of it.
+                end = last.outer_end if last.closed else last.inner_end
+                draft.content = (start, end)
+        direct = None
+        for index in inside:
+            item = article.quoted[index]
+            overlap = min(end, item.outer_end) - max(start, item.outer_start)
+            if overlap >= DIRECT_SHARE * (end - start):
+                direct = index
+                break
+        if direct is not None:
+            if direct not in attributed:
+                item = article.quoted[direct]
+                draft.kind = "direct"
+                draft.content = article.quote_content(item)
+                draft.confidence = max(draft.confidence, 0.9)
+                attributed[direct] = draft
+            continue
+        if inside:
+            draft.kind = "mixed"
+            absorbed.update(inside)
+        result.append(draft)
+    for index, item in enumerate(article.quoted):
+        if index in attributed:
+            result.append(attributed[index])
+        elif index not in absorbed:
+            draft = attribute_quote(article, item)
+            if draft is not None:
+                result.append(draft)
+    continue_speakers(result)
+    return result
+
+
+def continue_speakers(drafts: list[Draft]) -> None:
+    """A quote nobody is said to say continues the speaker of the quote just before it."""
+    drafts.sort(key=lambda draft: draft.content)
+    previous: Draft | None = None
+    for draft in drafts:
+        if (
+            draft.speaker is None
+            and draft.kind == "direct"
+            and previous is not None
+            and draft.content[0] - previous.content[1] <= CONTINUATION_CHARS
+        ):
+            draft.speaker, draft.mention = previous.speaker, previous.mention
+            draft.confidence = 0.5
+        if draft.speaker is not None:
+            previous = draft
+
+
+def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
+    """A quote no parsed attribution covers: look for "…,” he said" or "He said: “…"."""
+    doc = article.doc
+    words = word_count(article.text[item.inner_start : item.inner_end])
+    after = article.token_at(item.outer_end)
+    if after < len(doc) and doc[after].idx < item.outer_end:
+        after += 1
+    if item.aside_start >= 0:
+        for index in range(article.token_at(item.aside_start), article.token_at(item.aside_end)):
+            token = doc[index]
+            if token.lower_ in VERB_FORMS and token.tag_.startswith("VB"):
+                return quote_draft(article, item, token, 0.85)
+    signed = signature(article, item)
+    if signed is not None:
+        return signed
+    continues = article.text[item.inner_end - 1 : item.inner_end] in ",?!—-"
+    for index in range(after, min(after + 30, len(doc))):
+        token = doc[index]
+        if "\n" in token.text or article.quote_at(token.idx) is not None:
+            break
+        if _speech_verb(token):
+            if continues or index == after:
+                return quote_draft(article, item, token, 0.85)
+            break
+        if _ends_search(token):
+            break
+    before = article.token_at(item.outer_start) - 1
+    named = named_before_colon(article, item, before)
+    if named is not None:
+        return named
+    # "He told the crowd:" may end the paragraph before the quote.
+    if before > 0 and "\n" in doc[before].text and doc[before - 1].text == ":":
+        before -= 1
+    for index in range(before, max(before - 6, -1), -1):
+        token = doc[index]
+        if "\n" in token.text or article.quote_at(token.idx) is not None:
+            break
+        if _speech_verb(token):
+            return quote_draft(article, item, token, 0.8)
+        if _ends_search(token):
+            break
+    if words < MIN_UNATTRIBUTED_WORDS:
+        return None
+    content = article.quote_content(item)
+    subject = previous_subject(article, item)
+    if subject is not None:
+        speaker, mention = mention_for(article, subject)
+        return Draft("direct", content, None, speaker, mention, 0.45)
+    return Draft("direct", content, None, None, None, 0.4)
+
+
+def _speech_verb(token: Token) -> bool:
+    """A reporting verb next to a quote, or "put it" ("as Tom Ridge put it: “…”")."""
+    if not token.tag_.startswith("VB"):
+        return False
+    if token.lower_ in VERB_FORMS:
+        return True
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return token.lower_ in ("put", "puts") and following is not None and following.lower_ == "it"
+
+
+def _ends_search(token: Token) -> bool:
+    """A sentence end or a verb of its own ends the search for a quote's cue; a verb inside
+    the speaker's noun phrase ("Trump senior adviser Paul Manafort", "X, who was …") does
+    not."""
+    if token.text in ".;":
+        return True
+    return token.pos_ in ("VERB", "AUX") and token.dep_ not in _NOMINAL_DEPS
+
+
+# A verb in these roles belongs to a noun phrase ("Trump senior adviser …", "…, who was …").
+_NOMINAL_DEPS = frozenset(
+    ["compound", "amod", "nmod", "dobj", "pobj", "nsubj", "appos", "poss", "relcl", "acl", "aux"]
+)
+
+
+_DASHES = ("―", "—", "–", "-", "--")
+
+
+def signature(article: ArticleDoc, item: Quoted) -> Draft | None:
+    """ "“…” ― Sonya Herridge": a dash and a name after the quote, on its line, sign it."""
+    doc = article.doc
+    index = article.token_at(item.outer_end)
+    if index < len(doc) and doc[index].idx < item.outer_end:
+        index += 1
+    while index < len(doc) and doc[index].is_space and "\n" not in doc[index].text:
+        index += 1
+    if index + 1 >= len(doc) or doc[index].text not in _DASHES:
+        return None
+    if "\n" in article.text[item.outer_end : doc[index].idx]:
+        return None
+    first = last = index + 1
+    if doc[first].ent_type_ != "PERSON" and doc[first].pos_ != "PROPN":
+        return None
+    while (
+        last + 1 < len(doc)
+        and "\n" not in doc[last].whitespace_
+        and (doc[last + 1].ent_type_ == "PERSON" or doc[last + 1].pos_ == "PROPN")
+    ):
+        last += 1
+    speaker = article.span_of(doc[first], doc[last])
+    mention_text = article.text[speaker[0] : speaker[1]]
+    mention = Mention(speaker[0], mention_text, doc[last].lower_, mention_text, "PERSON")
+    cue = article.span_of(doc[index], doc[index])
+    return Draft("direct", article.quote_content(item), cue, speaker, mention, 0.8)
+
+
+def previous_subject(article: ArticleDoc, item: Quoted) -> Token | None:
+    """ "Cruz blasted the moderators. “You look at …”": the previous sentence's subject."""
+    index = article.token_at(item.outer_start)
+    sentence = article.doc[index].sent
+    if sentence.start_char < item.outer_start - 1:
+        return None  # the quote does not start its sentence
+    index = sentence.start - 1
+    while index >= 0 and (article.doc[index].is_space or article.doc[index].is_punct):
+        index -= 1
+    if index < 0 or article.quote_at(article.doc[index].idx) is not None:
+        return None
+    root = article.doc[index].sent.root
+    for child in root.children:
+        if child.dep_ == "nsubj" and (
+            child.ent_type_ in ("PERSON", "ORG", "NORP")
+            or child.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP
+        ):
+            return child
+    return None
+
+
+def quote_draft(article: ArticleDoc, item: Quoted, verb: Token, confidence: float) -> Draft:
+    subject = subject_of(verb)
+    if subject is not None and _in_quoted_words(item, subject):
+        # The parse took a word of the quote as the subject of its own attribution
+        # ("“… but they award only 4 percent,” campaign manager Robby Mook said").
+        subject = subject_near(article, verb)
+    speaker, mention = mention_for(article, subject) if subject is not None else (None, None)
+    content = article.quote_content(item)
+    return Draft("direct", content, article.span_of(verb, verb), speaker, mention, confidence)
+
+
+def _in_quoted_words(item: Quoted, token: Token) -> bool:
+    return item.inner_start <= token.idx < item.inner_end and not item.in_aside(token.idx)
+
+
+_CLOSERS = (")", "]")
+
+
+def named_before_colon(article: ArticleDoc, item: Quoted, before: int) -> Draft | None:
+    """ "Rep. Trey Gowdy (R-S.C.): “…”", "- Carl Bialik: “…”": a person's name and a colon
+    right before the quote."""
+    doc = article.doc
+    if before < 1 or doc[before].text != ":":
+        return None
+    index = before - 1
+    if doc[index].text in _CLOSERS:
+        while index > 0 and doc[index].text not in ("(", "["):
+            index -= 1
+        index -= 1
+    entity = article.entity_of.get(index)
+    if entity is None or entity.label_ != "PERSON" or entity.end - 1 != index:
+        return None
+    speaker = (entity.start_char, entity.end_char)
+    mention = Mention(entity.start_char, entity.text, doc[index].lower_, entity.text, "PERSON")
+    cue = article.span_of(doc[before], doc[before])
+    return Draft("direct", article.quote_content(item), cue, speaker, mention, 0.75)
+
+
+_HEADLINE = re.compile(r"\s*(?P<speaker>[A-Z][^:\n]{1,50}?)(?P<cue>:)\s+(?P<content>[^\n]+)")
+_NOT_SPEAKERS = frozenset(
+    ["the", "a", "an", "breaking", "update", "exclusive", "watch", "video", "live"]
+)
+
+
+def headline_draft(text: str, position: int = 0) -> Draft | None:
+    """A headline "Gingrich: Trump Must Decide …" attributes its second half to its first;
+    so does a line "Matthews: Well, …" starting at ``position`` (scope "all")."""
+    match = _HEADLINE.match(text, position)
+    if match is None:
+        return None
+    words = match.group("speaker").split()
+    if (
+        len(words) > 4
+        or words[0].lower() in _NOT_SPEAKERS
+        or any(word[:1].islower() for word in words)
+        or (match.group("speaker").isupper() and len(match.group("speaker")) > 4)
+    ):
+        return None
+    start, end = match.span("content")
+    while end > start and text[end - 1] in " .\t\r":
+        end -= 1
+    speaker = match.span("speaker")
+    mention_text = match.group("speaker")
+    name = canonical_speaker_name(mention_text)
+    mention = Mention(speaker[0], mention_text, words[-1].lower(), name, "")
+    return Draft("indirect", (start, end), match.span("cue"), speaker, mention, 0.6)
+
+
+def line_drafts(text: str, headline: Draft | None) -> list[Draft]:
+    """ "Matthews: Well, …": a name and a colon open a line of that person's words."""
+    drafts = []
+    for match in _LINE_START.finditer(text):
+        if match.end() == 0 or (headline is not None and match.end() <= headline.content[0]):
+            continue
+        draft = headline_draft(text, match.end())
+        if draft is not None:
+            drafts.append(draft)
+    return drafts

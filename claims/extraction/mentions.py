@@ -1,0 +1,196 @@
+"""Who reports: the source word of a cue in the parse, and the speaker mention around it."""
+
+from spacy.tokens import Token
+
+from claims.extraction.document import ArticleDoc, Mention
+from claims.extraction.lexicon import PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
+from claims.extraction.names import canonical_speaker_name
+
+_MENTION_STOP_DEPS = ("relcl", "acl", "advcl", "parataxis", "ccomp", "xcomp")
+
+
+def mention_for(article: ArticleDoc, subject: Token) -> tuple[tuple[int, int], Mention]:
+    """The speaker mention around a subject token: its noun phrase without clauses."""
+    doc = article.doc
+    if subject.lower_ in ("who", "which", "that") and subject.head.dep_ == "relcl":
+        # "Kasich, who says …": the mention is "who", the name its antecedent's.
+        _span, mention = mention_for(article, subject.head.head)
+        relative = article.span_of(subject, subject)
+        mention.start = relative[0]
+        return relative, mention
+    dateline_end = article.no_speaker_end(subject.idx)
+    if dateline_end is not None and subject.head.i > subject.i:
+        # "WASHINGTON — President Barack Obama said": the parse made the dateline the
+        # subject; the speaker is what stands between the dateline and the verb.
+        first = article.token_at(dateline_end)
+        last = subject.head.i - 1
+        while last > first and doc[last].dep_ in ("aux", "auxpass", "advmod", "neg", "punct"):
+            last -= 1
+        if first <= last:
+            span = article.span_of(doc[first], doc[last])
+            mention_text = article.text[span[0] : span[1]]
+            name = canonical_speaker_name(mention_text)
+            return span, Mention(span[0], mention_text, doc[last].lower_, name, "")
+    first = subject.left_edge.i
+    last = subject.i
+    stopped = False
+    for child in subject.rights:
+        if child.dep_ in _MENTION_STOP_DEPS:
+            stopped = True  # a clause describing the speaker is not part of the mention …
+            continue
+        if child.dep_ in ("punct", "cc") and child.i == child.right_edge.i:
+            continue
+        if stopped and child.dep_ != "appos":
+            break
+        # … unless the speaker's name comes after it ("The editor I spoke to, Tim Grieve").
+        last = child.right_edge.i
+    while first < subject.i and (doc[first].is_punct or doc[first].is_space):
+        first += 1
+    while last > subject.i and (doc[last].is_punct or doc[last].is_space):
+        last -= 1
+    span = article.span_of(doc[first], doc[last])
+    mention_text = article.text[span[0] : span[1]]
+    entity = article.entity_of.get(subject.i)
+    if entity is not None:
+        name = canonical_speaker_name(entity.text) or entity.text.strip()
+        label = entity.label_
+    elif subject.pos_ == "PROPN" or (not subject.pos_ and subject.text[:1].isupper()):
+        name = canonical_speaker_name(mention_text)
+        label = ""
+    else:
+        name, label = "", ""
+    if subject.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP:
+        name = ""
+    mention = Mention(span[0], mention_text, subject.lower_, name, label)
+    return span, mention
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The verb's subject, borrowed from the governing verb for "adding that" and "and said"."""
+    first = True
+    for _ in range(4):
+        for child in verb.children:
+            if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and not first):
+                return child
+        first = False
+        head = verb.head
+        if verb.dep_ in ("conj", "advcl", "xcomp") and head != verb:
+            verb = head
+        elif verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+            verb = head.head  # "Romer was sidelined after demonstrating that …"
+        elif verb.dep_ == "acl" and head.pos_ in ("PROPN", "NOUN") and head.i < verb.i:
+            return head  # "Erin Brockovich, …, saying she …", "a report saying …"
+        else:
+            break
+    return subject_before(verb) or subject_after(verb)
+
+
+def subject_after(verb: Token) -> Token | None:
+    """ "…, said a former spokesman for the ministry, Oleg Voloshyn": a speech verb's subject
+    after it, when the parse gave it none."""
+    if verb.lower_ not in VERB_FORMS or verb.i + 1 >= len(verb.doc):
+        return None
+    following = verb.doc[verb.i + 1]
+    if following.pos_ not in ("DET", "PROPN", "NOUN", "ADJ") or following.lower_ == "that":
+        return None
+    token = following
+    while token.head.i != token.i and token.head.i > verb.i and token.dep_ not in ("appos",):
+        if token.head.pos_ not in ("PROPN", "NOUN"):
+            break
+        token = token.head
+    return token if token.pos_ in ("PROPN", "NOUN") else None
+
+
+def subject_before(verb: Token) -> Token | None:
+    """When the parse found no subject: the noun right before the verb ("4 in 10 say"), or
+    the name an appositive set off by commas belongs to ("Bill Skelly, a longtime RNC data
+    operative, vouched …")."""
+    index = verb.i - 1
+    while index >= verb.sent.start and verb.doc[index].dep_ in ("aux", "advmod", "neg"):
+        index -= 1
+    if index < verb.sent.start:
+        return None
+    token = verb.doc[index]
+    if token.text == "," and index - 1 >= verb.sent.start:
+        return _named_before_appositive(verb.doc[index - 1], verb) or _opening_name(verb)
+    if token.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and token.lower_ not in ("it", "that"):
+        return token
+    return None
+
+
+_APPOSITIVE_PATH = frozenset(
+    ["appos", "conj", "cc", "prep", "pobj", "compound", "amod", "nummod", "poss", "case"]
+)
+
+
+def _opening_name(verb: Token) -> Token | None:
+    """ "RoseAnn DeMoro, executive director of …, a union that …, also said": the person
+    named first in the sentence, set off by a comma, when the appositive is too long to
+    climb."""
+    for token in verb.doc[verb.sent.start : verb.i]:
+        if token.ent_type_ == "PERSON" and token.ent_iob_ == "B":
+            last = token.i
+            while last + 1 < verb.i and verb.doc[last + 1].ent_iob_ == "I":
+                last += 1
+            if last + 1 < verb.i and verb.doc[last + 1].text == ",":
+                return verb.doc[last]
+            return None
+    return None
+
+
+def _named_before_appositive(token: Token, verb: Token) -> Token | None:
+    for _ in range(8):
+        if token.ent_type_ in ("PERSON", "ORG") and token.pos_ == "PROPN":
+            return token
+        head = token.head
+        if token.dep_ not in _APPOSITIVE_PATH or head.i == token.i or head.i >= verb.i:
+            return None
+        token = head
+    return None
+
+
+def source_of(token: Token) -> Token | None:
+    """Who reports: the subject, an owner ("his claim that"), or a passive's agent."""
+    if token.pos_ == "NOUN":
+        for child in token.children:
+            if child.dep_ == "poss":
+                return child
+        head = token.head
+        if token.dep_ in ("dobj", "pobj", "attr") and head.i != token.i:
+            if token.dep_ == "pobj" and head.head.i != head.i:
+                head = head.head
+            for child in head.children:
+                if child.dep_ == "nsubj":
+                    return child
+        return None
+    for child in token.children:
+        if child.dep_ == "agent":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+    return subject_of(token)
+
+
+def subject_near(article: ArticleDoc, verb: Token) -> Token | None:
+    """The noun phrase next to a reporting verb outside quotation marks: before it ("…,” X
+    said"), else right after it ("…,” said X")."""
+    doc = article.doc
+    index = verb.i - 1
+    while index >= 0 and doc[index].dep_ in ("aux", "advmod", "neg"):
+        index -= 1
+    candidates = [index] if index >= 0 else []
+    candidates += range(verb.i + 1, min(verb.i + 4, len(doc)))
+    for index in candidates:
+        token = doc[index]
+        if article.quote_at(token.idx) is not None or "\n" in token.text:
+            continue
+        if token.pos_ in ("PROPN", "NOUN") or token.lower_ in ("he", "she"):
+            while (
+                token.head.i != token.i
+                and token.head.pos_ in ("PROPN", "NOUN")
+                and article.quote_at(token.head.idx) is None
+                and abs(token.head.i - verb.i) <= 8
+            ):
+                token = token.head
+            return token
+    return None

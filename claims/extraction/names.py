@@ -1,0 +1,120 @@
+"""Speaker names from mention text: the canonical name, the role around it, and its kind."""
+
+import re
+
+from claims.extraction.lexicon import (
+    DETERMINERS,
+    GOVERNMENT_WORDS,
+    MEDIA_WORDS,
+    PERSON_TITLES,
+    PRONOUNS_GROUP,
+    PRONOUNS_PERSON,
+)
+
+_POSSESSIVE = re.compile(r"^(.*)['’]s?$")
+_PARENTHESIS = re.compile(r"\s*\([^)]*\)")
+_NAME_PARTICLES = frozenset(
+    ["de", "del", "della", "der", "van", "von", "da", "al", "bin", "ibn", "le", "la", "di", "du"]
+)
+_TRIM = " \t\r\n,.;:!?\"“”‘’'()[]—–-"
+
+
+def _is_title(word: str) -> bool:
+    return word.lower() in PERSON_TITLES or word.lower().rstrip(".") in PERSON_TITLES
+
+
+def _name_words(words: list[str]) -> tuple[list[str], list[str]]:
+    """Split a mention's words into (description words, trailing name words)."""
+    name: list[str] = []
+    index = len(words)
+    while index > 0:
+        word = words[index - 1]
+        if _is_title(word):
+            break
+        if word[:1].isupper() or word[:1].isdigit() or (name and word.lower() in _NAME_PARTICLES):
+            name.insert(0, word)
+        else:
+            break
+        index -= 1
+    while name and name[0].lower() in _NAME_PARTICLES:
+        name.pop(0)
+        index += 1
+    return words[:index], name
+
+
+def _clean_words(mention: str) -> tuple[list[str], list[str]]:
+    """Words of a mention without brackets, determiners, possessive owners and trailing "'s".
+
+    Returns (owner words, remaining words): "Ukraine’s Foreign Minister X" -> (["Ukraine’s"], ...).
+    """
+    mention = _PARENTHESIS.sub("", mention)
+    words = [word.strip(_TRIM) if word.strip(_TRIM) else "" for word in mention.split()]
+    words = [word for word in words if word]
+    while words and words[0].lower() in DETERMINERS:
+        words.pop(0)
+    owner: list[str] = []
+    for index, word in enumerate(words[:-1]):
+        if re.search(r"['’]s$", word) or word.endswith(("s'", "s’")):
+            owner = words[: index + 1]
+    words = words[len(owner) :]
+    if words:
+        match = _POSSESSIVE.match(words[-1])
+        if match and match.group(1) and (words[-1].endswith(("’s", "'s")) or len(words) > 1):
+            words[-1] = match.group(1)
+    return owner, words
+
+
+def canonical_speaker_name(mention: str) -> str:
+    """The name in a mention, without titles, roles, determiners or possessives.
+
+    "Ukrainian president Vladimir Zelensky" -> "Vladimir Zelensky", "the Kremlin" -> "Kremlin";
+    a mention that holds no name ("the Ukrainian president", "he") gives "".
+    """
+    _owner, words = _clean_words(mention)
+    if not words:
+        return ""
+    if len(words) == 1 and words[0].lower() in PRONOUNS_PERSON | PRONOUNS_GROUP:
+        return ""
+    _description, name = _name_words(words)
+    return " ".join(name)
+
+
+def speaker_description(mention: str) -> str:
+    """The role or title part of a mention: "Ukrainian president Vladimir Zelensky" -> that role."""
+    owner, words = _clean_words(mention)
+    if len(words) == 1 and words[0].lower() in PRONOUNS_PERSON | PRONOUNS_GROUP:
+        return ""
+    description, _name = _name_words(words)
+    return " ".join(owner + description)
+
+
+def kind_of_name(name: str, entity_label: str) -> str:
+    """Guess a named speaker's kind from its words and the NER label, if any."""
+    lowered = {word.strip(".").lower() for word in name.replace("-", " ").split()}
+    if entity_label == "PERSON":
+        return "person"
+    if lowered & MEDIA_WORDS and entity_label in ("ORG", "", "WORK_OF_ART", "PRODUCT"):
+        return "media"
+    if entity_label in ("GPE", "LOC", "FAC") or lowered & GOVERNMENT_WORDS:
+        return "government"
+    if entity_label in ("ORG", "NORP"):
+        return "organization"
+    return "person"
+
+
+def person_name(entity_text: str) -> str:
+    """The name in a text NER marked as a person's: leading titles dropped, nothing else
+    ("Representative Peter T. King" -> "Peter T. King", where "King" is a title elsewhere)."""
+    _owner, cleaned = _clean_words(entity_text)
+    # Keep the initials' full stops ("James B. Comey"): only the cleaned words' count is used.
+    words = [
+        word.strip(" ,;:!?\"“”‘’'()[]—–-") for word in _PARENTHESIS.sub("", entity_text).split()
+    ]
+    words = [word for word in words if word][len(words) - len(cleaned) :] if cleaned else []
+    if words and words[-1].endswith(("'s", "’s")):
+        words[-1] = words[-1][:-2]
+    while len(words) > 1 and _is_title(words[0]):
+        words.pop(0)
+    if len(words) == 1 and (_is_title(words[0]) or words[0].lower() in PRONOUNS_PERSON):
+        return ""
+    return " ".join(words)
