@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from claims.access import ImportTarget, corpus_access, sees_everything
 from claims.models import Article, ImportBatch, Quote, Speaker
@@ -84,6 +84,20 @@ def article_detail_visible(*, user: AbstractBaseUser, article_id: int) -> Articl
         .filter(id=article_id)
         .first()
     )
+
+
+def quote_referred_elsewhere() -> Q:
+    """A condition: other apps hold data on the quote (labels, assignments, comments …).
+    Found through Django's model metadata — every model outside the corpus with a foreign key
+    to Quote — so the corpus needs to know nothing of what refers to it."""
+    condition = Q(pk__in=[])
+    for relation in Quote._meta.related_objects:
+        if relation.related_model._meta.app_label != Quote._meta.app_label:
+            rows = relation.related_model._base_manager.filter(
+                **{relation.field.name: OuterRef("pk")}
+            )
+            condition |= Q(Exists(rows))
+    return condition
 
 
 def quote_list_visible(*, user: AbstractBaseUser) -> QuerySet[Quote]:

@@ -13,8 +13,13 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 
 from claims.models import Article
-from claims.services.extraction_queue import EXTRACT_TASK, article_extraction_retry_wait
+from claims.services.extraction_queue import (
+    EXTRACT_TASK,
+    RESOLVE_SPEAKERS_TASK,
+    article_extraction_retry_wait,
+)
 from claims.services.extraction_runs import article_extraction_run
+from claims.services.speaker_resolution import speakers_resolve_again
 
 logger = logging.getLogger(__name__)
 
@@ -79,3 +84,13 @@ def _extract(task, article_id: int, *, failures: int) -> int:
             article_id=article_id, error=error, attempt=retries + 1, attempts=attempts, delay=delay
         )
         raise task.retry(exc=error, countdown=delay, max_retries=None) from error
+
+
+@shared_task(name=RESOLVE_SPEAKERS_TASK, acks_late=True, reject_on_worker_lost=True)
+def resolve_batch_speakers(batch_id: int, skip_labelled: bool = False) -> int:
+    """Re-resolve the speakers of one import batch's quotes (see resolve_speakers); how many
+    changed. Idempotent: running it twice changes nothing the second time."""
+    changes = speakers_resolve_again(
+        articles=Article.objects.filter(batch_id=batch_id), skip_labelled=skip_labelled
+    )
+    return len(changes)

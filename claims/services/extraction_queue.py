@@ -20,6 +20,7 @@ from claims.models import Article
 # The Celery task (claims/tasks.py) by name: producers send it without importing the worker's
 # code, so the services never import the task module that imports them.
 EXTRACT_TASK = "claims.extract_article_quotes"
+RESOLVE_SPEAKERS_TASK = "claims.resolve_batch_speakers"
 
 
 def extraction_status_set(article_id: int, status: str, **fields) -> None:
@@ -63,6 +64,13 @@ def extraction_dispatch(
     from claims.services.extraction_runs import articles_extract_now
 
     return articles_extract_now(articles=articles, progress=progress)
+
+
+def batch_speakers_resolve_later(*, batch_id: int, skip_labelled: bool = False) -> None:
+    """Queue speaker re-resolution of one batch's quotes for a worker (after commit)."""
+    transaction.on_commit(
+        lambda: current_app.send_task(RESOLVE_SPEAKERS_TASK, args=[batch_id, skip_labelled])
+    )
 
 
 def article_extraction_retry_wait(

@@ -9,12 +9,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from claims.extraction import EXTRACTOR_VERSION, ExtractedQuote, extract_quotes
 from claims.models import Article, Quote
 from claims.nlp import get_nlp
+from claims.selectors import quote_referred_elsewhere
 from claims.services.extraction_queue import error_text, extraction_status_set
 from claims.services.speakers import SpeakerLookup
 
@@ -97,20 +98,12 @@ _EXTRACTED_FIELDS = [
 
 def _protected_quotes(article: Article) -> QuerySet[Quote]:
     """Quotes a person touched (edited, rejected, added) or that other data refers to (labels,
-    assignments, comments … in any app): re-extraction never drops or alters them.
-
-    "Other data" is every model outside the corpus with a foreign key to Quote, found through
-    Django's model metadata, so the corpus needs to know nothing of what refers to it.
-    """
-    referred = Q()
-    for relation in Quote._meta.related_objects:
-        if relation.related_model._meta.app_label != Quote._meta.app_label:
-            rows = relation.related_model._base_manager.filter(
-                **{relation.field.name: OuterRef("pk")}
-            )
-            referred |= Q(Exists(rows))
+    assignments, comments …): re-extraction never drops or alters them."""
     return article.quotes.filter(
-        Q(edited_at__isnull=False) | Q(is_rejected=True) | Q(origin=Quote.Origin.MANUAL) | referred
+        Q(edited_at__isnull=False)
+        | Q(is_rejected=True)
+        | Q(origin=Quote.Origin.MANUAL)
+        | quote_referred_elsewhere()
     )
 
 
