@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from claims.access import corpus_access
 from claims.models import Article, ImportBatch, Outlet, text_sha256
@@ -67,33 +67,55 @@ def articles_visible_to_importer(importer: AbstractBaseUser | None) -> QuerySet[
     return corpus_access().articles_visible(importer)
 
 
-def _visible_among(
-    importer: AbstractBaseUser | None, candidates: QuerySet[Article]
-) -> list[Article]:
-    """The candidates (found by an indexed column) that the importer can see. Visibility is
-    asked only when there are candidates: most imported texts have none, and the importer's
-    visible articles are a subquery that grows with their projects."""
-    ids = list(candidates.values_list("id", flat=True)[:50])
-    if not ids:
-        return []
-    return list(articles_visible_to_importer(importer).filter(id__in=ids))
+@dataclass
+class _Related:
+    """The articles the importer can see that an import may be: the same text (any version),
+    or the current version with the same URL, or with the same outlet and title."""
+
+    same_text: list[Article]
+    same_url: list[Article]
+    same_title: list[Article]
 
 
-def _earlier_version(
-    importer: AbstractBaseUser | None, *, url: str | None, outlet: Outlet | None, title: str
-) -> Article | None:
-    """The current version of the article this import is a new version of: the one with the
-    same canonical URL, else with the same outlet and title, among those the importer can see.
-    None when there is none; a ValidationError when several different articles match."""
-    matches: list[Article] = []
+def _related(
+    importer: AbstractBaseUser | None,
+    *,
+    sha256: str,
+    url: str | None,
+    outlet: Outlet | None,
+    title: str,
+) -> _Related:
+    """One query over indexed columns (sha256, url, outlet + title); the importer's
+    visibility is asked only when it finds something — most imported texts match nothing,
+    and the visible articles are a subquery that grows with the importer's projects."""
+    wanted = Q(sha256=sha256)
     if url:
-        matches = _visible_among(importer, Article.objects.current().filter(url=url))
-    if not matches and outlet is not None:
-        matches = _visible_among(
-            importer, Article.objects.current().filter(outlet=outlet, title=title)
-        )
+        wanted |= Q(url=url, replaced_by__isnull=True)
+    if outlet is not None:
+        wanted |= Q(outlet=outlet, title=title, replaced_by__isnull=True)
+    ids = list(Article.objects.filter(wanted).values_list("id", flat=True)[:50])
+    if not ids:
+        return _Related([], [], [])
+    visible = list(articles_visible_to_importer(importer).filter(id__in=ids).order_by("id"))
+    current = [article for article in visible if article.replaced_by_id is None]
+    return _Related(
+        same_text=[article for article in visible if article.sha256 == sha256],
+        same_url=[article for article in current if url and article.url == url],
+        same_title=[
+            article
+            for article in current
+            if outlet is not None and article.outlet_id == outlet.id and article.title == title
+        ],
+    )
+
+
+def _earlier_version(related: _Related) -> Article | None:
+    """The current version of the article this import is a new version of: the one with the
+    same canonical URL, else with the same outlet and title. None when there is none; a
+    ValidationError when several different articles match."""
+    matches = related.same_url or related.same_title
     if len(matches) > 1:
-        ids = ", ".join(str(article.id) for article in sorted(matches, key=lambda a: a.id)[:5])
+        ids = ", ".join(str(article.id) for article in matches[:5])
         raise ValidationError(
             {
                 "url": f"This matches several articles ({ids}) by URL or outlet and title; "
@@ -136,13 +158,13 @@ def article_import(
     if errors:
         raise ValidationError(errors)
 
-    same_text = _visible_among(importer, Article.objects.filter(sha256=text_sha256(text)))
-    if same_text:
-        existing = min(same_text, key=lambda article: (-article.version, article.id))
-        return ArticleImportResult(existing, created=False, quote_count=existing.quotes.count())
     if outlet_row is None and outlet and outlet.strip():
         outlet_row = outlet_get_or_create(name=outlet)
-    previous = _earlier_version(importer, url=url, outlet=outlet_row, title=title)
+    related = _related(importer, sha256=text_sha256(text), url=url, outlet=outlet_row, title=title)
+    if related.same_text:
+        existing = min(related.same_text, key=lambda article: (-article.version, article.id))
+        return ArticleImportResult(existing, created=False, quote_count=existing.quotes.count())
+    previous = _earlier_version(related)
     if previous is not None:
         refusal = corpus_access().article_change_refusal(importer, previous) if importer else None
         if refusal is not None:
