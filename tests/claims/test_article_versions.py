@@ -245,3 +245,13 @@ def test_fixing_an_old_versions_quote_through_the_api_is_a_400(setup):
     assert not QuoteEdit.objects.filter(quote=setup["official"]).exists()
     with pytest.raises((ValidationError, PermissionDenied)):
         quote_update(quote=setup["official"], editor=setup["manager"], is_rejected=True)
+
+
+def test_the_review_page_flags_a_quote_whose_words_changed(client, setup):
+    project, mayor, second_annotator = setup["project"], setup["mayor"], setup["annotators"][1]
+    disagreeing = {**LABELS, "stance": "favor"}
+    label_save(project=project, quote=mayor, annotator=second_annotator, labels=disagreeing)
+    import_version(V2)
+    client.force_login(setup["manager"])
+    page = client.get(reverse("annotations:review", args=[project.id])).content.decode()
+    assert "text changed since labelled (v2)" in page
