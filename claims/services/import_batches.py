@@ -422,22 +422,24 @@ def import_batch_process(
         return True
     run = _Run(batch, all_or_nothing=all_or_nothing)
     started = time.monotonic()
-    done_ids: set[int] = set()
+    # Items are taken in position order past a cursor, so one a concurrent worker holds (and
+    # is skipped here) is not asked for again; feed entries are appended after the cursor.
+    after = -1
     while True:
         if time_limit is not None and time.monotonic() - started > time_limit:
             return False
         items = list(
             _pending(batch)
-            .exclude(id__in=done_ids)
+            .filter(position__gt=after)
             .only(
                 "id", "kind", "url", "payload", "target_id", "position", "source_name", "batch_id"
             )[: settings.IMPORT_CHUNK_SIZE]
         )
         if not items:
             return True
+        after = items[-1].position
         records = [item.id for item in items if item.kind == ImportItem.Kind.RECORD]
         created = _store_records(run, records) if records else []
-        done_ids.update(records)
         if progress is not None and records:
             progress(len(records))
         if batch.extract and created:
@@ -445,7 +447,6 @@ def import_batch_process(
         for item in items:
             if item.kind != ImportItem.Kind.URL:
                 continue
-            done_ids.add(item.id)
             if not _claim(item.id):
                 continue
             created = _fetch_and_store(run, item)
