@@ -404,3 +404,13 @@ def test_a_url_that_failed_for_a_passing_reason_is_fetched_again_on_retry(client
 
     assert outcome(batch) == [(Status.CREATED, "")]
     assert Article.objects.get().title == "Back up"
+
+
+def test_more_urls_than_one_import_takes_is_a_400_and_nothing_is_staged(client, manager):
+    urls = "\n".join(f"https://news.example.org/{n}" for n in range(1001))
+    response = client.post(
+        reverse("claims:article-import"), {"urls": urls, "project": manager.project_id}
+    )
+    assert response.status_code == 400
+    assert "one import takes at most 1,000" in response.content.decode()
+    assert not ImportBatch.objects.exists()
