@@ -34,6 +34,8 @@ class ArticleImportResult:
 
 def outlet_get_or_create(*, name: str) -> Outlet:
     name = name.strip()
+    if len(name) > Outlet._meta.get_field("name").max_length:
+        raise ValidationError({"outlet": "The outlet name is longer than 200 characters."})
     outlet = Outlet.objects.filter(name__iexact=name).first()
     return outlet or Outlet.objects.create(name=name)
 
@@ -51,7 +53,9 @@ def _validate_article_fields(*, title: str, text: str, url: str | None) -> dict[
             f"The article text has {len(text):,} characters; the limit is "
             f"{settings.ARTICLE_MAX_CHARS:,} (ARTICLE_MAX_CHARS)."
         )
-    if url:
+    if url and len(url) > Article._meta.get_field("url").max_length:
+        errors["url"] = "The URL is longer than 2,000 characters."
+    elif url:
         try:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:

@@ -224,14 +224,14 @@ class _Run:
             raise ValidationError({"project": target})
         return target
 
-    def store(self, item: ImportItem, record: ArticleInput) -> ArticleImportResult:
+    def store(self, item: ImportItem, record: ArticleInput) -> ArticleImportResult | None:
         """Import one record for the item (in a savepoint) and mark the item; raises
-        ValidationError in all-or-nothing mode, else marks the item failed."""
+        ValidationError in all-or-nothing mode, else marks the item failed (and returns None)."""
         outlet = record.outlet or self.batch.outlet or None
-        # Found or made outside the record's savepoint, so that a record refused after it
-        # cannot take back a row the run keeps using.
-        outlet_row = self.outlet(outlet)
         try:
+            # Found or made outside the record's savepoint, so that a record refused after it
+            # cannot take back a row the run keeps using.
+            outlet_row = self.outlet(outlet)
             with transaction.atomic():
                 target = self.target(item.target_id)
                 result = article_import(

@@ -203,3 +203,24 @@ def test_finishing_items_in_sql_writes_what_the_orm_reads():
         (Status.FAILED, "timed out", True, None, {}),
         (Status.EXISTING, "it's “quoted”; -- not SQL", False, None, {}),
     ]
+
+
+def test_an_overlong_outlet_or_url_fails_its_record_not_the_batch():
+    batch = import_batch_stage(
+        records=[
+            ArticleInput(title="A", text="Text a.", source_name="f:1", outlet="O" * 201),
+            ArticleInput(
+                title="B", text="Text b.", source_name="f:2", url="https://x.org/" + "a" * 2000
+            ),
+            *records(1),
+        ],
+        name="Feed",
+        extract=False,
+    )
+    assert import_batch_process(batch_id=batch.id) is True
+    outcome = list(batch.items.order_by("position").values_list("status", "reason"))
+    assert outcome == [
+        (Status.FAILED, "outlet: The outlet name is longer than 200 characters."),
+        (Status.FAILED, "url: The URL is longer than 2,000 characters."),
+        (Status.CREATED, ""),
+    ]
