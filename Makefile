@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve demo browser test test-postgres test-browser lint format eval bench bench-export bench-load fuzz train-extractor lock clean
+.PHONY: install run serve demo browser test test-postgres test-browser lint format eval bench bench-export bench-load bench-reanchor bench-import fuzz train-extractor lock clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,14 @@ eval: install
 
 bench: install
 	$(BIN)/python bench/extraction.py
+
+# Re-anchoring 1,000 labelled quotes across an article version (scratch SQLite).
+bench-reanchor: install
+	$(BIN)/python bench/reanchor.py
+
+# A 6,000-record .jsonl import: what the request stages, how fast a worker stores it.
+bench-import: install
+	$(BIN)/python bench/import_batch.py
 
 # Retrain the extractor's cue classifier on ../shared/data/polnear/train and rewrite
 # claims/extraction/cue_weights.json (deterministic; the parsed corpus is cached in /tmp).

@@ -202,3 +202,15 @@ class ProjectCorpusAccess(CorpusAccess):
             [Project.articles.through(project_id=target.id, article_id=i) for i in article_ids],
             ignore_conflicts=True,
         )
+
+    def version_link(self, previous_id, new_id):
+        # The earlier version stays in the project too: its gone quotes keep their labels in
+        # the project's data (quotes_in_project leaves them out of the queue).
+        holding = Project.articles.through.objects.filter(article_id=previous_id)
+        Project.articles.through.objects.bulk_create(
+            [
+                Project.articles.through(project_id=project_id, article_id=new_id)
+                for project_id in holding.values_list("project_id", flat=True)
+            ],
+            ignore_conflicts=True,
+        )

@@ -31,6 +31,7 @@ from django.db.models.functions import Cast, Concat
 from annotations.agreement import majority_share
 from annotations.models import Choice, Dimension, Gold, Label, Project
 from claims.models import Article, Quote
+from claims.selectors import same_story_ids
 
 CHUNK_SIZE = 2000
 # Records joined into one piece of a streamed response (about 64 KB of JSONL).
@@ -127,6 +128,7 @@ class _Article:
     text: str
     json: str  # '"article":{…}'
     csv: str  # id, title, url, outlet, published_at as CSV fields
+    version_csv: str  # article_version, same_story (the last CSV columns)
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,8 @@ class DatasetExporter:
                 "cue_end",
                 Subquery(labels),
                 Subquery(gold),
+                "changed_in_version",
+                "gone_in_version",
             )
         )
         if self.options.gold_only:
@@ -274,21 +278,31 @@ class DatasetExporter:
         missing = article_ids - kept.keys()
         if missing:
             rows = Article.objects.filter(id__in=missing).values_list(
-                "id", "title", "url", "outlet__name", "published_at", "text"
+                "id", "title", "url", "outlet__name", "published_at", "text", "version"
             )
-            for article_id, title, url, outlet, published_at, text in rows:
+            # Versions (claims/services/versions.py): which version of the article a record's
+            # offsets index, and the project's other articles telling the same story.
+            in_project = Project.articles.through.objects.filter(project=self.project).values(
+                "article_id"
+            )
+            same_story = same_story_ids(article_ids=missing, within=in_project)
+            for article_id, title, url, outlet, published_at, text, version in rows:
                 published = published_at.isoformat() if published_at else None
+                story = same_story.get(article_id, [])
                 fields = {
                     "id": article_id,
                     "title": title,
                     "url": url,
                     "outlet": outlet,
                     "published_at": published,
+                    "version": version,
+                    "same_story": story,
                 }
                 kept[article_id] = _Article(
                     text=text,
                     json='"article":' + _dumps(fields),
                     csv=_csv_cells((article_id, title, url or "", outlet or "", published or "")),
+                    version_csv=_csv_cells((version, "|".join(map(str, story)))),
                 )
         self._articles = kept
 
@@ -442,6 +456,8 @@ class DatasetExporter:
                 cue_end,
                 labels,
                 gold,
+                changed_in_version,
+                gone_in_version,
             ) in chunk:
                 answers = answers_for(labels)
                 if threshold is not None and (answers.mean is None or answers.mean < threshold):
@@ -462,6 +478,8 @@ class DatasetExporter:
                         f'"end":{_json(speaker_end)}}},'
                         f'"cue":{{"text":{_json(cue)},"start":{_json(cue_start)},'
                         f'"end":{_json(cue_end)}}},'
+                        f'"changed_in_version":{_json(changed_in_version)},'
+                        f'"gone_in_version":{_json(gone_in_version)},'
                         f"{answers.labels_json},{gold_json},{answers.agreement_json}}}\n"
                     )
                 else:
@@ -472,7 +490,8 @@ class DatasetExporter:
                         f"{self._speaker_csv(speaker_id, speaker_name, speaker_kind)},"
                         f"{_csv_field(mention or '')},{_blank(speaker_start)},"
                         f"{_blank(speaker_end)},{_csv_field(cue or '')},{_blank(cue_start)},"
-                        f"{_blank(cue_end)},{gold_csv}{answers.csv}\r\n"
+                        f"{_blank(cue_end)},{gold_csv}{answers.csv},{article.version_csv},"
+                        f"{_blank(changed_in_version)},{_blank(gone_in_version)}\r\n"
                     )
             self.exported += len(out)
             yield out
@@ -523,6 +542,10 @@ class DatasetExporter:
             *(f"agreement_{key}" for key in keys),
             "agreement_mean",
             "labels_json",
+            "article_version",
+            "same_story",
+            "changed_in_version",
+            "gone_in_version",
         ]
 
     def csv(self) -> Iterator[str]:
@@ -653,7 +676,9 @@ def dataset_card(*, project: Project) -> dict:
 
 RECORD_FIELDS = {
     "quote_id": "Claimlab's id of the quote.",
-    "article": "id, title, url, outlet and published_at (ISO 8601) of the article.",
+    "article": "id, title, url, outlet, published_at (ISO 8601) of the article; version: which "
+    "version of an edited article this is (the offsets index its text, shipped in this record); "
+    "same_story: ids of the project's articles telling the same story (near-duplicates).",
     "text": "The quoted text: article text[content_start:content_end].",
     "kind": "direct, indirect or mixed.",
     "origin": "extracted (by the extractor) or manual (added by an annotator).",
@@ -664,4 +689,8 @@ RECORD_FIELDS = {
     "labels": "Each annotator's labels: {annotator: {dimension: value}}; pseudonymised by default.",
     "gold": "Adjudicated labels: {dimension: {value, method: unanimous|majority|reviewer}}.",
     "agreement": "Per dimension, the share of annotators giving the most common answer; mean.",
+    "changed_in_version": "Set when the quote's words changed in that version of the article: its "
+    "labels were given to the earlier words (text changed since labelled).",
+    "gone_in_version": "Set when the quote's words are gone from that version of the article: the "
+    "quote stays on the version it indexes, out of the queue, with its labels.",
 }

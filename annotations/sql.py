@@ -72,14 +72,15 @@ GOLD_CHOICES = Gold.choices.through._meta.db_table
 
 # Shared fragments: an assignment aliased "a", a quote "q"; parameters %(cutoff)s (the expiry
 # cutoff) and %(project)s. They are the SQL forms of queue.assignment_expired_q,
-# queue.assignment_live_q and scope.quotes_in_project.
+# queue.assignment_live_q and scope.quotes_in_project (with and without rejected quotes; a
+# quote gone in a later version of its article is in neither).
 ASSIGNMENT_EXPIRED = (
     f"(a.status = {ASSIGNED} AND a.completed_at IS NULL AND a.assigned_at < %(cutoff)s)"
 )
 ASSIGNMENT_LIVE = f"(a.status IN ({SUBMITTED}, {ASSIGNED}) AND NOT {ASSIGNMENT_EXPIRED})"
 QUOTE_ARTICLE_IN_PROJECT = (
     f"q.article_id IN (SELECT s.article_id FROM {PROJECT_ARTICLES} s "
-    "WHERE s.project_id = %(project)s)"
+    "WHERE s.project_id = %(project)s) AND q.gone_in_version IS NULL"
 )
 QUOTE_IN_PROJECT = f"{QUOTE_ARTICLE_IN_PROJECT} AND NOT q.is_rejected"
 

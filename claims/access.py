@@ -66,6 +66,10 @@ class CorpusAccess:
     def import_link(self, target: ImportTarget, article_ids: list[int]) -> None:
         """Put imported articles in the target."""
 
+    def version_link(self, previous_id: int, new_id: int) -> None:
+        """A new version of an article: wherever the previous version is used, add it too
+        (the previous one stays, with the quotes whose words are gone)."""
+
 
 _access = CorpusAccess()
 

@@ -115,7 +115,7 @@ class MultipleFileField(forms.FileField):
     """Several files in one field (Django's documented recipe)."""
 
     def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.jsonl"}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.jsonl,.html,.htm"}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -126,15 +126,21 @@ class MultipleFileField(forms.FileField):
 
 
 class ArticleImportForm(forms.Form):
-    """Files and/or pasted text to import, the project they join, and a name for the batch."""
+    """Files, pasted text and/or web addresses to import, the project they join, and a name
+    for the batch."""
 
-    files = MultipleFileField(required=False, label="Files (.txt or .jsonl)")
+    files = MultipleFileField(required=False, label="Files (.txt, .jsonl or .html)")
     title = forms.CharField(required=False, max_length=500, label="Title of the pasted article")
     text = forms.CharField(
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 8}),
         label="Or paste an article",
+    )
+    urls = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Or web addresses, one per line (article pages or RSS/Atom feeds)",
     )
     project = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     outlet = forms.CharField(required=False, max_length=200, label="Outlet")
@@ -163,8 +169,17 @@ class ArticleImportForm(forms.Form):
             form.initial["project"] = targets[0]
         return form
 
+    def clean_urls(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["urls"].splitlines() if line.strip()]
+
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("files") and not (cleaned.get("text") or "").strip():
-            raise forms.ValidationError("Choose one or more files, or paste an article's text.")
+        if (
+            not cleaned.get("files")
+            and not (cleaned.get("text") or "").strip()
+            and not cleaned.get("urls")
+        ):
+            raise forms.ValidationError(
+                "Choose one or more files, or paste an article's text, or give web addresses."
+            )
         return cleaned

@@ -1,22 +1,32 @@
-"""Reading article files (.txt, .jsonl, folders, uploads) into import records, with problems.
+"""Reading article files (.txt, .jsonl, .html, folders, uploads) and fetched pages and feeds
+into import records, with problems.
 
-This layer only parses: it turns bytes (on disk or uploaded) into `ArticleInput` records or
-`ImportProblem`s naming the file (and line) and the reason. Storing is
-`claims.services.article_import` (one article) and `articles_import_batch` (many).
+This layer only parses: it turns bytes (on disk, uploaded or fetched by claims/fetching.py)
+into `ArticleInput` records or `ImportProblem`s naming the file (and line) and the reason. A
+web page's text, title, author, outlet, date and canonical URL come from trafilatura, a feed's
+entries from feedparser. Storing is claims/services/articles.py and import_batches.py.
 """
 
+import contextlib
+import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
+import feedparser
+import trafilatura
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from config.input_guards import InputRefused, json_loads_bounded
 
-SUPPORTED_SUFFIXES = (".txt", ".jsonl")
+SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".html", ".htm")
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,7 @@ class ArticleInput:
     url: str | None = None
     outlet: str | None = None
     published_at: datetime | None = None
+    author: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,7 +144,7 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | ImportProblem]:
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
             )
             if not found:
-                yield ImportProblem(str(path), "the folder holds no .txt or .jsonl files")
+                yield ImportProblem(str(path), "the folder holds no .txt, .jsonl or .html files")
             yield from found
         elif path.is_file():
             yield path
@@ -150,7 +161,7 @@ def read_articles(paths: Iterable[str | Path]) -> Iterator[ArticleInput | Import
         suffix = path.suffix.lower()
         if suffix not in SUPPORTED_SUFFIXES:
             yield ImportProblem(
-                str(path), f"unsupported file type {suffix or '(none)'}; use .txt or .jsonl"
+                str(path), f"unsupported file type {suffix or '(none)'}; use .txt, .jsonl or .html"
             )
             continue
         try:
@@ -166,14 +177,18 @@ def read_file_data(source_name: str, data: bytes) -> Iterator[ArticleInput | Imp
     suffix = Path(source_name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         yield ImportProblem(
-            source_name, f"unsupported file type {suffix or '(none)'}; use .txt or .jsonl"
+            source_name, f"unsupported file type {suffix or '(none)'}; use .txt, .jsonl or .html"
         )
         return
     try:
         if suffix == ".txt":
             yield _text_record(source_name, data)
-        else:
+        elif suffix == ".jsonl":
             yield from _read_jsonl(source_name, data)
+        else:
+            if not data.strip():
+                raise ValueError("the file is empty")
+            yield page_record(data, source_name=source_name)
     except ValueError as error:
         yield ImportProblem(source_name, str(error))
 
@@ -189,3 +204,102 @@ def read_pasted_text(text: str, *, title: str = "") -> ArticleInput | ImportProb
         return _text_record("pasted text", text.encode("utf-8"))
     except ValueError as error:
         return ImportProblem("pasted text", str(error).replace("the file", "the pasted text"))
+
+
+# -- web pages and feeds ------------------------------------------------------------------------
+def http_url(value: str | None) -> str | None:
+    """The value when it is a valid http(s) URL (at most 2,000 characters), else None."""
+    if not value or len(value) > 2000:
+        return None
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        return None
+    return value
+
+
+def _outlet_from(sitename: str | None, url: str | None) -> str | None:
+    if sitename and sitename.strip():
+        return " ".join(sitename.split())[:200]
+    host = urlsplit(url).hostname if url else None
+    if host:
+        return host.removeprefix("www.")
+    return None
+
+
+def page_record(
+    data: bytes,
+    *,
+    source_name: str,
+    url: str | None = None,
+    title_hint: str = "",
+    published_hint: datetime | None = None,
+) -> ArticleInput:
+    """The article in an HTML page (fetched from `url`, or an uploaded file): its main text,
+    title, author, outlet (site name, else the domain), date and canonical URL, found by
+    trafilatura. Hints (from a feed entry) fill what the page lacks. ValueError when the page
+    holds no article text."""
+    document = trafilatura.bare_extraction(
+        data,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+    )
+    text = (document.text or "").strip() if document is not None else ""
+    if not text:
+        raise ValueError("no article text found in the page")
+    title = " ".join((document.title or title_hint or "").split())
+    first_line, _, rest = text.partition("\n")
+    if title and first_line.strip() == title and rest.strip():
+        text = rest.strip()  # the headline repeated at the top of the body
+    if not title:
+        title = first_line.strip()[:200]
+    canonical = http_url(urljoin(url, document.url) if url and document.url else document.url)
+    canonical = canonical or http_url(url)
+    published = published_hint
+    if document.date:
+        with contextlib.suppress(ValueError):
+            published = parse_published_at(document.date)
+    return ArticleInput(
+        title=title[:500],
+        text=text,
+        source_name=source_name,
+        url=canonical,
+        outlet=_outlet_from(document.sitename, canonical or url),
+        published_at=published,
+        author=" ".join((document.author or "").split())[:300],
+    )
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    url: str
+    title: str
+    published_at: datetime | None
+
+
+def feed_entries(data: bytes, *, feed_url: str, limit: int) -> list[FeedEntry]:
+    """The http(s) links of an RSS or Atom feed's entries (at most `limit`), with their
+    titles and dates. ValueError when it is not a feed.
+
+    feedparser reads the bytes given (never a URL or a file name: it would fetch or open it).
+    """
+    parsed = feedparser.parse(io.BytesIO(data), sanitize_html=False, resolve_relative_uris=False)
+    if not parsed.get("version") and not parsed.entries:
+        reason = getattr(parsed.get("bozo_exception"), "getMessage", lambda: "")()
+        raise ValueError(f"not an RSS or Atom feed{f' ({reason})' if reason else ''}")
+    entries, seen = [], set()
+    for entry in parsed.entries:
+        link = http_url(urljoin(feed_url, (entry.get("link") or "").strip()))
+        if link is None or link in seen:
+            continue
+        seen.add(link)
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        published = datetime(*stamp[:6], tzinfo=UTC) if stamp and len(stamp) >= 6 else None
+        title = re.sub(r"\s+", " ", entry.get("title") or "").strip()[:500]
+        entries.append(FeedEntry(url=link, title=title, published_at=published))
+        if len(entries) >= limit:
+            break
+    return entries

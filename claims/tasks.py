@@ -1,4 +1,5 @@
-"""Celery tasks for the corpus: quote extraction in background workers.
+"""Celery tasks for the corpus: storing staged import batches and quote extraction, in
+background workers.
 
 Delivery is at least once: the message is acknowledged only after the task ends (acks_late),
 and a worker process that dies mid-article gives it back to the queue (reject_on_worker_lost;
@@ -19,6 +20,7 @@ from claims.services.extraction_queue import (
     article_extraction_retry_wait,
 )
 from claims.services.extraction_runs import article_extraction_run
+from claims.services.import_batches import IMPORT_TASK, TASK_SECONDS, import_batch_process
 from claims.services.speaker_resolution import speakers_resolve_again
 
 logger = logging.getLogger(__name__)
@@ -94,3 +96,26 @@ def resolve_batch_speakers(batch_id: int, skip_labelled: bool = False) -> int:
         articles=Article.objects.filter(batch_id=batch_id), skip_labelled=skip_labelled
     )
     return len(changes)
+
+
+@shared_task(name=IMPORT_TASK, bind=True, acks_late=True, reject_on_worker_lost=True)
+def process_import_batch(self, batch_id: int) -> bool:
+    """Store a staged import batch: for about TASK_SECONDS, then the rest goes on in a new task.
+
+    A worker killed midway has committed whole chunks only; the message comes back (late
+    acknowledgement) and the next worker resumes at the first item still staged.
+    """
+    try:
+        finished = import_batch_process(batch_id=batch_id, time_limit=TASK_SECONDS)
+    except Exception as error:
+        # Whole chunks are committed: a retry goes on from the first item still staged.
+        retries = self.request.retries
+        logger.warning("Import batch %s stopped (%s); retrying", batch_id, error)
+        raise self.retry(
+            exc=error,
+            countdown=settings.EXTRACTION_RETRY_DELAY_SECONDS * 2**retries,
+            max_retries=settings.EXTRACTION_MAX_RETRIES,
+        ) from error
+    if not finished:
+        self.app.send_task(IMPORT_TASK, args=[batch_id])
+    return finished

@@ -7,6 +7,7 @@ app_name = "claims"
 urlpatterns = [
     path("", views.article_list, name="article-list"),
     path("articles/<id:article_id>/", views.article_detail, name="article-detail"),
+    path("articles/<id:article_id>/changes/", views.article_changes, name="article-changes"),
     path("search/", views.search, name="search"),
     path("speakers/", views.speaker_list, name="speaker-list"),
     path("speakers/<id:speaker_id>/", views.speaker_detail, name="speaker-detail"),

@@ -12,21 +12,25 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from claims.access import corpus_access
 from claims.forms import ArticleImportForm
-from claims.importing import read_file_data, read_pasted_text
+from claims.importing import ImportProblem, read_file_data, read_pasted_text
+from claims.models import ImportBatch
 from claims.selectors import (
-    batch_articles,
     batch_get_visible,
+    batch_items,
     batch_list_visible,
     batch_progress,
     import_permitted,
 )
-from claims.services.articles import articles_import_batch
 from claims.services.extraction_queue import extraction_requeue
+from claims.services.import_batches import (
+    import_batch_dispatch,
+    import_batch_resume,
+    import_batch_stage,
+)
+from config.background import run_after_response
 
 BATCHES_PER_PAGE = 50
-BATCH_ARTICLES_PER_PAGE = 50
-# Problems listed one by one after an import; the rest are counted.
-PROBLEMS_SHOWN = 20
+BATCH_ITEMS_PER_PAGE = 50
 
 
 def _require_import_permission(request: HttpRequest) -> None:
@@ -97,43 +101,40 @@ def _article_import_post(request: HttpRequest) -> HttpResponse:
         records.extend(read_file_data(upload.name, upload.read()))
     if data["text"].strip():
         records.append(read_pasted_text(data["text"], title=data["title"]))
+    urls = data["urls"]
+    if not urls and all(isinstance(record, ImportProblem) for record in records):
+        return _render_form(
+            request,
+            form,
+            status=400,
+            problems=records,
+            error="Nothing was imported; the reasons are below.",
+        )
     names = [upload.name for upload in data["files"]] + (["pasted text"] if data["text"] else [])
+    names += urls[:3] + ([f"{len(urls) - 3} more URL(s)"] if len(urls) > 3 else [])
     try:
         target = corpus_access().import_target(request.user, data["project"])
+        batch = import_batch_stage(
+            records=records,
+            urls=urls,
+            name=data["name"].strip() or f"Upload: {', '.join(names)}",
+            importer=request.user,
+            target=target,
+            outlet=data["outlet"].strip() or None,
+        )
     except ValidationError as error:
-        form.add_error("project", error.message_dict.get("project", error.messages))
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
         return _render_form(request, form, status=400)
-    result = articles_import_batch(
-        records=records,
-        name=data["name"].strip() or f"Upload: {', '.join(names)}",
-        importer=request.user,
-        target=target,
-        outlet=data["outlet"].strip() or None,
+    messages.success(
+        request,
+        f"Import started: {len(records)} record(s) and {len(urls)} URL(s). Each is listed "
+        "below as it is stored, with the reason when it is not.",
     )
-    if result.batch is None:
-        if result.problems:
-            return _render_form(
-                request,
-                form,
-                status=400,
-                problems=result.problems,
-                error="Nothing was imported; the reasons are below.",
-            )
-        messages.info(
-            request, f"All {result.existing} article(s) were already in Claimlab; nothing new."
-        )
-        return redirect("claims:article-import")
-    summary = f"Imported {result.created} new article(s)"
-    if result.existing:
-        summary += f"; {result.existing} already present"
-    messages.success(request, summary + ".")
-    for problem in result.problems[:PROBLEMS_SHOWN]:
-        messages.warning(request, f"Not imported: {problem.source_name}: {problem.reason}")
-    if len(result.problems) > PROBLEMS_SHOWN:
-        messages.warning(
-            request, f"…and {len(result.problems) - PROBLEMS_SHOWN} more item(s) not imported."
-        )
-    return redirect("claims:batch-detail", batch_id=result.batch.id)
+    # With a broker a worker stores the batch; without one, this process does, right after
+    # the browser has its redirect.
+    response = redirect("claims:batch-detail", batch_id=batch.id)
+    return run_after_response(response, import_batch_dispatch(batch=batch))
 
 
 @login_required
@@ -151,13 +152,15 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = batch_get_visible(user=request.user, batch_id=batch_id)
     if batch is None:
         raise Http404("No such import batch, or it is not yours.")
-    page = Paginator(batch_articles(batch=batch), BATCH_ARTICLES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    problems_only = request.GET.get("show") == "problems"
+    page = Paginator(
+        batch_items(batch=batch, problems_only=problems_only), BATCH_ITEMS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     context = {
         "batch": batch,
         "progress": batch_progress(batch=batch),
         "page": page,
+        "problems_only": problems_only,
         "stale_minutes": settings.EXTRACTION_STALE_MINUTES,
     }
     # htmx polls for the progress part alone while anything is pending or running.
@@ -172,11 +175,20 @@ def batch_retry(request: HttpRequest, batch_id: int) -> HttpResponse:
     if batch is None:
         raise Http404("No such import batch, or it is not yours.")
     _require_import_permission(request)
+    resumed = import_batch_resume(
+        batches=ImportBatch.objects.filter(id=batch.id),
+        stale_minutes=settings.EXTRACTION_STALE_MINUTES,
+        retry_failed=True,
+    )
     requeued = extraction_requeue(
         articles=batch.articles.all(), stale_minutes=settings.EXTRACTION_STALE_MINUTES
     )
+    if resumed:
+        messages.success(
+            request, "Storing the waiting items again (and retrying passing failures)."
+        )
     if requeued:
         messages.success(request, f"Extraction queued again for {len(requeued)} article(s).")
-    else:
+    if not resumed and not requeued:
         messages.info(request, "Nothing to retry: no article failed or is stuck.")
     return redirect("claims:batch-detail", batch_id=batch.id)

@@ -10,13 +10,14 @@ from claims.api.insights import (
     OutletSourcingView,
     SpeakerInsightsView,
 )
-from claims.api.views import ArticleViewSet, QuoteViewSet, SpeakerViewSet
+from claims.api.views import ArticleViewSet, BatchViewSet, QuoteViewSet, SpeakerViewSet
 from config.tokens import TokensView, TokenView
 
 router = DefaultRouter()
 router.register("articles", ArticleViewSet, basename="article")
 router.register("quotes", QuoteViewSet, basename="quote")
 router.register("speakers", SpeakerViewSet, basename="speaker")
+router.register("batches", BatchViewSet, basename="batch")
 router.register("projects", ProjectViewSet, basename="project")
 
 PROJECT = "projects/<id:project_pk>/"

@@ -61,6 +61,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -299,6 +309,19 @@ DB_OUTAGE_RETRY_MAX_SECONDS = env_int("DB_OUTAGE_RETRY_MAX_SECONDS", 300)
 CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = False
 # Largest request the browser import page accepts (files and pasted text together).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# A staged import is stored this many records per transaction (claims/services/import_batches.py).
+IMPORT_CHUNK_SIZE = env_int("IMPORT_CHUNK_SIZE", 200)
+
+# Fetching pages and feeds for URL imports (claims/fetching.py). Only http(s) to public
+# addresses: loopback and private networks only with FETCH_ALLOW_PRIVATE (a test server, an
+# intranet); link-local, multicast and reserved addresses never.
+FETCH_ALLOW_PRIVATE = env_bool("FETCH_ALLOW_PRIVATE", False)
+FETCH_TIMEOUT_SECONDS = env_float("FETCH_TIMEOUT_SECONDS", 20.0)
+FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5 * 1024 * 1024)
+FETCH_HOST_DELAY_SECONDS = env_float("FETCH_HOST_DELAY_SECONDS", 2.0)
+FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 5)
+FETCH_FEED_MAX_ENTRIES = env_int("FETCH_FEED_MAX_ENTRIES", 100)
+FETCH_USER_AGENT = env_str("FETCH_USER_AGENT", "Claimlab/0.1 (news quote research)")
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -27,7 +27,15 @@ def keep_test_connection():
 
 
 @pytest.fixture
-def token(db, keep_test_connection):
+def no_fetching(settings):
+    """URL imports are fetched right after the response (no broker here): with no time at all
+    to fetch, the generated URLs fail before any connection is made — nothing is downloaded."""
+    settings.FETCH_TIMEOUT_SECONDS = 0.000_001
+    settings.FETCH_HOST_DELAY_SECONDS = 0
+
+
+@pytest.fixture
+def token(db, keep_test_connection, no_fetching):
     manager = UserFactory(username="fuzz-manager", is_superuser=True)
     project = project_create(name="Fuzz", created_by=manager)
     membership_set(project=project, user=UserFactory(username="fuzz-annotator"), role="annotator")

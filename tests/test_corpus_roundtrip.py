@@ -18,11 +18,15 @@ from annotations.labelling.labels import label_save
 from annotations.labelling.projects import membership_set, project_create
 from annotations.models import Label
 from claims.corpus import corpus_models
+from claims.importing import ArticleInput
 from claims.models import Article, ImportBatch, Outlet, Quote, SpeakerAlias
+from claims.services.import_batches import articles_import_batch
 from claims.services.quotes import quote_create_manual, quote_update
 from claims.services.speakers import speaker_merge
 from tests.factories import ArticleFactory, SpeakerFactory, UserFactory
+from tests.versions import REPUBLISHED, WIRE
 
+STORY_URL = "https://wire.example.org/2024/front"
 # flush and the empty-database check need real transactions
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -98,6 +102,18 @@ def build_corpus():
         project=project, quote=direct, dimension_key="stance", values="favor", reviewer=reviewer
     )
     comment_add(project=project, quote=manual, author=two, text="Is this <b>really</b> a quote?")
+    # Import batches with their items, an article in two versions (its quotes carried and
+    # flagged), and the same story told by two outlets (fingerprints, bands, links).
+    wire = ArticleInput(title="Wire", text=WIRE, source_name="w", outlet="Wire", url=STORY_URL)
+    copy = ArticleInput(title="Copy", text=REPUBLISHED, source_name="c", outlet="Daily")
+    first = articles_import_batch(records=[wire, copy], name="Wire").articles[0].article
+    project.articles.add(first)
+    for quote in first.quotes.all():
+        label_save(project=project, quote=quote, annotator=one, labels=LABELS)
+    edited = ArticleInput(
+        title="Wire", text=WIRE.replace("in May", "in June"), source_name="w2", url=STORY_URL
+    )
+    articles_import_batch(records=[edited], name="Wire, updated")
     return project
 
 

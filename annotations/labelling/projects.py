@@ -217,8 +217,10 @@ def project_list_rows(*, user: AbstractBaseUser) -> list[ProjectListRow]:
     # counts in each. The link is joined once and named (pid, k): a later filter naming
     # "article__projects" again would join it a second time.
     def in_projects(project_ids: list[int]) -> QuerySet[Quote]:
-        return Quote.objects.filter(is_rejected=False, article__projects__in=project_ids).alias(
-            pid=F("article__projects"), k=F("article__projects__annotators_per_quote")
+        return (
+            Quote.objects.present()
+            .filter(is_rejected=False, article__projects__in=project_ids)
+            .alias(pid=F("article__projects"), k=F("article__projects__annotators_per_quote"))
         )
 
     on_quote = Assignment.objects.filter(project_id=OuterRef("pid"), quote=OuterRef("pk"))
@@ -254,6 +256,7 @@ def project_list_rows(*, user: AbstractBaseUser) -> list[ProjectListRow]:
                 annotator=user,
                 project_id__in=labelling_ids,
                 quote__is_rejected=False,
+                quote__gone_in_version__isnull=True,
             )
             .order_by()
             .values_list("project_id", "status")

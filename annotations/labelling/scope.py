@@ -1,9 +1,11 @@
 """Which quotes are in a project: the one rule every door and service uses.
 
-A quote is in a project when its article is in the project's scope and nobody marked it
-"not a quote". Services lock a quote through `quote_lock`, which checks the same rule (its SQL
-form is annotations/sql.py's QUOTE_IN_PROJECT); pages and the API look a quote up through
-`quote_in_project`, so a quote of another project is, for them, one that does not exist.
+A quote is in a project when its article is in the project's scope, its words are still in
+the article's current version (not gone in a later one: claims/services/versions.py) and
+nobody marked it "not a quote". Services lock a quote through `quote_lock`, which checks the
+same rule (its SQL form is annotations/sql.py's QUOTE_IN_PROJECT); pages and the API look a
+quote up through `quote_in_project`, so a quote of another project is, for them, one that does
+not exist.
 """
 
 from django.core.exceptions import ValidationError
@@ -15,12 +17,13 @@ from claims.models import Quote
 
 
 def quotes_in_project(*, project: Project, include_rejected: bool = False) -> QuerySet[Quote]:
-    """Quotes of the project's articles that nobody marked "not a quote" (those too, with
-    `include_rejected`: the fixes on the annotator's card may restore one)."""
+    """Quotes of the project's articles, present in their current version, that nobody marked
+    "not a quote" (those too, with `include_rejected`: the fixes on the annotator's card may
+    restore one). A quote gone in a later version keeps its labels but leaves every queue."""
     article_ids = Project.articles.through.objects.filter(project_id=project.id).values(
         "article_id"
     )
-    quotes = Quote.objects.filter(article_id__in=article_ids)
+    quotes = Quote.objects.present().filter(article_id__in=article_ids)
     return quotes if include_rejected else quotes.filter(is_rejected=False)
 
 

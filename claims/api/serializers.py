@@ -52,6 +52,9 @@ class ArticleListOutput(serializers.ModelSerializer):
             "title",
             "url",
             "outlet",
+            "author",
+            "version",
+            "replaced_by",
             "published_at",
             "language",
             "sha256",
@@ -103,6 +106,49 @@ class ArticleCreateResult(serializers.Serializer):
     existing = serializers.IntegerField(help_text="Articles whose text was already stored.")
     quotes_extracted = serializers.IntegerField()
     articles = ArticleCreateOutput(many=True)
+
+
+class UrlImportInput(serializers.Serializer):
+    urls = serializers.ListField(
+        child=serializers.CharField(max_length=2000),
+        min_length=1,
+        max_length=1000,
+        help_text="Article pages or RSS/Atom feeds (whose entries are fetched in turn).",
+    )
+    project = id_field(
+        required=False, allow_null=True, help_text="Add the articles to this project (managers)."
+    )
+    outlet = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class UrlImportResult(serializers.Serializer):
+    batch = ImportBatchRef()
+    staged = serializers.IntegerField(help_text="URLs staged; each is fetched in the background.")
+
+
+class ImportItemOutput(serializers.Serializer):
+    position = serializers.IntegerField()
+    kind = serializers.CharField()
+    source = serializers.CharField(source="source_name")
+    status = serializers.CharField()
+    reason = serializers.CharField()
+    retryable = serializers.BooleanField()
+    article = serializers.IntegerField(source="article_id", allow_null=True)
+
+
+class BatchOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    items = serializers.IntegerField(source="item_total")
+    items_waiting = serializers.IntegerField(source="item_waiting")
+    items_failed = serializers.IntegerField(source="item_failed")
+    articles = serializers.IntegerField(source="article_total")
+    extraction = serializers.SerializerMethodField()
+
+    def get_extraction(self, batch) -> dict[str, int]:
+        return {status: getattr(batch, f"{status}_count") for status in Article.ExtractionStatus}
 
 
 class QuoteCreateInput(serializers.Serializer):

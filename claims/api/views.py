@@ -1,10 +1,11 @@
 """REST endpoints for the corpus: articles, quotes and speakers. Thin: parse, call, render."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
@@ -15,21 +16,34 @@ from claims.api.serializers import (
     ArticleCreateResult,
     ArticleDetailOutput,
     ArticleListOutput,
+    BatchOutput,
+    ImportItemOutput,
     QuoteCreateInput,
     QuoteOutput,
     QuoteUpdateInput,
     SpeakerOutput,
+    UrlImportInput,
+    UrlImportResult,
 )
 from claims.importing import ArticleInput
-from claims.models import Article, Quote, Speaker
+from claims.models import Article, ImportBatch, ImportItem, Quote, Speaker
 from claims.selectors import (
     article_detail_visible,
     article_list_visible,
+    batch_items,
+    batch_list_visible,
+    import_permitted,
     quote_list_visible,
     speaker_list_visible,
 )
-from claims.services.articles import articles_import_batch
+from claims.services.import_batches import (
+    articles_import_batch,
+    import_batch_dispatch,
+    import_batch_stage,
+)
 from claims.services.quotes import quote_create_manual, quote_update
+from config.api import IdCursorPagination
+from config.background import run_after_response
 
 MAX_ARTICLES_PER_REQUEST = 100
 
@@ -114,6 +128,61 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(
             body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         )
+
+    @extend_schema(request=UrlImportInput, responses={202: UrlImportResult})
+    @action(detail=False, methods=["post"], url_path="from-urls")
+    def from_urls(self, request):
+        """Import web pages or feeds: the URLs are staged in a batch and fetched in the
+        background; follow them at the batch's url (page) or /api/v1/batches/{id}/items/."""
+        if not import_permitted(user=request.user):
+            raise PermissionDenied("Importing needs the manager role in a project.")
+        serializer = UrlImportInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        target = corpus_access().import_target(request.user, data.get("project"))
+        batch = import_batch_stage(
+            urls=data["urls"],
+            name=data.get("name") or f"URL import by {request.user.get_username()}",
+            importer=request.user,
+            target=target,
+            outlet=data.get("outlet") or None,
+        )
+        body = {
+            "batch": {"id": batch.id, "url": reverse("claims:batch-detail", args=[batch.id])},
+            "staged": batch.items.filter(status=ImportItem.Status.STAGED).count(),
+        }
+        response = Response(body, status=status.HTTP_202_ACCEPTED)
+        return run_after_response(response, import_batch_dispatch(batch=batch))
+
+
+class ItemPagination(IdCursorPagination):
+    """A batch's items in the order they were given."""
+
+    ordering = "position"
+
+
+class BatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Import batches: your own (staff: all) — counts, and each item's outcome and reason."""
+
+    lookup_value_regex = r"[0-9]{1,18}"
+    serializer_class = BatchOutput
+    pagination_class = ItemPagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return ImportBatch.objects.none()
+        return batch_list_visible(user=self.request.user)
+
+    @extend_schema(responses={200: ImportItemOutput(many=True)})
+    @action(detail=True, methods=["get"])
+    def items(self, request, pk=None):
+        """The batch's items in order; ?show=problems for those not imported."""
+        batch = self.get_object()
+        items = batch_items(
+            batch=batch, problems_only=request.query_params.get("show") == "problems"
+        )
+        page = self.paginate_queryset(items)
+        return self.get_paginated_response(ImportItemOutput(page, many=True).data)
 
 
 class QuoteViewSet(

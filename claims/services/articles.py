@@ -1,14 +1,12 @@
-"""Importing articles: one article, and a batch of them — the one import path that the
-`import_articles` command, the API and the import page all take.
+"""Importing one article — the one storing path that every import takes (the batches of the
+`import_articles` command, the API and the import page: claims/services/import_batches.py).
 
 De-duplication never crosses what the importer may see: the same text is one article among
 the articles the importer can already read (everything, for the command line's operator), and
 a text someone else imported elsewhere becomes a new article, not a door into their project.
 """
 
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -16,12 +14,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from claims.access import ImportTarget, corpus_access
-from claims.importing import ArticleInput, ImportProblem
+from claims.access import corpus_access
 from claims.models import Article, ImportBatch, Outlet, text_sha256
-from claims.services.extraction_queue import extraction_dispatch
+from claims.services.same_story import article_fingerprint
+from claims.services.versions import CarryReport, article_version_create
 
 
 @dataclass
@@ -29,23 +27,15 @@ class ArticleImportResult:
     article: Article
     created: bool
     quote_count: int
-
-
-@dataclass
-class BatchImportResult:
-    """What one import did: the batch (None when nothing new), counts, each stored record's
-    result in order, and what was refused."""
-
-    batch: ImportBatch | None
-    created: int = 0
-    existing: int = 0
-    quote_count: int = 0
-    articles: list[ArticleImportResult] = field(default_factory=list)
-    problems: list[ImportProblem] = field(default_factory=list)
+    # When the article is a new version: the version it replaces and what became of its quotes.
+    replaced: Article | None = None
+    carried: CarryReport | None = None
 
 
 def outlet_get_or_create(*, name: str) -> Outlet:
     name = name.strip()
+    if len(name) > Outlet._meta.get_field("name").max_length:
+        raise ValidationError({"outlet": "The outlet name is longer than 200 characters."})
     outlet = Outlet.objects.filter(name__iexact=name).first()
     return outlet or Outlet.objects.create(name=name)
 
@@ -63,7 +53,9 @@ def _validate_article_fields(*, title: str, text: str, url: str | None) -> dict[
             f"The article text has {len(text):,} characters; the limit is "
             f"{settings.ARTICLE_MAX_CHARS:,} (ARTICLE_MAX_CHARS)."
         )
-    if url:
+    if url and len(url) > Article._meta.get_field("url").max_length:
+        errors["url"] = "The URL is longer than 2,000 characters."
+    elif url:
         try:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
@@ -79,6 +71,64 @@ def articles_visible_to_importer(importer: AbstractBaseUser | None) -> QuerySet[
     return corpus_access().articles_visible(importer)
 
 
+@dataclass
+class _Related:
+    """The articles the importer can see that an import may be: the same text (any version),
+    or the current version with the same URL, or with the same outlet and title."""
+
+    same_text: list[Article]
+    same_url: list[Article]
+    same_title: list[Article]
+
+
+def _related(
+    importer: AbstractBaseUser | None,
+    *,
+    sha256: str,
+    url: str | None,
+    outlet: Outlet | None,
+    title: str,
+) -> _Related:
+    """One query over indexed columns (sha256, url, outlet + title); the importer's
+    visibility is asked only when it finds something — most imported texts match nothing,
+    and the visible articles are a subquery that grows with the importer's projects."""
+    wanted = Q(sha256=sha256)
+    if url:
+        wanted |= Q(url=url, replaced_by__isnull=True)
+    if outlet is not None:
+        wanted |= Q(outlet=outlet, title=title, replaced_by__isnull=True)
+    ids = list(Article.objects.filter(wanted).values_list("id", flat=True)[:50])
+    if not ids:
+        return _Related([], [], [])
+    visible = list(articles_visible_to_importer(importer).filter(id__in=ids).order_by("id"))
+    current = [article for article in visible if article.replaced_by_id is None]
+    return _Related(
+        same_text=[article for article in visible if article.sha256 == sha256],
+        same_url=[article for article in current if url and article.url == url],
+        same_title=[
+            article
+            for article in current
+            if outlet is not None and article.outlet_id == outlet.id and article.title == title
+        ],
+    )
+
+
+def _earlier_version(related: _Related) -> Article | None:
+    """The current version of the article this import is a new version of: the one with the
+    same canonical URL, else with the same outlet and title. None when there is none; a
+    ValidationError when several different articles match."""
+    matches = related.same_url or related.same_title
+    if len(matches) > 1:
+        ids = ", ".join(str(article.id) for article in matches[:5])
+        raise ValidationError(
+            {
+                "url": f"This matches several articles ({ids}) by URL or outlet and title; "
+                "it cannot tell which one it is a new version of."
+            }
+        )
+    return matches[0] if matches else None
+
+
 @transaction.atomic
 def article_import(
     *,
@@ -87,127 +137,71 @@ def article_import(
     url: str | None = None,
     outlet: str | None = None,
     published_at: datetime | None = None,
+    author: str = "",
     source_name: str = "",
     batch: ImportBatch | None = None,
     importer: AbstractBaseUser | None = None,
+    outlet_row: Outlet | None = None,
 ) -> ArticleImportResult:
-    """Store one article, or find it again by its text among those the importer can see.
+    """Store one article, find it again by its text, or store it as a new version, among the
+    articles the importer can see.
 
-    All or nothing: on a validation error nothing is written. The new article is "pending":
-    its quotes come from `extraction_dispatch` (articles_import_batch calls it).
+    - the same text as an article (or any of its versions): that article, nothing new;
+    - the same canonical URL, else the same outlet and title, as an article with another text:
+      a new version of it (claims/services/versions.py), if the importer may change it;
+    - otherwise a new article.
+
+    All or nothing: on a validation error nothing is written. A new article (or version) is
+    "pending": its quotes come from `extraction_dispatch`, called by whoever imports.
+    `outlet_row`, when the caller has already found the outlet named `outlet`, saves a query.
     """
     text = text.replace("\r\n", "\n").strip()
     title = " ".join(title.split())
+    author = " ".join(author.split())[:300]
     errors = _validate_article_fields(title=title, text=text, url=url)
     if errors:
         raise ValidationError(errors)
 
-    visible = articles_visible_to_importer(importer)
-    existing = visible.filter(sha256=text_sha256(text)).order_by("id").first()
-    if existing is not None:
+    if outlet_row is None and outlet and outlet.strip():
+        outlet_row = outlet_get_or_create(name=outlet)
+    related = _related(importer, sha256=text_sha256(text), url=url, outlet=outlet_row, title=title)
+    if related.same_text:
+        existing = min(related.same_text, key=lambda article: (-article.version, article.id))
         return ArticleImportResult(existing, created=False, quote_count=existing.quotes.count())
-    if url and (other := visible.filter(url=url).only("id").first()):
-        raise ValidationError(
-            {"url": f"This URL already belongs to article {other.id}, which has a different text."}
+    previous = _earlier_version(related)
+    if previous is not None:
+        refusal = corpus_access().article_change_refusal(importer, previous) if importer else None
+        if refusal is not None:
+            raise ValidationError(
+                {
+                    "url": f"This is a new version of article {previous.id}, which you may not "
+                    f"change: {refusal}"
+                }
+            )
+        article, carried = article_version_create(
+            previous=previous,
+            title=title,
+            text=text,
+            url=url,
+            outlet=outlet_row,
+            published_at=published_at,
+            author=author,
+            source_name=source_name,
+            batch=batch,
+        )
+        article_fingerprint(article=article)
+        return ArticleImportResult(
+            article, created=True, quote_count=0, replaced=previous, carried=carried
         )
     article = Article.objects.create(
         title=title,
         text=text,
         url=url or None,
-        outlet=outlet_get_or_create(name=outlet) if outlet and outlet.strip() else None,
+        outlet=outlet_row,
         published_at=published_at,
+        author=author,
         source_name=source_name[:500],
         batch=batch,
     )
+    article_fingerprint(article=article)
     return ArticleImportResult(article, created=True, quote_count=0)
-
-
-def _validation_message(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in error.message_dict.items())
-    return " ".join(error.messages)
-
-
-def articles_import_batch(
-    *,
-    records: Iterable[ArticleInput | ImportProblem],
-    name: str,
-    importer: AbstractBaseUser | None = None,
-    target: ImportTarget | None = None,
-    targets: Sequence[ImportTarget | None] | None = None,
-    outlet: str | None = None,
-    extract: bool = True,
-    all_or_nothing: bool = False,
-    progress: Callable[[int], None] | None = None,
-) -> BatchImportResult:
-    """Import parsed records as one ImportBatch and extract the new articles' quotes.
-
-    Each article is stored whole or not at all; a record that fails validation becomes a
-    problem naming its file (and line) and the reason, and the others still import — unless
-    `all_or_nothing`, when the first problem raises a ValidationError (fields prefixed with the
-    record's position, "2.title") and nothing stays. Articles join `target` (or each its own
-    of `targets`). Extraction is queued per article (Celery) or run here (no broker);
-    `progress(n)` is told of each article done. The batch page shows the rest.
-    """
-    records = list(records)
-    if targets is not None and len(targets) != len(records):
-        raise ValueError("give one target per record")
-    result = BatchImportResult(batch=None)
-    inputs = []
-    for position, record in enumerate(records):
-        if isinstance(record, ImportProblem):
-            if all_or_nothing:
-                raise ValidationError({f"{position}.{record.source_name}": record.reason})
-            result.problems.append(record)
-        else:
-            inputs.append((position, record))
-    if not inputs:
-        return result
-    # The API's all-or-nothing import is one transaction; otherwise each article commits on
-    # its own, so a long import holds no lock for its whole length.
-    with transaction.atomic() if all_or_nothing else nullcontext():
-        batch = ImportBatch.objects.create(
-            name=name[:200] or "Import", created_by=importer if importer else None
-        )
-        for position, record in inputs:
-            record_target = targets[position] if targets is not None else target
-            try:
-                with transaction.atomic():
-                    imported = article_import(
-                        title=record.title,
-                        text=record.text,
-                        url=record.url,
-                        outlet=record.outlet or outlet,
-                        published_at=record.published_at,
-                        source_name=record.source_name,
-                        batch=batch,
-                        importer=importer,
-                    )
-                    if record_target is not None:
-                        corpus_access().import_link(record_target, [imported.article.id])
-            except ValidationError as error:
-                if all_or_nothing:
-                    raise ValidationError(
-                        {f"{position}.{key}": msgs for key, msgs in error.message_dict.items()}
-                    ) from None
-                result.problems.append(
-                    ImportProblem(record.source_name, _validation_message(error))
-                )
-                continue
-            result.articles.append(imported)
-            if imported.created:
-                result.created += 1
-            else:
-                result.existing += 1
-        if not result.created:
-            batch.delete()  # nothing new: no empty batch left behind
-            return result
-        result.batch = batch
-        if extract:
-            created = [r.article for r in result.articles if r.created]
-            counts = extraction_dispatch(articles=created, progress=progress)
-            for imported in result.articles:
-                if imported.created:
-                    imported.quote_count = counts.get(imported.article.id, 0)
-            result.quote_count = sum(counts.values())
-    return result

@@ -41,8 +41,10 @@ def articles_extract_later(*, article_ids: list[int]) -> None:
     """
 
     def send() -> None:
-        for article_id in article_ids:
-            current_app.send_task(EXTRACT_TASK, args=[article_id])
+        # One producer (and broker connection) for them all.
+        with current_app.producer_or_acquire() as producer:
+            for article_id in article_ids:
+                current_app.send_task(EXTRACT_TASK, args=[article_id], producer=producer)
 
     if article_ids:
         transaction.on_commit(send)

@@ -9,14 +9,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from claims.extraction import EXTRACTOR_VERSION, ExtractedQuote, extract_quotes
 from claims.models import Article, Quote
 from claims.nlp import get_nlp
-from claims.selectors import quote_referred_elsewhere
 from claims.services.extraction_queue import error_text, extraction_status_set
+from claims.services.quotes import quotes_protected
 from claims.services.speakers import SpeakerLookup
 
 logger = logging.getLogger(__name__)
@@ -96,17 +95,6 @@ _EXTRACTED_FIELDS = [
 ]
 
 
-def _protected_quotes(article: Article) -> QuerySet[Quote]:
-    """Quotes a person touched (edited, rejected, added) or that other data refers to (labels,
-    assignments, comments …): re-extraction never drops or alters them."""
-    return article.quotes.filter(
-        Q(edited_at__isnull=False)
-        | Q(is_rejected=True)
-        | Q(origin=Quote.Origin.MANUAL)
-        | quote_referred_elsewhere()
-    )
-
-
 def quotes_store_extracted(*, article: Article, extracted: list[ExtractedQuote]) -> None:
     """Merge an extraction run into the article's quotes.
 
@@ -114,7 +102,7 @@ def quotes_store_extracted(*, article: Article, extracted: list[ExtractedQuote])
     removed; a quote that annotators labelled, edited, rejected or added is never dropped or
     altered, and a new span overlapping one of those is not added beside it.
     """
-    protected = list(_protected_quotes(article))
+    protected = list(quotes_protected(article=article))
     protected_ids = {quote.id for quote in protected}
     existing = {
         (quote.content_start, quote.content_end): quote

@@ -5,10 +5,12 @@ every project that uses the article (claims/access.py).
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from claims.access import corpus_access
 from claims.models import Article, Quote, QuoteEdit, Speaker
+from claims.selectors import quote_referred_elsewhere
 
 # A quote longer than this is not one quote but a slip of the mouse (or a script's mistake).
 QUOTE_MAX_CHARS = 5_000
@@ -74,10 +76,19 @@ def _validate_quote(quote: Quote, *, span_changed: bool) -> None:
 
 
 def _refuse_unless_may_change(editor, article: Article) -> None:
-    """The article and its quotes may serve several projects: a fix needs a say in each."""
+    """The article and its quotes may serve several projects: a fix needs a say in each.
+    An earlier version of an article is a record of what it said: its quotes stay as they are.
+    """
     refusal = corpus_access().article_change_refusal(editor, article)
     if refusal is not None:
         raise PermissionDenied(refusal)
+    if article.replaced_by_id is not None:
+        raise ValidationError(
+            {
+                "article": f"This is version {article.version} of the article, replaced by a "
+                "newer one; fix the quotes of the current version."
+            }
+        )
 
 
 @transaction.atomic
@@ -156,3 +167,15 @@ def quote_update(*, quote: Quote, editor, **changes) -> Quote:
         after={field: after[field] for field in changed},
     )
     return quote
+
+
+def quotes_protected(*, article: Article) -> QuerySet[Quote]:
+    """Quotes a person touched (edited, rejected, added) or that other data refers to (labels,
+    assignments, comments … in any app): re-extraction never drops or alters them, and a new
+    version of the article keeps them (claims/services/versions.py)."""
+    return article.quotes.filter(
+        Q(edited_at__isnull=False)
+        | Q(is_rejected=True)
+        | Q(origin=Quote.Origin.MANUAL)
+        | quote_referred_elsewhere()
+    )

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from annotations.labelling.labels import label_save
 from annotations.labelling.projects import membership_set, project_create
 from annotations.models import Membership
-from claims.models import SpeakerAlias
+from claims.models import ImportBatch, SpeakerAlias
 from tests.factories import (
     PASSWORD,
     ArticleFactory,
@@ -73,6 +73,24 @@ MATRIX = [
         {"outsider": 400},
     ),
     Row("article-detail", "get", "articles/{a}/", MEMBERS),
+    # URL imports: managers only (the loopback URL is refused when fetched, never reached).
+    Row(
+        "article-from-urls",
+        "post",
+        "articles/from-urls/",
+        MANAGER,
+        {"urls": ["http://127.0.0.1/x"], "project": "{p}"},
+        {"outsider": 403},
+    ),
+    # A batch is its importer's (and staff's): for everyone else it does not exist.
+    Row("batch-detail", "get", "batches/{b}/", MANAGER, others={"annotator": 404, "reviewer": 404}),
+    Row(
+        "batch-items",
+        "get",
+        "batches/{b}/items/",
+        MANAGER,
+        others={"annotator": 404, "reviewer": 404},
+    ),
     Row("quote-list", "get", "quotes/", LOGGED_IN),
     # Any member adds a missed quote; for outsiders the article is unknown (400).
     Row(
@@ -191,7 +209,9 @@ def world():
     quote = QuoteFactory(article=article, content_start=23, content_end=50, speaker=speaker)
     target = UserFactory(username="target")
     membership_set(project=project, user=target, role=Membership.Role.ANNOTATOR)
+    batch = ImportBatch.objects.create(name="Feed", created_by=users["manager"])
     ids = {
+        "b": batch.id,
         "p": project.id,
         "q": quote.id,
         "a": article.id,

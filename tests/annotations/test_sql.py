@@ -55,12 +55,15 @@ def test_user_lock_runs():
 
 
 def test_quote_lock_tells_in_project_rejected_and_elsewhere():
-    project, (first, second, _), _ = labelling_project()
+    project, (first, second, third), _ = labelling_project()
     _, (elsewhere, *_), _ = labelling_project()
     Quote.objects.filter(pk=second.pk).update(is_rejected=True)
+    Quote.objects.filter(pk=third.pk).update(gone_in_version=2)  # words gone in a new version
     assert sql.quote_lock(project_id=project.id, quote_id=first.pk) is False
     assert sql.quote_lock(project_id=project.id, quote_id=second.pk) is True
+    assert sql.quote_lock(project_id=project.id, quote_id=third.pk) is None
     assert sql.quote_lock(project_id=project.id, quote_id=elsewhere.pk) is None
+    assert not quotes_in_project(project=project, include_rejected=True).filter(pk=third.pk)
 
 
 def test_quote_for_labelling_converts_every_field_as_the_orm():
@@ -87,9 +90,11 @@ def test_schema_rows_are_the_questions_and_choices_in_order():
 
 def test_the_candidate_pick_agrees_with_the_readable_orm_tiers_at_every_step():
     """queue_candidate_id picks what queue_candidate_tiers (tests/annotations/queue_reference.py)
-    ranks first, as assignments pile up, expire and quotes get rejected."""
+    ranks first, as assignments pile up, expire and quotes get rejected (or gone from a new
+    version of their article)."""
     project, quotes, people = labelling_project(quotes=12, annotators=4, k=3)
     Quote.objects.filter(pk=quotes[5].pk).update(is_rejected=True)
+    Quote.objects.filter(pk=quotes[0].pk).update(gone_in_version=2)
 
     def agree(annotator):
         now = timezone.now()

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from claims.importing import ArticleInput
 from claims.models import Article
-from claims.services.articles import articles_import_batch
+from claims.services.import_batches import articles_import_batch
 from claims.tasks import extract_article_quotes
 from config.celery import app
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annotations.models import Membership
-from claims.models import Article, ImportBatch
+from claims.models import Article, ImportBatch, ImportItem
 from tests.factories import ArticleFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +27,25 @@ def manager(client):
     return membership.user
 
 
+def add_article(batch, **fields):
+    """An article the batch stored, with the batch's item for it."""
+    article = ArticleFactory(batch=batch, **fields)
+    ImportItem.objects.create(
+        batch=batch,
+        position=batch.items.count(),
+        kind=ImportItem.Kind.RECORD,
+        source_name=f"feed.jsonl:{article.id}",
+        status=ImportItem.Status.CREATED,
+        article=article,
+    )
+    return article
+
+
 def make_batch(owner, statuses, **fields) -> ImportBatch:
     batch = ImportBatch.objects.create(name="Feed of Tuesday", created_by=owner)
     for number, status in enumerate(statuses):
-        ArticleFactory(
-            batch=batch,
+        add_article(
+            batch,
             title=f"Article {number}",
             text=f"{next(_numbers)}. {SPEECH}",
             extraction_status=status,
@@ -47,8 +61,8 @@ def url(batch) -> str:
 
 def test_batch_page_shows_each_article_status_the_error_and_the_progress(client, manager):
     batch = make_batch(manager, [Status.DONE, Status.DONE, Status.RUNNING, Status.PENDING])
-    failed = ArticleFactory(
-        batch=batch,
+    failed = add_article(
+        batch,
         title="Broken one",
         extraction_status=Status.FAILED,
         extraction_error="MemoryError: out of memory",
@@ -110,8 +124,8 @@ def test_list_shows_counts_per_batch(client, manager):
 
 def test_article_titles_and_errors_are_escaped(client, manager):
     batch = make_batch(manager, [])
-    ArticleFactory(
-        batch=batch,
+    add_article(
+        batch,
         title="<script>alert(1)</script>",
         extraction_status=Status.FAILED,
         extraction_error="<img src=x onerror=alert(2)>",

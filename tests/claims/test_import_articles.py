@@ -138,7 +138,7 @@ def test_missing_path_and_unsupported_type_are_reported(tmp_path):
     assert not ImportBatch.objects.exists()
 
 
-def test_same_url_with_different_text_is_refused_and_nothing_is_written(tmp_path):
+def test_same_url_with_different_text_becomes_a_new_version(tmp_path):
     path = write_jsonl(
         tmp_path / "rows.jsonl",
         [
@@ -146,10 +146,12 @@ def test_same_url_with_different_text_is_refused_and_nothing_is_written(tmp_path
             {"title": "Two", "text": "Second text.", "url": "https://x.example.org/a"},
         ],
     )
-    _, err, failed = run_import(path)
-    assert failed
-    assert "already belongs to article" in err
-    assert list(Article.objects.values_list("title", flat=True)) == ["One"]
+    _, _err, failed = run_import(path)
+    assert not failed
+    first, second = Article.objects.order_by("id")
+    assert (first.version, second.version) == (1, 2)
+    assert second.lineage == first and first.replaced_by == second
+    assert list(Article.objects.current().values_list("title", flat=True)) == ["Two"]
 
 
 def test_article_over_the_size_limit_is_refused(tmp_path, settings):

@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from annotations.models import Membership
-from claims.models import Article, ImportBatch
+from claims.models import Article, ImportBatch, ImportItem
+from claims.tasks import process_import_batch
 from config.celery import app
 from tests.celery_broker import broker_at
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
@@ -81,11 +82,15 @@ def test_two_files_become_one_batch_in_the_project_with_quotes(client, manager):
     articles = list(batch.articles.order_by("id"))
     assert [a.source_name for a in articles] == ["speech.txt", "feed.jsonl:1", "feed.jsonl:2"]
     assert set(manager.project.articles.all()) == set(articles)
-    # No broker configured: extraction ran in-process, so the batch is already done.
+    assert [(i.status, i.article) for i in batch.items.order_by("position")] == [
+        (ImportItem.Status.CREATED, article) for article in articles
+    ]
+    # No broker configured: the batch was stored and extracted right after the response.
     assert {a.extraction_status for a in articles} == {Article.ExtractionStatus.DONE}
     assert articles[0].quotes.count() >= 1
     page = client.get(response.url).content.decode()
-    assert "Imported 3 new article(s)." in page
+    assert "Import started: 3 record(s) and 0 URL(s)." in page
+    assert page.count("New article") == 3
 
 
 def test_pasted_text_with_a_title_is_imported(client, manager):
@@ -117,13 +122,26 @@ def test_bad_lines_and_files_are_reported_and_the_rest_imports(client, manager):
 
     assert response.status_code == 200
     assert list(Article.objects.values_list("title", flat=True)) == ["Good"]
+    # Every problem stays on the batch page, item by item, with its reason.
+    failed = dict(
+        ImportItem.objects.filter(status=ImportItem.Status.FAILED).values_list(
+            "source_name", "reason"
+        )
+    )
+    assert set(failed) == {
+        "feed.jsonl:2",
+        "feed.jsonl:3",
+        "feed.jsonl:4",
+        "binary.txt",
+        "notes.pdf",
+    }
     page = response.content.decode()
-    assert "Imported 1 new article(s)." in page
-    assert "feed.jsonl:2: malformed JSON" in page
-    assert "feed.jsonl:3: missing the &#x27;text&#x27; field" in page
-    assert "feed.jsonl:4: published_at" in page
-    assert "binary.txt: the file is binary" in page
-    assert "notes.pdf: unsupported file type .pdf" in page
+    assert "5 not imported" in page
+    assert "malformed JSON" in page
+    assert "missing the &#x27;text&#x27; field" in page
+    assert "published_at &#x27;yesterday&#x27;" in page
+    assert "the file is binary" in page
+    assert "unsupported file type .pdf" in page
 
 
 def test_nothing_valid_is_a_400_with_the_reasons_and_no_batch(client, manager):
@@ -192,10 +210,11 @@ def test_importing_the_same_text_again_adds_nothing(client, manager):
         URL, {"files": [txt_file("a.txt", "T", SPEECH)], "project": manager.project_id}
     )
     assert response.status_code == 302
-    assert response.url == URL
     assert Article.objects.count() == 1
-    assert ImportBatch.objects.count() == 1
-    assert "already in Claimlab" in client.get(URL).content.decode()
+    second = ImportBatch.objects.order_by("id").last()
+    item = second.items.get()
+    assert (item.status, item.article) == (ImportItem.Status.EXISTING, Article.objects.get())
+    assert "Already present" in client.get(response.url).content.decode()
 
 
 def test_titles_and_file_names_are_escaped(client, manager):
@@ -215,7 +234,7 @@ def broker(settings):
         yield connection
 
 
-def test_with_a_broker_each_article_is_queued_and_stays_pending(
+def test_with_a_broker_the_batch_is_queued_and_its_articles_then_wait_for_extraction(
     client, manager, broker, django_capture_on_commit_callbacks
 ):
     files = [
@@ -224,7 +243,15 @@ def test_with_a_broker_each_article_is_queued_and_stays_pending(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, {"files": files, "project": manager.project_id})
     assert response.status_code == 302
-    assert broker.llen(app.conf.task_default_queue) == 2
+    # The request only staged the records and queued one task for the whole batch.
+    assert not Article.objects.exists()
+    assert broker.llen(app.conf.task_default_queue) == 1
+    batch = ImportBatch.objects.get()
+    assert list(batch.items.values_list("status", flat=True)) == ["staged", "staged"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        process_import_batch.apply(args=[batch.id])
+    assert broker.llen(app.conf.task_default_queue) == 1 + 2  # one extraction per article
     statuses = set(Article.objects.values_list("extraction_status", flat=True))
     assert statuses == {Article.ExtractionStatus.PENDING}
 

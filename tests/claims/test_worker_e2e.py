@@ -53,13 +53,14 @@ def _database_url() -> str:
 class Cluster:
     """Worker processes and import commands sharing one broker queue and the test database."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, broker: str = BROKER, **env: str) -> None:
         self.queue = f"claimlab-test-{uuid.uuid4().hex[:12]}"
         self.tmp_path = tmp_path
         self.env = {
             **os.environ,
+            **env,
             "DATABASE_URL": _database_url(),
-            "CELERY_BROKER_URL": BROKER,
+            "CELERY_BROKER_URL": broker,
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
             # A task whose worker died comes back after 3 s instead of an hour.
             "CELERY_VISIBILITY_TIMEOUT": "3",

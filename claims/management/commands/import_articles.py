@@ -1,23 +1,31 @@
-"""Import articles from .txt / .jsonl files and folders, extracting their quotes."""
+"""Import articles from files, folders and web addresses, extracting their quotes."""
 
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from claims.importing import ArticleInput, read_articles
-from claims.services.articles import articles_import_batch
+from claims.services.import_batches import articles_import_batch
 
 
 class Command(BaseCommand):
     help = (
         "Import articles: .txt files (first line the title, the rest the body), .jsonl files "
-        "(one JSON object per line with title, text, url, outlet, published_at) and folders of "
-        "them. The same text twice is one article. Quotes are extracted as articles import."
+        "(one JSON object per line with title, text, url, outlet, published_at), .html pages "
+        "and folders of them, and web addresses (--url, --urls FILE): article pages or RSS/Atom "
+        "feeds, fetched here with robots.txt and a per-host delay. The same text twice is one "
+        "article; a changed text at the same address becomes a new version. Quotes are "
+        "extracted as articles import."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument("paths", nargs="*", metavar="PATH")
+        parser.add_argument(
+            "--url", action="append", default=[], help="A page or feed to fetch (repeatable)."
+        )
+        parser.add_argument("--urls", metavar="FILE", help="A file of URLs, one per line.")
         parser.add_argument("--outlet", help="Outlet for records that do not name one.")
         parser.add_argument("--batch", help="Name of the import batch (default: the paths).")
         parser.add_argument(
@@ -25,19 +33,30 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
 
-    def handle(self, *args, paths, outlet, batch, no_extract, no_progress, verbosity, **options):
+    def handle(self, *args, paths, url, urls, outlet, batch, no_extract, no_progress, **options):
+        verbosity = options["verbosity"]
+        addresses = list(url)
+        if urls:
+            try:
+                lines = Path(urls).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as error:
+                raise CommandError(f"Cannot read the URL file {urls}: {error}") from None
+            addresses += [line.strip() for line in lines if line.strip()]
+        if not paths and not addresses:
+            raise CommandError("Give files or folders to import, or --url / --urls.")
         records = list(read_articles(paths))
         progress = tqdm(
-            total=sum(isinstance(record, ArticleInput) for record in records),
-            desc="Extracting" if not no_extract else "Importing",
-            unit="article",
+            total=sum(isinstance(record, ArticleInput) for record in records) + len(addresses),
+            desc="Importing",
+            unit="item",
             file=sys.stderr,
             disable=no_progress or verbosity == 0 or None,
         )
         with progress:
             result = articles_import_batch(
                 records=records,
-                name=batch or " ".join(paths),
+                urls=addresses,
+                name=batch or " ".join([*paths, *addresses])[:200],
                 outlet=outlet,
                 extract=not no_extract,
                 progress=progress.update,
