@@ -7,17 +7,6 @@ app_name = "claims"
 urlpatterns = [
     path("", views.article_list, name="article-list"),
     path("articles/<id:article_id>/", views.article_detail, name="article-detail"),
-    path("search/", views.search, name="search"),
-    path("speakers/", views.speaker_list, name="speaker-list"),
-    path("speakers/<id:speaker_id>/", views.speaker_detail, name="speaker-detail"),
-    path("speakers/<id:speaker_id>/merge/", views.speaker_merge_into, name="speaker-merge"),
-    path(
-        "speakers/merges/<id:merge_id>/undo/",
-        views.speaker_merge_revert,
-        name="speaker-merge-undo",
-    ),
-    path("outlets/", views.outlet_list, name="outlet-list"),
-    path("outlets/<id:outlet_id>/", views.outlet_detail, name="outlet-detail"),
     path("import/", views_import.article_import, name="article-import"),
     path("batches/", views_import.batch_list, name="batch-list"),
     path("batches/<id:batch_id>/", views_import.batch_detail, name="batch-detail"),

@@ -10,6 +10,7 @@ from config.security import ThrottledLoginView
 
 urlpatterns = [
     path("", include("claims.urls")),
+    path("", include("insights.urls")),
     path("projects/", include("annotations.urls")),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,6 +1,7 @@
 """REST endpoints for the insight aggregates: search, a speaker's figures, an outlet's figures.
 
-The same selectors as the pages (claims.insights), so a page and its API agree to the number.
+The same selectors as the pages (insights.selectors, .search, .figures), so a page and its API
+agree to the number.
 """
 
 from django.core.paginator import Paginator
@@ -10,19 +11,10 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.forms import SearchForm
-from claims.insights import (
-    CountTable,
-    article_search,
-    full_text_search_available,
-    outlet_get_visible,
-    outlet_insights,
-    outlet_sourcing_table,
-    outlets_visible,
-    quote_search,
-    speaker_get_visible,
-    speaker_insights,
-)
+from insights.figures import CountTable, outlet_insights, outlet_sourcing_table, speaker_insights
+from insights.forms import SearchForm
+from insights.search import article_search, full_text_search_available, quote_search
+from insights.selectors import outlet_get_visible, outlets_visible, speaker_get_visible
 
 SEARCH_PAGE_SIZE = 50
 SEARCH_ARTICLES = 20

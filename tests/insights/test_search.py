@@ -4,9 +4,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from claims.insights import SearchFilters, labels_resolved, quote_search, quotes_visible
-from tests.claims.insight_data import generated_corpus, gold, project_with, votes
+from insights.search import SearchFilters, quote_search
+from insights.selectors import labels_resolved, quotes_visible
 from tests.factories import ArticleFactory, OutletFactory, QuoteFactory, SpeakerFactory, UserFactory
+from tests.insights.insight_data import generated_corpus, gold, project_with, votes
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def quote_in(article, phrase, **fields):
 
 
 def search(client, **params):
-    return client.get(reverse("claims:search"), params)
+    return client.get(reverse("insights:search"), params)
 
 
 def found_quote_ids(response):

@@ -1,0 +1,162 @@
+"""What an insight may count for a user, and the rule that turns labels into one value.
+
+Who sees what: only quotes in articles of the user's projects (staff: all), and only labels
+and gold labels of the user's projects (staff: all projects). Label-based figures use one
+*resolved* value per quote and question, decided by the rule in `resolve_votes`.
+"""
+
+from collections import Counter, defaultdict
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from annotations.models import Gold, Label, Project
+from claims.models import Outlet, Quote, Speaker
+from claims.selectors import article_list_visible, quote_list_visible, speaker_list_visible
+
+STANCE = "stance"
+SOURCING = "sourcing"
+NO_TARGET = "(no target)"
+
+
+# --- visibility -------------------------------------------------------------------------------
+
+
+def member_projects(*, user: AbstractBaseUser) -> QuerySet[Project]:
+    """Projects whose labels count for this user: their own projects; staff, every project."""
+    if user.is_staff:
+        return Project.objects.all()
+    return Project.objects.filter(memberships__user=user)
+
+
+def quotes_visible(*, user: AbstractBaseUser) -> QuerySet[Quote]:
+    """Non-rejected quotes in articles the user may see."""
+    return quote_list_visible(user=user).filter(is_rejected=False)
+
+
+def speaker_get_visible(*, user: AbstractBaseUser, speaker_id: int) -> Speaker | None:
+    """A speaker quoted in an article the user may see (staff: any), with aliases."""
+    return speaker_list_visible(user=user).filter(id=speaker_id).first()
+
+
+def outlets_visible(*, user: AbstractBaseUser) -> QuerySet[Outlet]:
+    """Outlets of visible articles, with their visible article and quote counts."""
+    articles = article_list_visible(user=user).values("id")
+    visible_articles = Q(articles__id__in=articles)
+    return (
+        Outlet.objects.filter(id__in=article_list_visible(user=user).values("outlet_id"))
+        .annotate(
+            article_count=Count("articles", filter=visible_articles, distinct=True),
+            quote_count=Count(
+                "articles__quotes",
+                filter=visible_articles & Q(articles__quotes__is_rejected=False),
+                distinct=True,
+            ),
+        )
+        .order_by("name", "id")
+    )
+
+
+def outlet_get_visible(*, user: AbstractBaseUser, outlet_id: int) -> Outlet | None:
+    return outlets_visible(user=user).filter(id=outlet_id).first()
+
+
+# --- label resolution ------------------------------------------------------------------------
+
+
+def resolve_votes(gold: dict[tuple, Counter], labels: dict[tuple, Counter]) -> dict[tuple, str]:
+    """One value per (quote, question): gold where present, else the annotators' majority.
+
+    Gold labels of the user's projects win: if any exists for the quote and question, only
+    gold counts. Otherwise every annotator's label is one vote per chosen value. The value
+    with strictly more votes than any other wins; a tie leaves the quote unresolved (it is
+    not counted in label-based figures).
+    """
+    resolved = {}
+    for unit in gold.keys() | labels.keys():
+        votes = gold.get(unit) or labels.get(unit)
+        if not votes:
+            continue
+        ranked = votes.most_common(2)
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            resolved[unit] = ranked[0][0]
+    return resolved
+
+
+def _family_filter(prefix: str, family: str) -> Q:
+    key = f"{prefix}dimension__key"
+    if family == STANCE:
+        return Q(**{key: STANCE}) | Q(**{f"{key}__startswith": f"{STANCE}-"})
+    return Q(**{key: family})
+
+
+def labels_resolved(
+    *, user: AbstractBaseUser, quotes: QuerySet[Quote], family: str
+) -> dict[tuple[int, str], str]:
+    """Resolved values keyed by (quote id, target) for stance, (quote id, "") otherwise.
+
+    Two queries, however many quotes: one for gold labels, one for annotators' labels.
+    Stance is asked per target (keys stance, stance-2, …), so it resolves per target text.
+    """
+    projects = member_projects(user=user).values("id")
+    quote_ids = quotes.order_by().values("id")
+    votes: list[dict[tuple, Counter]] = []
+    for model in (Gold, Label):
+        through = model.choices.through
+        owner = "gold" if model is Gold else "label"
+        rows = through.objects.filter(
+            _family_filter(f"{owner}__", family),
+            **{f"{owner}__quote_id__in": quote_ids, f"{owner}__project_id__in": projects},
+        ).values_list(f"{owner}__quote_id", f"{owner}__dimension__target", "choice__value")
+        counted: dict[tuple, Counter] = defaultdict(Counter)
+        for quote_id, target, value in rows:
+            group = (target or NO_TARGET) if family == STANCE else ""
+            counted[(quote_id, group)][value] += 1
+        votes.append(counted)
+    return resolve_votes(*votes)
+
+
+def resolved_label_condition(*, user: AbstractBaseUser, key: str, value: str) -> tuple[Q, dict]:
+    """SQL for "the quote's resolved `key` label is `value`" (the rule of `resolve_votes`).
+
+    Returns the annotations to add and the condition on them. Resolves per dimension key
+    (stance-2 is its own question), over the user's projects.
+    """
+    projects = member_projects(user=user).values("id")
+
+    def votes(model):
+        owner = "gold" if model is Gold else "label"
+        return model.choices.through.objects.filter(
+            **{
+                f"{owner}__quote_id": OuterRef("pk"),
+                f"{owner}__project_id__in": projects,
+                f"{owner}__dimension__key": key,
+            }
+        )
+
+    def most_votes(rows):
+        """Votes of the most chosen value among `rows` (0 when none)."""
+        per_value = rows.order_by().values("choice__value").annotate(n=Count("pk")).order_by("-n")
+        return Coalesce(Subquery(per_value.values("n")[:1]), Value(0))
+
+    annotations = {
+        "has_gold": Exists(votes(Gold)),
+        "gold_for": most_votes(votes(Gold).filter(choice__value=value)),
+        "gold_against": most_votes(votes(Gold).exclude(choice__value=value)),
+        "labels_for": most_votes(votes(Label).filter(choice__value=value)),
+        "labels_against": most_votes(votes(Label).exclude(choice__value=value)),
+    }
+    condition = Q(has_gold=True, gold_for__gt=F("gold_against")) | Q(
+        has_gold=False, labels_for__gt=F("labels_against")
+    )
+    return condition, annotations
