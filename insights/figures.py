@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 
 from annotations.schema import DEFAULT_SCHEMA
 from claims.models import Outlet, Quote, Speaker
-from insights.selectors import SOURCING, STANCE, labels_resolved, quotes_visible
+from insights.selectors import SOURCING, STANCE, label_scope, labels_resolved, quotes_visible
 
 UNDATED = "undated"
 # The order values appear in charts and tables: the default schema's, then any others.
@@ -137,16 +137,17 @@ def speaker_quotes(*, user: AbstractBaseUser, speaker: Speaker) -> QuerySet[Quot
 
 def speaker_insights(*, user: AbstractBaseUser, speaker: Speaker) -> SpeakerInsights:
     """Stance per target by month of publication, and the sourcing mix of the articles
-    that quote the speaker (every visible quote in them, not only the speaker's). Five queries.
+    that quote the speaker (every visible quote in them, not only the speaker's). Seven queries.
     """
+    scope = label_scope(user=user)
     quotes = quotes_visible(user=user).filter(speaker=speaker)
     month_of = {
         quote_id: _month(published_at)
         for quote_id, published_at in quotes.values_list("id", "article__published_at")
     }
-    stance = labels_resolved(user=user, quotes=quotes, family=STANCE)
+    stance = labels_resolved(scope=scope, quotes=quotes, family=STANCE)
     in_their_articles = quotes_visible(user=user).filter(article_id__in=quotes.values("article_id"))
-    sourcing = labels_resolved(user=user, quotes=in_their_articles, family=SOURCING)
+    sourcing = labels_resolved(scope=scope, quotes=in_their_articles, family=SOURCING)
     articles_quoting = quotes.values("article_id").distinct().count()
     return SpeakerInsights(
         stance_tables=_stance_tables(
@@ -207,7 +208,8 @@ def outlet_quotes(*, user: AbstractBaseUser, outlet: Outlet) -> QuerySet[Quote]:
 
 
 def outlet_insights(*, user: AbstractBaseUser, outlet: Outlet) -> OutletInsights:
-    """Who the outlet quotes, its sourcing mix and its quotes' stance per target. Five queries."""
+    """Who the outlet quotes, its sourcing mix and its quotes' stance per target. Seven queries."""
+    scope = label_scope(user=user)
     quotes = quotes_visible(user=user).filter(article__outlet=outlet)
     speakers = (
         quotes.filter(speaker__isnull=False)
@@ -221,9 +223,9 @@ def outlet_insights(*, user: AbstractBaseUser, outlet: Outlet) -> OutletInsights
         for row in speakers[:TOP_SPEAKERS]
     ]
     speaker_count = quotes.filter(speaker__isnull=False).values("speaker_id").distinct().count()
-    stance = labels_resolved(user=user, quotes=quotes, family=STANCE)
+    stance = labels_resolved(scope=scope, quotes=quotes, family=STANCE)
     by_target = Counter((target, value) for (_quote, target), value in stance.items())
-    sourcing = labels_resolved(user=user, quotes=quotes, family=SOURCING)
+    sourcing = labels_resolved(scope=scope, quotes=quotes, family=SOURCING)
     stance_table = CountTable(
         key="stance",
         title="Stance per target",
@@ -248,11 +250,12 @@ def outlet_insights(*, user: AbstractBaseUser, outlet: Outlet) -> OutletInsights
 
 
 def outlet_sourcing_table(*, user: AbstractBaseUser, outlets: list[Outlet]) -> CountTable:
-    """Resolved sourcing labels per outlet, for the given outlets. Three queries."""
+    """Resolved sourcing labels per outlet, for the given outlets. Four queries."""
+    scope = label_scope(user=user)
     quotes = quotes_visible(user=user).filter(article__outlet__in=[o.id for o in outlets])
     outlet_of = dict(quotes.values_list("id", "article__outlet_id"))
     names = {outlet.id: outlet.name for outlet in outlets}
-    resolved = labels_resolved(user=user, quotes=quotes, family=SOURCING)
+    resolved = labels_resolved(scope=scope, quotes=quotes, family=SOURCING)
     counts = Counter(
         (names[outlet_of[quote_id]], value) for (quote_id, _), value in resolved.items()
     )

@@ -11,7 +11,12 @@ from django.db.models.functions import Coalesce, Replace, Substr
 
 from claims.models import Article, Outlet, Quote, Speaker
 from claims.selectors import article_list_visible
-from insights.selectors import quotes_visible, resolved_label_condition
+from insights.selectors import (
+    LabelScope,
+    label_scope,
+    quotes_visible,
+    resolved_label_condition,
+)
 
 
 @dataclass
@@ -51,7 +56,9 @@ def _ranked(queryset: QuerySet, vector: SearchVector, words: str) -> QuerySet:
     return queryset.annotate(search=vector, rank=SearchRank(vector, query)).filter(search=query)
 
 
-def _filter_quotes(quotes: QuerySet[Quote], *, user, filters: SearchFilters) -> QuerySet[Quote]:
+def _filter_quotes(
+    quotes: QuerySet[Quote], *, filters: SearchFilters, scope: LabelScope | None
+) -> QuerySet[Quote]:
     if filters.speaker is not None:
         quotes = quotes.filter(speaker=filters.speaker)
     if filters.outlet is not None:
@@ -64,23 +71,28 @@ def _filter_quotes(quotes: QuerySet[Quote], *, user, filters: SearchFilters) -> 
         quotes = quotes.filter(kind=filters.kind)
     if filters.label is not None:
         condition, annotations = resolved_label_condition(
-            user=user, key=filters.label[0], value=filters.label[1]
+            scope=scope, key=filters.label[0], value=filters.label[1]
         )
         quotes = quotes.annotate(**annotations).filter(condition)
     return quotes
 
 
-def quote_search(*, user: AbstractBaseUser, filters: SearchFilters) -> QuerySet[Quote]:
+def quote_search(
+    *, user: AbstractBaseUser, filters: SearchFilters, scope: LabelScope | None = None
+) -> QuerySet[Quote]:
     """Visible quotes matching the filters; best match first on PostgreSQL, else newest first.
 
     PostgreSQL ranks with full-text search over the quote text (weight A) and the speaker's
     name (B). SQLite has no full-text ranking here: every word must occur (case-insensitively)
-    in the quote text or the speaker's name.
+    in the quote text or the speaker's name. A label filter counts the labels in `scope`
+    (default: the user's `label_scope`).
     """
+    if filters.label is not None and scope is None:
+        scope = label_scope(user=user)
     quotes = _filter_quotes(
         quotes_visible(user=user).select_related("article__outlet", "speaker"),
-        user=user,
         filters=filters,
+        scope=scope,
     )
     newest = ["-article__published_at", "-article_id", "content_start", "id"]
     if not filters.q:
@@ -98,11 +110,15 @@ def quote_search(*, user: AbstractBaseUser, filters: SearchFilters) -> QuerySet[
     return quotes.order_by(*newest)
 
 
-def article_search(*, user: AbstractBaseUser, filters: SearchFilters) -> QuerySet[Article]:
+def article_search(
+    *, user: AbstractBaseUser, filters: SearchFilters, scope: LabelScope | None = None
+) -> QuerySet[Article]:
     """Visible articles matching the words (title weight A, text B) and filters.
 
     Speaker, kind and label filters keep the articles that have a quote matching them.
     """
+    if filters.label is not None and scope is None:
+        scope = label_scope(user=user)
     articles = article_list_visible(user=user)
     if filters.outlet is not None:
         articles = articles.filter(outlet=filters.outlet)
@@ -111,7 +127,7 @@ def article_search(*, user: AbstractBaseUser, filters: SearchFilters) -> QuerySe
     if filters.date_to is not None:
         articles = articles.filter(published_at__date__lte=filters.date_to)
     if filters.filters_quotes:
-        matching = _filter_quotes(quotes_visible(user=user), user=user, filters=filters)
+        matching = _filter_quotes(quotes_visible(user=user), filters=filters, scope=scope)
         articles = articles.filter(id__in=matching.values("article_id"))
     newest = ["-published_at", "-id"]
     if not filters.q:
@@ -124,3 +140,18 @@ def article_search(*, user: AbstractBaseUser, filters: SearchFilters) -> QuerySe
     for word in filters.q.split()[:10]:
         articles = articles.filter(Q(title__icontains=word) | Q(text__icontains=word))
     return articles.order_by(*newest)
+
+
+@dataclass
+class SearchResults:
+    quotes: QuerySet[Quote]
+    articles: QuerySet[Article]
+
+
+def search(*, user: AbstractBaseUser, filters: SearchFilters) -> SearchResults:
+    """Quotes and articles matching the filters, sharing one `label_scope` read."""
+    scope = label_scope(user=user) if filters.label is not None else None
+    return SearchResults(
+        quotes=quote_search(user=user, filters=filters, scope=scope),
+        articles=article_search(user=user, filters=filters, scope=scope),
+    )

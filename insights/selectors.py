@@ -1,11 +1,13 @@
 """What an insight may count for a user, and the rule that turns labels into one value.
 
-Who sees what: only quotes in articles of the user's projects (staff: all), and only labels
-and gold labels of the user's projects (staff: all projects). Label-based figures use one
-*resolved* value per quote and question, decided by the rule in `resolve_votes`.
+Who sees what: only quotes in articles of the user's projects (staff: all); only the labels
+the user may see in each project under its blind rule (`LabelScope`), and gold labels only
+where they see every label. Label-based figures use one *resolved* value per quote and
+question, decided by the rule in `resolve_votes`.
 """
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
@@ -20,7 +22,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from annotations.models import Gold, Label, Project
+from annotations.models import Gold, Label, Membership
+from annotations.permissions import sees_all_labels
 from claims.models import Outlet, Quote, Speaker
 from claims.selectors import article_list_visible, quote_list_visible, speaker_list_visible
 
@@ -32,11 +35,53 @@ NO_TARGET = "(no target)"
 # --- visibility -------------------------------------------------------------------------------
 
 
-def member_projects(*, user: AbstractBaseUser) -> QuerySet[Project]:
-    """Projects whose labels count for this user: their own projects; staff, every project."""
-    if user.is_staff:
-        return Project.objects.all()
-    return Project.objects.filter(memberships__user=user)
+@dataclass(frozen=True)
+class LabelScope:
+    """Whose labels and gold labels count for one user, project by project.
+
+    The labelling app's blind rule (`annotations.permissions.sees_all_labels`) decides per
+    project: where the user sees every label they count everyone's labels and the gold
+    labels; in a blind project where they are an annotator only their own labels count, and
+    no gold (an annotator there never sees it). Projects they are not in count nothing;
+    superusers count every project, as they see every label in the labelling pages.
+    """
+
+    user_id: int | None
+    every_project: bool = False
+    all_labels_in: frozenset[int] = frozenset()
+    own_labels_in: frozenset[int] = frozenset()
+
+    def labels(self, owner: str = "") -> Q:
+        """The condition on labels (reached through `owner`, e.g. "label__") that count."""
+        if self.every_project:
+            return Q()
+        return Q(**{f"{owner}project_id__in": self.all_labels_in}) | Q(
+            **{f"{owner}project_id__in": self.own_labels_in, f"{owner}annotator_id": self.user_id}
+        )
+
+    def gold(self, owner: str = "") -> Q:
+        """The condition on gold labels (reached through `owner`) that count."""
+        if self.every_project:
+            return Q()
+        return Q(**{f"{owner}project_id__in": self.all_labels_in})
+
+
+def label_scope(*, user: AbstractBaseUser) -> LabelScope:
+    """The user's `LabelScope`: one query over their memberships (none for a superuser)."""
+    if user.is_superuser:
+        return LabelScope(user_id=user.pk, every_project=True)
+    memberships = (
+        Membership.objects.filter(user=user)
+        .select_related("project")
+        .only("role", "project__blind_mode")
+    )
+    all_labels, own_labels = set(), set()
+    for membership in memberships:
+        seen = all_labels if sees_all_labels(membership, membership.project) else own_labels
+        seen.add(membership.project_id)
+    return LabelScope(
+        user_id=user.pk, all_labels_in=frozenset(all_labels), own_labels_in=frozenset(own_labels)
+    )
 
 
 def quotes_visible(*, user: AbstractBaseUser) -> QuerySet[Quote]:
@@ -101,22 +146,24 @@ def _family_filter(prefix: str, family: str) -> Q:
 
 
 def labels_resolved(
-    *, user: AbstractBaseUser, quotes: QuerySet[Quote], family: str
+    *, scope: LabelScope, quotes: QuerySet[Quote], family: str
 ) -> dict[tuple[int, str], str]:
     """Resolved values keyed by (quote id, target) for stance, (quote id, "") otherwise.
 
-    Two queries, however many quotes: one for gold labels, one for annotators' labels.
-    Stance is asked per target (keys stance, stance-2, …), so it resolves per target text.
+    Counts the labels and gold labels within `scope`. Two queries, however many quotes: one
+    for gold labels, one for annotators' labels. Stance is asked per target (keys stance,
+    stance-2, …), so it resolves per target text.
     """
-    projects = member_projects(user=user).values("id")
     quote_ids = quotes.order_by().values("id")
     votes: list[dict[tuple, Counter]] = []
     for model in (Gold, Label):
         through = model.choices.through
         owner = "gold" if model is Gold else "label"
+        in_scope = scope.gold(f"{owner}__") if model is Gold else scope.labels(f"{owner}__")
         rows = through.objects.filter(
             _family_filter(f"{owner}__", family),
-            **{f"{owner}__quote_id__in": quote_ids, f"{owner}__project_id__in": projects},
+            in_scope,
+            **{f"{owner}__quote_id__in": quote_ids},
         ).values_list(f"{owner}__quote_id", f"{owner}__dimension__target", "choice__value")
         counted: dict[tuple, Counter] = defaultdict(Counter)
         for quote_id, target, value in rows:
@@ -126,22 +173,18 @@ def labels_resolved(
     return resolve_votes(*votes)
 
 
-def resolved_label_condition(*, user: AbstractBaseUser, key: str, value: str) -> tuple[Q, dict]:
+def resolved_label_condition(*, scope: LabelScope, key: str, value: str) -> tuple[Q, dict]:
     """SQL for "the quote's resolved `key` label is `value`" (the rule of `resolve_votes`).
 
     Returns the annotations to add and the condition on them. Resolves per dimension key
-    (stance-2 is its own question), over the user's projects.
+    (stance-2 is its own question), over the labels and gold labels within `scope`.
     """
-    projects = member_projects(user=user).values("id")
 
     def votes(model):
         owner = "gold" if model is Gold else "label"
+        in_scope = scope.gold(f"{owner}__") if model is Gold else scope.labels(f"{owner}__")
         return model.choices.through.objects.filter(
-            **{
-                f"{owner}__quote_id": OuterRef("pk"),
-                f"{owner}__project_id__in": projects,
-                f"{owner}__dimension__key": key,
-            }
+            in_scope, **{f"{owner}__quote_id": OuterRef("pk"), f"{owner}__dimension__key": key}
         )
 
     def most_votes(rows):

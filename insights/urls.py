@@ -5,7 +5,7 @@ from insights import views
 app_name = "insights"
 
 urlpatterns = [
-    path("search/", views.search, name="search"),
+    path("search/", views.search_page, name="search"),
     path("speakers/", views.speaker_list, name="speaker-list"),
     path("speakers/<id:speaker_id>/", views.speaker_detail, name="speaker-detail"),
     path("speakers/<id:speaker_id>/merge/", views.speaker_merge_into, name="speaker-merge"),

@@ -22,7 +22,7 @@ from insights.figures import (
     speaker_quotes,
 )
 from insights.forms import SearchForm, SpeakerMergeForm
-from insights.search import article_search, full_text_search_available, quote_search
+from insights.search import full_text_search_available, search
 from insights.selectors import outlet_get_visible, outlets_visible, speaker_get_visible
 
 QUOTES_PER_PAGE = 50
@@ -62,7 +62,7 @@ def _csv_or_none(request: HttpRequest, tables: list[CountTable], stem: str) -> H
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, user=request.user)
     context = {
         "form": form,
@@ -77,13 +77,12 @@ def search(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "insights/search.html", context, status=400)
     filters = form.filters()
+    results = search(user=request.user, filters=filters)
     context.update(
         searched=True,
         filters=filters,
-        page=Paginator(quote_search(user=request.user, filters=filters), QUOTES_PER_PAGE).get_page(
-            request.GET.get("page")
-        ),
-        articles=list(article_search(user=request.user, filters=filters)[:SEARCH_ARTICLES_SHOWN]),
+        page=Paginator(results.quotes, QUOTES_PER_PAGE).get_page(request.GET.get("page")),
+        articles=list(results.articles[:SEARCH_ARTICLES_SHOWN]),
     )
     return render(request, "insights/search.html", context)
 

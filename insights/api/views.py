@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from insights.figures import CountTable, outlet_insights, outlet_sourcing_table, speaker_insights
 from insights.forms import SearchForm
-from insights.search import article_search, full_text_search_available, quote_search
+from insights.search import full_text_search_available, search
 from insights.selectors import outlet_get_visible, outlets_visible, speaker_get_visible
 
 SEARCH_PAGE_SIZE = 50
@@ -71,10 +71,11 @@ class InsightSearchView(APIView):
         if not form.is_valid():
             raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
         filters = form.filters()
-        page = Paginator(
-            quote_search(user=request.user, filters=filters), SEARCH_PAGE_SIZE
-        ).get_page(request.query_params.get("page"))
-        articles = article_search(user=request.user, filters=filters)[:SEARCH_ARTICLES]
+        results = search(user=request.user, filters=filters)
+        page = Paginator(results.quotes, SEARCH_PAGE_SIZE).get_page(
+            request.query_params.get("page")
+        )
+        articles = results.articles[:SEARCH_ARTICLES]
         return Response(
             {
                 "full_text": full_text_search_available(),

@@ -5,7 +5,7 @@ from django.db import connection
 from django.urls import reverse
 
 from insights.search import SearchFilters, quote_search
-from insights.selectors import labels_resolved, quotes_visible
+from insights.selectors import label_scope, labels_resolved, quotes_visible
 from tests.factories import ArticleFactory, OutletFactory, QuoteFactory, SpeakerFactory, UserFactory
 from tests.insights.insight_data import generated_corpus, gold, project_with, votes
 
@@ -131,7 +131,9 @@ def test_label_filter_ignores_labels_of_projects_i_am_not_in(client, member):
 
 def test_label_filter_agrees_with_the_aggregate_rule_on_a_generated_corpus(member):
     generated_corpus(member)
-    resolved = labels_resolved(user=member, quotes=quotes_visible(user=member), family="sourcing")
+    resolved = labels_resolved(
+        scope=label_scope(user=member), quotes=quotes_visible(user=member), family="sourcing"
+    )
     for value in ["anonymous", "media-report", "named-official"]:
         expected = sorted(quote_id for (quote_id, _), v in resolved.items() if v == value)
         found = quote_search(user=member, filters=SearchFilters(label=("sourcing", value)))
