@@ -9,18 +9,28 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from claims.models import Article, ImportBatch, Quote, Speaker
 
 
-def article_list_visible(*, user: AbstractBaseUser) -> QuerySet[Article]:
-    """Articles the user may see, with outlet and quote count, newest first.
+def sees_whole_corpus(user: AbstractBaseUser) -> bool:
+    """Staff see every article; everyone else the articles of the projects they belong to."""
+    return user.is_staff
 
-    Staff see the whole corpus; everyone else the articles of the projects they belong to.
-    """
-    articles = Article.objects.select_related("outlet").annotate(
-        quote_count=Count("quotes", filter=Q(quotes__is_rejected=False))
+
+def articles_visible(*, user: AbstractBaseUser) -> QuerySet[Article]:
+    """Articles the user may see (`sees_whole_corpus`), and nothing else (no join, no count)."""
+    if sees_whole_corpus(user):
+        return Article.objects.all()
+    return Article.objects.filter(
+        id__in=Article.objects.filter(projects__memberships__user=user).values("id")
     )
-    if not user.is_staff:
-        articles = articles.filter(
-            id__in=Article.objects.filter(projects__memberships__user=user).values("id")
-        )
+
+
+def article_list_visible(*, user: AbstractBaseUser) -> QuerySet[Article]:
+    """Articles the user may see (`articles_visible`), with outlet and quote count, newest
+    first."""
+    articles = (
+        articles_visible(user=user)
+        .select_related("outlet")
+        .annotate(quote_count=Count("quotes", filter=Q(quotes__is_rejected=False)))
+    )
     return articles.order_by("-published_at", "-id")
 
 

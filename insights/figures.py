@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 
 from annotations.schema import DEFAULT_SCHEMA
 from claims.models import Outlet, Quote, Speaker
-from insights.selectors import SOURCING, STANCE, label_scope, labels_resolved, quotes_visible
+from insights.selectors import SOURCING, STANCE, insight_scope, labels_resolved, quotes_visible
 
 UNDATED = "undated"
 # The order values appear in charts and tables: the default schema's, then any others.
@@ -126,11 +126,13 @@ class SpeakerInsights:
 
 
 def speaker_quotes(*, user: AbstractBaseUser, speaker: Speaker) -> QuerySet[Quote]:
-    """The speaker's visible quotes across articles, newest article first."""
+    """The speaker's visible quotes across articles, newest article first (without article
+    text: show `content_text`)."""
     return (
         quotes_visible(user=user)
         .filter(speaker=speaker)
         .select_related("article__outlet")
+        .defer("article__text")
         .order_by("-article__published_at", "-article_id", "content_start", "id")
     )
 
@@ -139,14 +141,14 @@ def speaker_insights(*, user: AbstractBaseUser, speaker: Speaker) -> SpeakerInsi
     """Stance per target by month of publication, and the sourcing mix of the articles
     that quote the speaker (every visible quote in them, not only the speaker's). Seven queries.
     """
-    scope = label_scope(user=user)
-    quotes = quotes_visible(user=user).filter(speaker=speaker)
+    scope = insight_scope(user=user)
+    quotes = scope.quotes().filter(speaker=speaker)
     month_of = {
         quote_id: _month(published_at)
         for quote_id, published_at in quotes.values_list("id", "article__published_at")
     }
     stance = labels_resolved(scope=scope, quotes=quotes, family=STANCE)
-    in_their_articles = quotes_visible(user=user).filter(article_id__in=quotes.values("article_id"))
+    in_their_articles = scope.quotes().filter(article_id__in=quotes.values("article_id"))
     sourcing = labels_resolved(scope=scope, quotes=in_their_articles, family=SOURCING)
     articles_quoting = quotes.values("article_id").distinct().count()
     return SpeakerInsights(
@@ -199,18 +201,20 @@ TOP_SPEAKERS = 20
 
 
 def outlet_quotes(*, user: AbstractBaseUser, outlet: Outlet) -> QuerySet[Quote]:
+    """The outlet's visible quotes, newest article first (without article text)."""
     return (
         quotes_visible(user=user)
         .filter(article__outlet=outlet)
         .select_related("article", "speaker")
+        .defer("article__text")
         .order_by("-article__published_at", "-article_id", "content_start", "id")
     )
 
 
 def outlet_insights(*, user: AbstractBaseUser, outlet: Outlet) -> OutletInsights:
     """Who the outlet quotes, its sourcing mix and its quotes' stance per target. Seven queries."""
-    scope = label_scope(user=user)
-    quotes = quotes_visible(user=user).filter(article__outlet=outlet)
+    scope = insight_scope(user=user)
+    quotes = scope.quotes().filter(article__outlet=outlet)
     speakers = (
         quotes.filter(speaker__isnull=False)
         .order_by()
@@ -251,8 +255,8 @@ def outlet_insights(*, user: AbstractBaseUser, outlet: Outlet) -> OutletInsights
 
 def outlet_sourcing_table(*, user: AbstractBaseUser, outlets: list[Outlet]) -> CountTable:
     """Resolved sourcing labels per outlet, for the given outlets. Four queries."""
-    scope = label_scope(user=user)
-    quotes = quotes_visible(user=user).filter(article__outlet__in=[o.id for o in outlets])
+    scope = insight_scope(user=user)
+    quotes = scope.quotes().filter(article__outlet__in=[o.id for o in outlets])
     outlet_of = dict(quotes.values_list("id", "article__outlet_id"))
     names = {outlet.id: outlet.name for outlet in outlets}
     resolved = labels_resolved(scope=scope, quotes=quotes, family=SOURCING)

@@ -8,8 +8,8 @@ from django.db.models import Q
 
 from claims.models import Quote, SpeakerAlias
 from claims.selectors import speaker_list_visible
-from insights.search import SearchFilters
-from insights.selectors import outlets_visible
+from insights.search import MAX_QUERY_CHARS, MAX_WORDS, SearchFilters
+from insights.selectors import InsightScope, outlets_in_scope, speaker_in_scope
 
 LABEL_PATTERN = re.compile(r"^([a-z0-9][a-z0-9_-]*):([a-z0-9][a-z0-9_-]*)$")
 
@@ -17,7 +17,7 @@ LABEL_PATTERN = re.compile(r"^([a-z0-9][a-z0-9_-]*):([a-z0-9][a-z0-9_-]*)$")
 class SearchForm(forms.Form):
     """Search words and filters; every field optional, all checked before any search runs."""
 
-    q = forms.CharField(required=False, max_length=200, strip=True, label="Words")
+    q = forms.CharField(required=False, max_length=MAX_QUERY_CHARS, strip=True, label="Words")
     speaker = forms.IntegerField(required=False, min_value=1, label="Speaker id")
     outlet = forms.IntegerField(required=False, min_value=1, label="Outlet")
     date_from = forms.DateField(required=False, input_formats=["%Y-%m-%d"], label="From")
@@ -27,17 +27,23 @@ class SearchForm(forms.Form):
     )
     label = forms.CharField(required=False, max_length=101, label="Label")
 
-    def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
+    def __init__(self, *args, scope: InsightScope, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.scope = scope
         self.fields["date_from"].error_messages["invalid"] = "Enter a date as YYYY-MM-DD."
         self.fields["date_to"].error_messages["invalid"] = "Enter a date as YYYY-MM-DD."
+
+    def clean_q(self):
+        q = self.cleaned_data["q"]
+        if len(q.split()) > MAX_WORDS:
+            raise forms.ValidationError(f"Search for at most {MAX_WORDS} words.")
+        return q
 
     def clean_speaker(self):
         speaker_id = self.cleaned_data["speaker"]
         if speaker_id is None:
             return None
-        speaker = speaker_list_visible(user=self.user).filter(id=speaker_id).first()
+        speaker = speaker_in_scope(scope=self.scope, speaker_id=speaker_id)
         if speaker is None:
             raise forms.ValidationError(f"No speaker {speaker_id} in your projects.")
         return speaker
@@ -46,7 +52,7 @@ class SearchForm(forms.Form):
         outlet_id = self.cleaned_data["outlet"]
         if outlet_id is None:
             return None
-        outlet = outlets_visible(user=self.user).filter(id=outlet_id).first()
+        outlet = outlets_in_scope(scope=self.scope).filter(id=outlet_id).first()
         if outlet is None:
             raise forms.ValidationError(f"No outlet {outlet_id} in your projects.")
         return outlet

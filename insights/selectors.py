@@ -1,7 +1,7 @@
 """What an insight may count for a user, and the rule that turns labels into one value.
 
-Who sees what: only quotes in articles of the user's projects (staff: all); only the labels
-the user may see in each project under its blind rule (`LabelScope`), and gold labels only
+Who sees what (`InsightScope`): only quotes in articles of the user's projects (staff: all);
+only the labels the user may see in each project under its blind rule, and gold labels only
 where they see every label. Label-based figures use one *resolved* value per quote and
 question, decided by the rule in `resolve_votes`.
 """
@@ -10,22 +10,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from annotations.models import Gold, Label, Membership
+from annotations.models import Gold, Label, Membership, Project
 from annotations.permissions import sees_all_labels
-from claims.models import Outlet, Quote, Speaker
-from claims.selectors import article_list_visible, quote_list_visible, speaker_list_visible
+from claims.models import Article, Outlet, Quote, Speaker
+from claims.selectors import (
+    articles_visible,
+    quote_list_visible,
+    sees_whole_corpus,
+    speaker_list_visible,
+)
 
 STANCE = "stance"
 SOURCING = "sourcing"
@@ -36,24 +31,46 @@ NO_TARGET = "(no target)"
 
 
 @dataclass(frozen=True)
-class LabelScope:
-    """Whose labels and gold labels count for one user, project by project.
+class InsightScope:
+    """What one user's insights may count: which articles (and so quotes), whose labels.
 
-    The labelling app's blind rule (`annotations.permissions.sees_all_labels`) decides per
-    project: where the user sees every label they count everyone's labels and the gold
-    labels; in a blind project where they are an annotator only their own labels count, and
-    no gold (an annotator there never sees it). Projects they are not in count nothing;
-    superusers count every project, as they see every label in the labelling pages.
+    Articles: the whole corpus for those who see it (`claims.selectors.sees_whole_corpus`),
+    else the articles of the user's projects, named by id so that PostgreSQL can estimate how
+    many there are (a per-user subquery looks like half the corpus to the planner, which then
+    walks every article to find a small project's few).
+
+    Labels: the labelling app's blind rule (`annotations.permissions.sees_all_labels`)
+    decides per project: where the user sees every label they count everyone's labels and
+    the gold labels; in a blind project where they are an annotator only their own labels
+    count, and no gold (an annotator there never sees it). Projects they are not in count
+    nothing; superusers count every project, as they see every label in the labelling pages.
     """
 
     user_id: int | None
-    every_project: bool = False
+    whole_corpus: bool = False
+    project_ids: frozenset[int] = frozenset()
+    every_label: bool = False
     all_labels_in: frozenset[int] = frozenset()
     own_labels_in: frozenset[int] = frozenset()
 
+    def articles(self) -> QuerySet[Article]:
+        """The articles the user may see."""
+        if self.whole_corpus:
+            return Article.objects.all()
+        in_projects = Project.articles.through.objects.filter(project_id__in=self.project_ids)
+        return Article.objects.filter(id__in=in_projects.values("article_id"))
+
+    def quotes(self) -> QuerySet[Quote]:
+        """Non-rejected quotes in the articles the user may see."""
+        quotes = Quote.objects.filter(is_rejected=False)
+        if self.whole_corpus:
+            return quotes
+        in_projects = Project.articles.through.objects.filter(project_id__in=self.project_ids)
+        return quotes.filter(article_id__in=in_projects.values("article_id"))
+
     def labels(self, owner: str = "") -> Q:
         """The condition on labels (reached through `owner`, e.g. "label__") that count."""
-        if self.every_project:
+        if self.every_label:
             return Q()
         return Q(**{f"{owner}project_id__in": self.all_labels_in}) | Q(
             **{f"{owner}project_id__in": self.own_labels_in, f"{owner}annotator_id": self.user_id}
@@ -61,15 +78,17 @@ class LabelScope:
 
     def gold(self, owner: str = "") -> Q:
         """The condition on gold labels (reached through `owner`) that count."""
-        if self.every_project:
+        if self.every_label:
             return Q()
         return Q(**{f"{owner}project_id__in": self.all_labels_in})
 
 
-def label_scope(*, user: AbstractBaseUser) -> LabelScope:
-    """The user's `LabelScope`: one query over their memberships (none for a superuser)."""
-    if user.is_superuser:
-        return LabelScope(user_id=user.pk, every_project=True)
+def insight_scope(*, user: AbstractBaseUser) -> InsightScope:
+    """The user's `InsightScope`: one query over their memberships (none for a superuser who
+    sees the whole corpus)."""
+    whole_corpus = sees_whole_corpus(user)
+    if user.is_superuser and whole_corpus:
+        return InsightScope(user_id=user.pk, whole_corpus=True, every_label=True)
     memberships = (
         Membership.objects.filter(user=user)
         .select_related("project")
@@ -79,9 +98,30 @@ def label_scope(*, user: AbstractBaseUser) -> LabelScope:
     for membership in memberships:
         seen = all_labels if sees_all_labels(membership, membership.project) else own_labels
         seen.add(membership.project_id)
-    return LabelScope(
-        user_id=user.pk, all_labels_in=frozenset(all_labels), own_labels_in=frozenset(own_labels)
+    return InsightScope(
+        user_id=user.pk,
+        whole_corpus=whole_corpus,
+        project_ids=frozenset(all_labels | own_labels),
+        every_label=user.is_superuser,
+        all_labels_in=frozenset(all_labels),
+        own_labels_in=frozenset(own_labels),
     )
+
+
+def outlets_in_scope(*, scope: InsightScope) -> QuerySet[Outlet]:
+    """Outlets of the articles in `scope`, by name, without counts (a filter's choices)."""
+    articles = scope.articles()
+    return Outlet.objects.filter(id__in=articles.values("outlet_id")).order_by("name", "id")
+
+
+def speaker_in_scope(*, scope: InsightScope, speaker_id: int) -> Speaker | None:
+    """The speaker, if quoted in an article of `scope` (whole corpus: any speaker); found with
+    one indexed probe, not by counting their quotes."""
+    speakers = Speaker.objects.filter(id=speaker_id)
+    if not scope.whole_corpus:
+        quoted = scope.quotes().filter(speaker_id=OuterRef("pk"))
+        speakers = speakers.filter(Exists(quoted))
+    return speakers.first()
 
 
 def quotes_visible(*, user: AbstractBaseUser) -> QuerySet[Quote]:
@@ -96,10 +136,10 @@ def speaker_get_visible(*, user: AbstractBaseUser, speaker_id: int) -> Speaker |
 
 def outlets_visible(*, user: AbstractBaseUser) -> QuerySet[Outlet]:
     """Outlets of visible articles, with their visible article and quote counts."""
-    articles = article_list_visible(user=user).values("id")
-    visible_articles = Q(articles__id__in=articles)
+    articles = articles_visible(user=user)
+    visible_articles = Q(articles__id__in=articles.values("id"))
     return (
-        Outlet.objects.filter(id__in=article_list_visible(user=user).values("outlet_id"))
+        Outlet.objects.filter(id__in=articles.values("outlet_id"))
         .annotate(
             article_count=Count("articles", filter=visible_articles, distinct=True),
             quote_count=Count(
@@ -146,7 +186,7 @@ def _family_filter(prefix: str, family: str) -> Q:
 
 
 def labels_resolved(
-    *, scope: LabelScope, quotes: QuerySet[Quote], family: str
+    *, scope: InsightScope, quotes: QuerySet[Quote], family: str
 ) -> dict[tuple[int, str], str]:
     """Resolved values keyed by (quote id, target) for stance, (quote id, "") otherwise.
 
@@ -171,35 +211,3 @@ def labels_resolved(
             counted[(quote_id, group)][value] += 1
         votes.append(counted)
     return resolve_votes(*votes)
-
-
-def resolved_label_condition(*, scope: LabelScope, key: str, value: str) -> tuple[Q, dict]:
-    """SQL for "the quote's resolved `key` label is `value`" (the rule of `resolve_votes`).
-
-    Returns the annotations to add and the condition on them. Resolves per dimension key
-    (stance-2 is its own question), over the labels and gold labels within `scope`.
-    """
-
-    def votes(model):
-        owner = "gold" if model is Gold else "label"
-        in_scope = scope.gold(f"{owner}__") if model is Gold else scope.labels(f"{owner}__")
-        return model.choices.through.objects.filter(
-            in_scope, **{f"{owner}__quote_id": OuterRef("pk"), f"{owner}__dimension__key": key}
-        )
-
-    def most_votes(rows):
-        """Votes of the most chosen value among `rows` (0 when none)."""
-        per_value = rows.order_by().values("choice__value").annotate(n=Count("pk")).order_by("-n")
-        return Coalesce(Subquery(per_value.values("n")[:1]), Value(0))
-
-    annotations = {
-        "has_gold": Exists(votes(Gold)),
-        "gold_for": most_votes(votes(Gold).filter(choice__value=value)),
-        "gold_against": most_votes(votes(Gold).exclude(choice__value=value)),
-        "labels_for": most_votes(votes(Label).filter(choice__value=value)),
-        "labels_against": most_votes(votes(Label).exclude(choice__value=value)),
-    }
-    condition = Q(has_gold=True, gold_for__gt=F("gold_against")) | Q(
-        has_gold=False, labels_for__gt=F("labels_against")
-    )
-    return condition, annotations

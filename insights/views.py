@@ -23,10 +23,15 @@ from insights.figures import (
 )
 from insights.forms import SearchForm, SpeakerMergeForm
 from insights.search import full_text_search_available, search
-from insights.selectors import outlet_get_visible, outlets_visible, speaker_get_visible
+from insights.selectors import (
+    insight_scope,
+    outlet_get_visible,
+    outlets_in_scope,
+    outlets_visible,
+    speaker_get_visible,
+)
 
 QUOTES_PER_PAGE = 50
-SEARCH_ARTICLES_SHOWN = 20
 SPEAKERS_PER_PAGE = 50
 OUTLETS_PER_PAGE = 100
 LABEL_OPTIONS = [
@@ -63,26 +68,27 @@ def _csv_or_none(request: HttpRequest, tables: list[CountTable], stem: str) -> H
 
 @login_required
 def search_page(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None, user=request.user)
+    scope = insight_scope(user=request.user)
+    form = SearchForm(request.GET or None, scope=scope)
     context = {
         "form": form,
         "searched": False,
         "full_text": full_text_search_available(),
         "label_options": LABEL_OPTIONS,
         "kinds": form.fields["kind"].choices,
-        "outlets": list(outlets_visible(user=request.user).values("id", "name")),
+        "outlets": list(outlets_in_scope(scope=scope).values("id", "name")),
     }
     if not request.GET:
         return render(request, "insights/search.html", context)
     if not form.is_valid():
         return render(request, "insights/search.html", context, status=400)
     filters = form.filters()
-    results = search(user=request.user, filters=filters)
+    results = search(scope=scope, filters=filters)
     context.update(
         searched=True,
         filters=filters,
-        page=Paginator(results.quotes, QUOTES_PER_PAGE).get_page(request.GET.get("page")),
-        articles=list(results.articles[:SEARCH_ARTICLES_SHOWN]),
+        page=results.quote_page(request.GET.get("page")),
+        articles=results.first_articles(),
     )
     return render(request, "insights/search.html", context)
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from insights.search import SearchFilters, search
-from insights.selectors import label_scope, labels_resolved, quotes_visible
+from insights.selectors import insight_scope, labels_resolved, quotes_visible
 from tests.factories import ArticleFactory, OutletFactory, QuoteFactory, SpeakerFactory, UserFactory
 from tests.insights.insight_data import (
     generated_corpus,
@@ -266,9 +266,9 @@ def test_speaker_and_outlet_figures_match_direct_sql_in_a_blind_project(role):
 def test_label_filter_agrees_with_the_figures_in_a_blind_project():
     member = UserFactory()
     generated_corpus(member, blind_mode=True)
-    scope = label_scope(user=member)
+    scope = insight_scope(user=member)
     resolved = labels_resolved(scope=scope, quotes=quotes_visible(user=member), family="sourcing")
     for value in ["anonymous", "media-report", "named-official"]:
         expected = sorted(quote_id for (quote_id, _), v in resolved.items() if v == value)
-        found = search(user=member, filters=SearchFilters(label=("sourcing", value))).quotes
+        found = search(scope=scope, filters=SearchFilters(label=("sourcing", value))).quotes
         assert sorted(q.id for q in found) == expected
