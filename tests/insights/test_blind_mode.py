@@ -272,3 +272,14 @@ def test_label_filter_agrees_with_the_figures_in_a_blind_project():
         expected = sorted(quote_id for (quote_id, _), v in resolved.items() if v == value)
         found = search(scope=scope, filters=SearchFilters(label=("sourcing", value))).quotes
         assert sorted(q.id for q in found) == expected
+
+
+def test_staff_see_every_quote_but_count_only_labels_of_their_projects(client, blind):
+    staff = UserFactory(is_staff=True)
+    client = page_client(client, staff)
+    search = reverse("insights:search")
+    found = client.get(search, {"speaker": blind["speaker"].id})
+    assert sorted(search_ids(found)) == sorted(
+        q.id for q in (blind["labelled"], blind["golden"], blind["mine"])
+    )
+    assert search_ids(client.get(search, {"label": "stance:against"})) == []
