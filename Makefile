@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve demo test test-postgres test-browser lint format eval bench bench-export bench-load train-extractor lock clean
+.PHONY: install run serve demo test test-postgres test-browser lint format eval bench bench-export bench-load bench-search train-extractor lock clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ train-extractor: install
 # 50 simulated annotators against gunicorn + PostgreSQL (scratch database claimlab_load).
 bench-load: install
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
+
+# Search timings on a million quotes plus the adversarial article (scratch database
+# claimlab_search_bench on PostgreSQL, dropped afterwards).
+bench-search: install
+	$(BIN)/python bench/search.py $(SEARCH_ARGS)
 
 # Export throughput and peak memory, 25k and 100k labelled quotes (scratch SQLite).
 bench-export: install
