@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve demo browser test test-postgres test-browser lint format eval bench bench-export bench-load bench-reanchor bench-import fuzz train-extractor lock clean
+.PHONY: install run serve demo browser test test-postgres test-browser lint format eval bench bench-export bench-load bench-reanchor bench-import bench-search fuzz train-extractor lock clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,11 @@ bench-load: install
 # faults against gunicorn (DEBUG=false) + PostgreSQL + Redis (scratch database claimlab_fuzz).
 fuzz: install
 	$(BIN)/python bench/fuzz.py $(FUZZ_ARGS)
+
+# Search timings on a million quotes plus the adversarial article (scratch database
+# claimlab_search_bench on PostgreSQL, dropped afterwards).
+bench-search: install
+	$(BIN)/python bench/search.py $(SEARCH_ARGS)
 
 # Export throughput and peak memory, 25k and 100k labelled quotes (scratch SQLite).
 bench-export: install

@@ -146,6 +146,9 @@ class Article(models.Model):
             models.Index(fields=["batch", "extraction_status"], name="article_batch_status_idx"),
             # "The same outlet and title" finds the article an import is a new version of.
             models.Index(fields=["outlet", "title"], name="article_outlet_title_idx"),
+            # Newest first: lists and searches read articles (and their quotes) in this order
+            # and stop after a page, instead of sorting every match.
+            models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
         ]
 
     def __str__(self) -> str:
@@ -275,6 +278,12 @@ class Quote(models.Model):
     changed_in_version = models.PositiveIntegerField(null=True, blank=True)
     gone_in_version = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # article.text[content_start:content_end], written by the database itself (triggers of
+    # migration 0005) on insert and whenever the span moves, so search and quote lists read a
+    # quote's words without slicing its article's text per row. Code never sets it; an instance
+    # created in Python holds None until it is read back. Nullable because adding a NOT NULL
+    # column makes SQLite rebuild the table, which drops the span triggers of migration 0002.
+    content_text = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
 
     objects = QuoteQuerySet.as_manager()
 

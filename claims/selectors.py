@@ -22,6 +22,11 @@ from claims.models import Article, ImportBatch, ImportItem, Quote, SameStory, Sp
 from claims.textdiff import DiffPiece, TextAlignment
 
 
+def articles_visible(*, user: AbstractBaseUser) -> QuerySet[Article]:
+    """Articles the user may see (claims/access.py), and nothing else (no join, no count)."""
+    return Article.objects.filter(id__in=corpus_access().articles_visible(user).values("id"))
+
+
 def article_list_visible(*, user: AbstractBaseUser) -> QuerySet[Article]:
     """Articles the user may see (claims/access.py), every version, with outlet and quote
     count, newest first (`.current()` keeps the latest version of each)."""

@@ -1,15 +1,9 @@
 """The REST API, version 1, under /api/v1/."""
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from annotations.api.views import LabellingViewSet, MemberViewSet, ProjectViewSet
-from claims.api.insights import (
-    InsightSearchView,
-    OutletInsightsView,
-    OutletSourcingView,
-    SpeakerInsightsView,
-)
 from claims.api.views import ArticleViewSet, BatchViewSet, QuoteViewSet, SpeakerViewSet
 from config.tokens import TokensView, TokenView
 
@@ -59,18 +53,5 @@ urlpatterns = [
     *router.urls,
 ]
 
-# Insight aggregates (claims/api/insights.py): search, speaker and outlet figures.
-urlpatterns += [
-    path("insights/search/", InsightSearchView.as_view(), name="insights-search"),
-    path(
-        "insights/speakers/<id:speaker_id>/",
-        SpeakerInsightsView.as_view(),
-        name="insights-speaker",
-    ),
-    path("insights/outlets/", OutletSourcingView.as_view(), name="insights-outlets"),
-    path(
-        "insights/outlets/<id:outlet_id>/",
-        OutletInsightsView.as_view(),
-        name="insights-outlet",
-    ),
-]
+# Insight aggregates (insights/api/): search, speaker and outlet figures.
+urlpatterns += [path("insights/", include("insights.api.urls"))]

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "axes",
     "claims",
     "annotations",
+    "insights",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ import config.converters  # noqa: F401 - registers the <id:...> converter
 
 urlpatterns = [
     path("", include("claims.urls")),
+    path("", include("insights.urls")),
     path("projects/", include("annotations.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

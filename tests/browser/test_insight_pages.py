@@ -110,7 +110,7 @@ def test_manager_merges_two_speakers_and_undoes_it(page, live_server, demo_data)
 def test_outlet_pages_on_a_generated_corpus(page, live_server, demo_data, screenshot_dir):
     from django.contrib.auth import get_user_model
 
-    from tests.claims.insight_data import generated_corpus
+    from tests.insights.insight_data import generated_corpus
 
     corpus = generated_corpus(get_user_model().objects.get(username="annotator1"))
     log_in(page, live_server)

@@ -1,14 +1,12 @@
-"""Merging two speakers into one, and undoing it exactly; who may, and only by POST with CSRF."""
+"""Merging two speakers into one, and undoing it exactly (the service); who may."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
-from django.urls import reverse
 
-from claims.models import Quote, Speaker, SpeakerAlias, SpeakerMerge
+from claims.models import Quote, Speaker, SpeakerAlias
 from claims.services.speakers import speaker_merge, speaker_merge_undo
-from tests.claims.insight_data import project_with
 from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, UserFactory
+from tests.insights.insight_data import project_with
 
 pytestmark = pytest.mark.django_db
 
@@ -35,15 +33,10 @@ def corpus():
 
 
 @pytest.fixture
-def manager(client, corpus):
+def manager(corpus):
     user = UserFactory()
     project_with(user, [corpus["article"]], role="manager")
-    client.force_login(user)
     return user
-
-
-def merge_url(speaker):
-    return reverse("claims:speaker-merge", args=[speaker.id])
 
 
 def test_merge_moves_quotes_and_aliases_adds_the_name_and_deletes_the_source(corpus, manager):
@@ -104,84 +97,3 @@ def test_annotator_may_not_merge(corpus):
     project_with(annotator, [corpus["article"]], role="annotator")
     with pytest.raises(PermissionDenied):
         speaker_merge(source=corpus["source"], target=corpus["target"], merged_by=annotator)
-
-
-def test_manager_merges_from_the_page_by_name_and_undoes_it(client, corpus, manager):
-    source, target = corpus["source"], corpus["target"]
-    response = client.post(merge_url(target), {"other": "zelenskyy"}, follow=True)
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Merged “Zelenskyy” into “Volodymyr Zelensky”" in html
-    assert html.count('class="quote-row"') == 4
-    merge = SpeakerMerge.objects.get()
-    response = client.post(reverse("claims:speaker-merge-undo", args=[merge.id]), follow=True)
-    assert "is back with its quotes" in response.content.decode()
-    assert Speaker.objects.get(id=source.id).quotes.count() == 3
-
-
-def test_merge_by_id_from_the_page(client, corpus, manager):
-    client.post(merge_url(corpus["target"]), {"other": str(corpus["source"].id)})
-    assert not Speaker.objects.filter(id=corpus["source"].id).exists()
-
-
-def test_merge_needs_post(client, corpus, manager):
-    assert client.get(merge_url(corpus["target"])).status_code == 405
-
-
-def test_merge_needs_csrf_token(corpus, manager):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(manager)
-    response = client.post(merge_url(corpus["target"]), {"other": "Zelenskyy"})
-    assert response.status_code == 403
-    assert Speaker.objects.filter(id=corpus["source"].id).exists()
-
-
-def test_annotator_gets_403_and_sees_no_merge_form(client, corpus):
-    annotator = UserFactory()
-    project_with(annotator, [corpus["article"]], role="annotator")
-    client.force_login(annotator)
-    page = client.get(reverse("claims:speaker-detail", args=[corpus["target"].id]))
-    assert "Merge another speaker" not in page.content.decode()
-    response = client.post(merge_url(corpus["target"]), {"other": "Zelenskyy"})
-    assert response.status_code == 403
-    assert Speaker.objects.filter(id=corpus["source"].id).exists()
-
-
-def test_unknown_other_speaker_is_a_400_with_a_message(client, corpus, manager):
-    response = client.post(merge_url(corpus["target"]), {"other": "Nobody Atall"})
-    assert response.status_code == 400
-    assert "No speaker" in response.content.decode()
-
-
-def test_merging_into_itself_from_the_page_is_a_400(client, corpus, manager):
-    response = client.post(merge_url(corpus["target"]), {"other": "Zelensky"})
-    assert response.status_code == 400
-    assert "That is this speaker" in response.content.decode()
-
-
-def test_speaker_outside_my_projects_cannot_be_merged_in(client, corpus, manager):
-    hidden = QuoteFactory(speaker=SpeakerFactory(name="Hidden Person")).speaker
-    response = client.post(merge_url(corpus["target"]), {"other": "Hidden Person"})
-    assert response.status_code == 400
-    assert Speaker.objects.filter(id=hidden.id).exists()
-
-
-def test_undo_twice_from_the_page_is_a_400_with_a_message(client, corpus, manager):
-    client.post(merge_url(corpus["target"]), {"other": "Zelenskyy"})
-    merge = SpeakerMerge.objects.get()
-    url = reverse("claims:speaker-merge-undo", args=[merge.id])
-    client.post(url)
-    response = client.post(url)
-    assert response.status_code == 400
-    assert "already been undone" in response.content.decode()
-
-
-def test_unknown_merge_is_404(client, manager):
-    assert client.post(reverse("claims:speaker-merge-undo", args=[999999])).status_code == 404
-
-
-def test_staff_may_merge(client, corpus):
-    staff = UserFactory(is_superuser=True)
-    client.force_login(staff)
-    client.post(merge_url(corpus["target"]), {"other": "Zelenskyy"})
-    assert SpeakerMerge.objects.get().merged_by == staff

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.claims.insight_data import generated_corpus, project_with, sql_resolved_counts, votes
 from tests.factories import ArticleFactory, QuoteFactory, UserFactory
+from tests.insights.insight_data import generated_corpus, project_with, sql_resolved_counts, votes
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_speaker_figures_match_the_page_and_direct_sql(api, client, member):
     speaker = corpus["speakers"][1]
     body = api.get(reverse("api:insights-speaker", args=[speaker.id])).json()
     client.force_login(member)
-    page = client.get(reverse("claims:speaker-detail", args=[speaker.id])).context["insights"]
+    page = client.get(reverse("insights:speaker-detail", args=[speaker.id])).context["insights"]
     assert [t["key"] for t in body["stance"]] == [t.key for t in page.stance_tables]
     for table, data in zip(page.stance_tables, body["stance"], strict=True):
         assert [row["total"] for row in data["rows"]] == [t for _, _, t in table.matrix]

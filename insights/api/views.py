@@ -1,31 +1,25 @@
 """REST endpoints for the insight aggregates: search, a speaker's figures, an outlet's figures.
 
-The same selectors as the pages (claims.insights), so a page and its API agree to the number.
+The same selectors as the pages (insights.selectors, .search, .figures), so a page and its API
+agree to the number.
 """
 
-from django.core.paginator import Paginator
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.forms import SearchForm
-from claims.insights import (
-    CountTable,
-    article_search,
-    full_text_search_available,
+from insights.figures import CountTable, outlet_insights, outlet_sourcing_table, speaker_insights
+from insights.forms import SearchForm
+from insights.search import full_text_search_available, search
+from insights.selectors import (
+    insight_scope,
     outlet_get_visible,
-    outlet_insights,
-    outlet_sourcing_table,
     outlets_visible,
-    quote_search,
     speaker_get_visible,
-    speaker_insights,
 )
 
-SEARCH_PAGE_SIZE = 50
-SEARCH_ARTICLES = 20
 OUTLETS_LISTED = 500
 
 
@@ -75,25 +69,26 @@ class InsightSearchView(APIView):
         responses={200: dict},
     )
     def get(self, request):
-        form = SearchForm(request.query_params, user=request.user)
+        scope = insight_scope(user=request.user)
+        form = SearchForm(request.query_params, scope=scope)
         if not form.is_valid():
             raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
         filters = form.filters()
-        page = Paginator(
-            quote_search(user=request.user, filters=filters), SEARCH_PAGE_SIZE
-        ).get_page(request.query_params.get("page"))
-        articles = article_search(user=request.user, filters=filters)[:SEARCH_ARTICLES]
+        results = search(scope=scope, filters=filters)
+        page = results.quote_page(request.query_params.get("page"))
+        articles = results.first_articles()
         return Response(
             {
                 "full_text": full_text_search_available(),
                 "count": page.paginator.count,
+                "count_capped": page.paginator.is_capped,
                 "page": page.number,
                 "num_pages": page.paginator.num_pages,
                 "quotes": [
                     {
                         "id": quote.id,
                         "kind": quote.kind,
-                        "content": quote.content,
+                        "content": quote.content_text,
                         "speaker": (
                             {"id": quote.speaker.id, "name": quote.speaker.name}
                             if quote.speaker

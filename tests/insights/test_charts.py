@@ -4,8 +4,8 @@ import csv
 import io
 import xml.etree.ElementTree as ET
 
-from claims.charts import chart_csv, chart_svg
-from claims.insights import CountTable
+from insights.charts import chart_csv, chart_svg
+from insights.figures import CountTable
 
 SVG = "{http://www.w3.org/2000/svg}"
 

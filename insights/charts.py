@@ -10,7 +10,7 @@ import io
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from claims.insights import CountTable
+from insights.figures import CountTable
 
 # Colours keyed by label value, readable on white and distinct for common colour blindness.
 VALUE_COLOURS = {
@@ -155,7 +155,7 @@ def legend_items(table: CountTable) -> list[tuple[str, str]]:
 
 
 class RenderedChart:
-    """A table with its SVG, ready for templates/claims/_chart.html."""
+    """A table with its SVG, ready for templates/insights/_chart.html."""
 
     def __init__(self, table: CountTable) -> None:
         self.table = table

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from claims.models import SpeakerAlias
-from tests.claims.insight_data import (
+from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, UserFactory
+from tests.insights.insight_data import (
     generated_corpus,
     gold,
     month_sql,
@@ -15,7 +16,6 @@ from tests.claims.insight_data import (
     sql_resolved_counts,
     votes,
 )
-from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def member(client):
 
 
 def speaker_url(speaker, **query):
-    url = reverse("claims:speaker-detail", args=[speaker.id])
+    url = reverse("insights:speaker-detail", args=[speaker.id])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
@@ -66,7 +66,7 @@ def test_speaker_only_quoted_outside_my_projects_is_404(client, member):
 
 
 def test_unknown_speaker_is_404_and_non_numeric_id_is_404(client, member):
-    assert client.get(reverse("claims:speaker-detail", args=[999999])).status_code == 404
+    assert client.get(reverse("insights:speaker-detail", args=[999999])).status_code == 404
     assert client.get("/speakers/abc/").status_code == 404
 
 
@@ -222,7 +222,7 @@ def test_speaker_list_shows_quote_counts_and_filters_by_alias(client, member):
     QuoteFactory(article=article, speaker=speaker, content_start=0, content_end=5)
     QuoteFactory(article=article, speaker=other, content_start=10, content_end=15)
     project_with(member, [article])
-    html = client.get(reverse("claims:speaker-list") + "?q=spokesman").content.decode()
+    html = client.get(reverse("insights:speaker-list") + "?q=spokesman").content.decode()
     assert "Dmitry Peskov" in html
     assert "Someone Else" not in html
 
@@ -233,5 +233,5 @@ def test_speaker_list_query_count_is_fixed(client, member, django_assert_max_num
         QuoteFactory(article=article)
     project_with(member, articles)
     with django_assert_max_num_queries(6):
-        response = client.get(reverse("claims:speaker-list"))
+        response = client.get(reverse("insights:speaker-list"))
     assert response.content.decode().count("/speakers/") >= 30

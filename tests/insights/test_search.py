@@ -4,9 +4,11 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from claims.insights import SearchFilters, labels_resolved, quote_search, quotes_visible
-from tests.claims.insight_data import generated_corpus, gold, project_with, votes
+from insights import search as search_module
+from insights.search import SearchFilters
+from insights.selectors import insight_scope, labels_resolved, quotes_visible
 from tests.factories import ArticleFactory, OutletFactory, QuoteFactory, SpeakerFactory, UserFactory
+from tests.insights.insight_data import generated_corpus, gold, project_with, votes
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +32,7 @@ def quote_in(article, phrase, **fields):
 
 
 def search(client, **params):
-    return client.get(reverse("claims:search"), params)
+    return client.get(reverse("insights:search"), params)
 
 
 def found_quote_ids(response):
@@ -130,10 +132,13 @@ def test_label_filter_ignores_labels_of_projects_i_am_not_in(client, member):
 
 def test_label_filter_agrees_with_the_aggregate_rule_on_a_generated_corpus(member):
     generated_corpus(member)
-    resolved = labels_resolved(user=member, quotes=quotes_visible(user=member), family="sourcing")
+    resolved = labels_resolved(
+        scope=insight_scope(user=member), quotes=quotes_visible(user=member), family="sourcing"
+    )
     for value in ["anonymous", "media-report", "named-official"]:
         expected = sorted(quote_id for (quote_id, _), v in resolved.items() if v == value)
-        found = quote_search(user=member, filters=SearchFilters(label=("sourcing", value)))
+        filters = SearchFilters(label=("sourcing", value))
+        found = search_module.search(scope=insight_scope(user=member), filters=filters).quotes
         assert sorted(q.id for q in found) == expected
         assert expected
 
@@ -180,7 +185,7 @@ def test_query_count_does_not_grow_with_results(client, member, django_assert_ma
     project = project_with(member, articles)
     outlet = articles[0].outlet
     votes(project, articles[0].quotes.get(), "stance", "against")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = search(client, q="talks", label="stance:against", outlet=outlet.id)
     assert response.status_code == 200
     with django_assert_max_num_queries(8):

@@ -9,8 +9,11 @@ from annotations.models import Gold, Label, Project
 from tests.factories import UserFactory
 
 
-def project_with(user, articles, *, role="annotator", targets=None) -> Project:
-    project = project_create(name="P", created_by=UserFactory(), stance_targets=targets)
+def project_with(user, articles, *, role="annotator", targets=None, blind_mode=False) -> Project:
+    """A project holding the articles with `user` in `role`; open (not blind) unless asked."""
+    project = project_create(
+        name="P", created_by=UserFactory(), stance_targets=targets, blind_mode=blind_mode
+    )
     membership_set(project=project, user=user, role=role)
     project.articles.add(*articles)
     return project
@@ -46,12 +49,15 @@ STANCE_VALUES = ["favor", "against", "neutral", "unclear"]
 SOURCING_VALUES = ["named-official", "named-other", "anonymous", "media-report", "document", "none"]
 
 
-def generated_corpus(member, *, seed=7, quotes_per_article=6, articles=5):
+def generated_corpus(
+    member, *, seed=7, quotes_per_article=6, articles=5, blind_mode=False, role="annotator"
+):
     """Articles over three months from two outlets, quotes by three speakers, random labels.
 
-    The member's project labels every quote; a second project (the member is not in it)
-    labels the same quotes differently, which must never count. One rejected quote is
-    labelled too, and must not count either. Returns a dict of what was made.
+    The member's project (blind or not, the member in `role`) labels every quote, the member
+    about half of them; a second project (the member is not in it) labels the same quotes
+    differently, which must never count. One rejected quote is labelled too, and must not
+    count either. Returns a dict of what was made.
     """
     import random
 
@@ -81,7 +87,9 @@ def generated_corpus(member, *, seed=7, quotes_per_article=6, articles=5):
     rejected = quotes[-1]
     rejected.is_rejected = True
     rejected.save()
-    project = project_with(member, made_articles, targets=["talks", "sanctions"])
+    project = project_with(
+        member, made_articles, targets=["talks", "sanctions"], blind_mode=blind_mode, role=role
+    )
     outsider_project = project_with(UserFactory(), made_articles, targets=["talks"])
     annotators = [UserFactory() for _ in range(3)]
     for quote in quotes:
@@ -89,6 +97,9 @@ def generated_corpus(member, *, seed=7, quotes_per_article=6, articles=5):
             label(project, quote, annotator, "stance", rng.choice(STANCE_VALUES))
             label(project, quote, annotator, "stance-sanctions", rng.choice(STANCE_VALUES))
             label(project, quote, annotator, "sourcing", rng.choice(SOURCING_VALUES))
+        if rng.random() < 0.5:
+            label(project, quote, member, "stance", rng.choice(STANCE_VALUES))
+            label(project, quote, member, "sourcing", rng.choice(SOURCING_VALUES))
         if rng.random() < 0.3:
             gold(project, quote, "stance", rng.choice(STANCE_VALUES))
             gold(project, quote, "sourcing", rng.choice(SOURCING_VALUES))
@@ -103,9 +114,14 @@ def generated_corpus(member, *, seed=7, quotes_per_article=6, articles=5):
     }
 
 
+# The blind rule written out again by hand: in a blind project an annotator counts only their
+# own labels and no gold; reviewers and managers, and every member of an open project, count all.
 _RESOLVED_SQL = """
 WITH member_projects AS (
-    SELECT project_id FROM annotations_membership WHERE user_id = %(user)s
+    SELECT m.project_id,
+           (p.blind_mode = %(false)s OR m.role IN ('reviewer', 'manager')) AS sees_all
+    FROM annotations_membership m JOIN annotations_project p ON p.id = m.project_id
+    WHERE m.user_id = %(user)s
 ),
 visible_quotes AS (
     SELECT q.id, q.speaker_id, a.outlet_id, a.published_at, q.article_id
@@ -120,14 +136,17 @@ votes AS (
     JOIN annotations_label_choices lc ON lc.label_id = l.id
     JOIN annotations_choice c ON c.id = lc.choice_id
     JOIN annotations_dimension d ON d.id = l.dimension_id
-    WHERE {family} AND l.project_id IN (SELECT project_id FROM member_projects)
+    WHERE {family} AND (
+        l.project_id IN (SELECT project_id FROM member_projects WHERE sees_all)
+        OR (l.annotator_id = %(user)s
+            AND l.project_id IN (SELECT project_id FROM member_projects)))
     UNION ALL
     SELECT g.quote_id, d.target, c.value, 1 AS is_gold
     FROM annotations_gold g
     JOIN annotations_gold_choices gc ON gc.gold_id = g.id
     JOIN annotations_choice c ON c.id = gc.choice_id
     JOIN annotations_dimension d ON d.id = g.dimension_id
-    WHERE {family} AND g.project_id IN (SELECT project_id FROM member_projects)
+    WHERE {family} AND g.project_id IN (SELECT project_id FROM member_projects WHERE sees_all)
 ),
 counted AS (
     SELECT v.* FROM votes v

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from tests.claims.insight_data import generated_corpus, project_with, sql_resolved_counts, votes
 from tests.factories import ArticleFactory, OutletFactory, QuoteFactory, SpeakerFactory, UserFactory
+from tests.insights.insight_data import generated_corpus, project_with, sql_resolved_counts, votes
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +21,12 @@ def member(client):
 
 
 def outlet_url(outlet, query=""):
-    return reverse("claims:outlet-detail", args=[outlet.id]) + query
+    return reverse("insights:outlet-detail", args=[outlet.id]) + query
 
 
 def test_pages_require_login(client):
     outlet = OutletFactory()
-    for url in [reverse("claims:outlet-list"), outlet_url(outlet)]:
+    for url in [reverse("insights:outlet-list"), outlet_url(outlet)]:
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
@@ -36,8 +36,8 @@ def test_outlet_outside_my_projects_is_404_and_not_listed(client, member):
     article = ArticleFactory(outlet=OutletFactory(name="Secret Outlet"))
     project_with(UserFactory(), [article])
     assert client.get(outlet_url(article.outlet)).status_code == 404
-    assert "Secret Outlet" not in client.get(reverse("claims:outlet-list")).content.decode()
-    assert client.get(reverse("claims:outlet-detail", args=[999999])).status_code == 404
+    assert "Secret Outlet" not in client.get(reverse("insights:outlet-list")).content.decode()
+    assert client.get(reverse("insights:outlet-detail", args=[999999])).status_code == 404
 
 
 def test_shares_of_anonymous_and_media_report_sourcing(client, member):
@@ -104,7 +104,7 @@ def test_sourcing_stance_and_speakers_match_direct_sql(client, member):
 
 def test_outlet_list_sourcing_chart_matches_direct_sql(client, member):
     generated_corpus(member)
-    response = client.get(reverse("claims:outlet-list") + "?format=csv&chart=sourcing-by-outlet")
+    response = client.get(reverse("insights:outlet-list") + "?format=csv&chart=sourcing-by-outlet")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     header, body = rows[0], rows[1:]
@@ -137,7 +137,7 @@ def test_outlet_name_speaker_name_and_quote_text_are_escaped(client, member):
     project = project_with(member, [article], targets=[f"target {payload}"])
     votes(project, quote, "stance", "favor")
     votes(project, quote, "sourcing", "anonymous")
-    for url in [outlet_url(outlet), reverse("claims:outlet-list")]:
+    for url in [outlet_url(outlet), reverse("insights:outlet-list")]:
         html = client.get(url).content.decode()
         assert payload not in html
         assert "&lt;script&gt;" in html
@@ -164,5 +164,5 @@ def test_outlet_list_query_count_is_fixed(client, member, django_assert_max_num_
     for article in articles:
         votes(project, QuoteFactory(article=article), "sourcing", "anonymous")
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("claims:outlet-list"))
+        response = client.get(reverse("insights:outlet-list"))
     assert response.content.decode().count("/outlets/") >= 30
