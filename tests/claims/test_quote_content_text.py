@@ -71,7 +71,7 @@ def test_bulk_created_quotes_get_their_text():
 
 def test_text_follows_a_span_change_by_service_and_update():
     quote = quote_of("Officials")
-    quote_update(quote=quote, editor=UserFactory(), **span("ceasefire"))
+    quote_update(quote=quote, editor=UserFactory(is_superuser=True), **span("ceasefire"))
     assert stored_text(quote) == "ceasefire"
     Quote.objects.filter(pk=quote.pk).update(**span("talks"))
     assert stored_text(quote) == "talks"

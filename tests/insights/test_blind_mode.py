@@ -279,5 +279,7 @@ def test_staff_without_superuser_see_only_their_projects(client, blind):
     admin staff status alone opens no project's quotes or labels."""
     client = page_client(client, UserFactory(is_staff=True))
     search = reverse("insights:search")
-    assert search_ids(client.get(search, {"speaker": blind["speaker"].id})) == []
+    # The speaker is not one they can see: the form says so, and no quote is listed.
+    response = client.get(search, {"speaker": blind["speaker"].id})
+    assert "No speaker" in response.content.decode()
     assert search_ids(client.get(search, {"label": "stance:against"})) == []
