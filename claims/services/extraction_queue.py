@@ -2,13 +2,13 @@
 no broker is configured), retries, and requeueing failed or stuck articles.
 
 This module never imports spaCy: a web process that queues work for workers stays lean, and
-loads the extractor (claims/services/extraction_runs.py) only when it extracts in-process.
+loads the extractor (claims/services/extraction_runs.py) only when it extracts in-process, and
+the Celery app only when it sends a task.
 """
 
 from collections.abc import Callable
 from datetime import timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -40,8 +40,11 @@ def articles_extract_later(*, article_ids: list[int]) -> None:
     """
 
     def send() -> None:
+        # The Celery app is loaded by the first send, not at start-up (config/__init__.py).
+        from config.celery import app
+
         for article_id in article_ids:
-            current_app.send_task(EXTRACT_TASK, args=[article_id])
+            app.send_task(EXTRACT_TASK, args=[article_id])
 
     if article_ids:
         transaction.on_commit(send)
