@@ -32,11 +32,16 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import database_drop, database_recreate, free_port, gunicorn_start, gunicorn_stop
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.load import (  # noqa: E402
+    database_drop,
+    database_recreate,
+    free_port,
+    gunicorn_start,
+    gunicorn_stop,
+)
 
 PASSWORD = "webmem-" + secrets.token_hex(8)
 HEAVY = {"spacy": "/spacy/", "numpy": "/numpy/", "sklearn": "/sklearn/", "scipy": "/scipy/"}
