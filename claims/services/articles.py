@@ -139,6 +139,7 @@ def articles_import_batch(
     extract: bool = True,
     all_or_nothing: bool = False,
     progress: Callable[[int], None] | None = None,
+    n_process: int = 1,
 ) -> BatchImportResult:
     """Import parsed records as one ImportBatch and extract the new articles' quotes.
 
@@ -146,8 +147,9 @@ def articles_import_batch(
     problem naming its file (and line) and the reason, and the others still import — unless
     `all_or_nothing`, when the first problem raises a ValidationError (fields prefixed with the
     record's position, "2.title") and nothing stays. Articles join `target` (or each its own
-    of `targets`). Extraction is queued per article (Celery) or run here (no broker);
-    `progress(n)` is told of each article done. The batch page shows the rest.
+    of `targets`). Extraction is queued for Celery workers, or runs here (no broker), parsed
+    in batches by `n_process` processes; `progress(n)` is told of articles done. The batch
+    page shows the rest.
     """
     records = list(records)
     if targets is not None and len(targets) != len(records):
@@ -205,7 +207,7 @@ def articles_import_batch(
         result.batch = batch
         if extract:
             created = [r.article for r in result.articles if r.created]
-            counts = extraction_dispatch(articles=created, progress=progress)
+            counts = extraction_dispatch(articles=created, progress=progress, n_process=n_process)
             for imported in result.articles:
                 if imported.created:
                     imported.quote_count = counts.get(imported.article.id, 0)

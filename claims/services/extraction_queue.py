@@ -17,15 +17,23 @@ from django.utils import timezone
 
 from claims.models import Article
 
-# The Celery task (claims/tasks.py) by name: producers send it without importing the worker's
-# code, so the services never import the task module that imports them.
-EXTRACT_TASK = "claims.extract_article_quotes"
+# The Celery tasks (claims/tasks.py) by name: producers send them without importing the
+# worker's code, so the services never import the task module that imports them.
+EXTRACT_TASK = "claims.extract_article_quotes"  # one article (its retries)
+EXTRACT_MANY_TASK = "claims.extract_articles_quotes"  # a chunk of articles
 
 
 def extraction_status_set(article_id: int, status: str, **fields) -> None:
-    Article.objects.filter(pk=article_id).update(
-        extraction_status=status, extraction_status_at=timezone.now(), **fields
-    )
+    extraction_status_set_many([article_id], status, **fields)
+
+
+def extraction_status_set_many(article_ids: list[int], status: str, **fields) -> dict:
+    """Give these articles a status (stamped now) and the given fields, in one statement;
+    returns the fields written."""
+    written = {"extraction_status": status, "extraction_status_at": timezone.now(), **fields}
+    if article_ids:
+        Article.objects.filter(pk__in=article_ids).update(**written)
+    return written
 
 
 def error_text(error: BaseException) -> str:
@@ -33,29 +41,35 @@ def error_text(error: BaseException) -> str:
 
 
 def articles_extract_later(*, article_ids: list[int]) -> None:
-    """Queue one extraction task per article, sent when the surrounding transaction commits.
+    """Queue extraction, one task per EXTRACTION_TASK_ARTICLES articles, sent when the
+    surrounding transaction commits.
 
     Sent after commit so that a worker never looks for an article it cannot see yet, and a
-    rolled-back import queues nothing.
+    rolled-back import queues nothing. A worker parses a task's articles together through
+    nlp.pipe; each article still has its own status, and a failed one is retried on its own.
     """
+    size = settings.EXTRACTION_TASK_ARTICLES
 
     def send() -> None:
         # The Celery app is loaded by the first send, not at start-up (config/__init__.py).
         from config.celery import app
 
-        for article_id in article_ids:
-            app.send_task(EXTRACT_TASK, args=[article_id])
+        for start in range(0, len(article_ids), size):
+            app.send_task(EXTRACT_MANY_TASK, args=[article_ids[start : start + size]])
 
     if article_ids:
         transaction.on_commit(send)
 
 
 def extraction_dispatch(
-    *, articles: list[Article], progress: Callable[[int], None] | None = None
+    *,
+    articles: list[Article],
+    progress: Callable[[int], None] | None = None,
+    n_process: int = 1,
 ) -> dict[int, int]:
     """Extract these (pending) articles' quotes: queued for workers when a broker is set,
-    else here and now. Returns article id → quote count for what ran here; `progress(n)` is
-    told of each article finished."""
+    else here and now (parsed by `n_process` processes). Returns article id → quote count for
+    what ran here; `progress(n)` is told of articles finished."""
     if settings.CELERY_BROKER_URL:
         articles_extract_later(article_ids=[article.id for article in articles])
         if progress is not None:
@@ -65,7 +79,7 @@ def extraction_dispatch(
     # that processes which only queue work never load it (see the module docstring).
     from claims.services.extraction_runs import articles_extract_now
 
-    return articles_extract_now(articles=articles, progress=progress)
+    return articles_extract_now(articles=articles, progress=progress, n_process=n_process)
 
 
 def article_extraction_retry_wait(

@@ -215,7 +215,7 @@ def broker(settings):
         yield connection
 
 
-def test_with_a_broker_each_article_is_queued_and_stays_pending(
+def test_with_a_broker_the_articles_are_queued_together_and_stay_pending(
     client, manager, broker, django_capture_on_commit_callbacks
 ):
     files = [
@@ -224,6 +224,7 @@ def test_with_a_broker_each_article_is_queued_and_stays_pending(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, {"files": files, "project": manager.project_id})
     assert response.status_code == 302
-    assert broker.llen(app.conf.task_default_queue) == 2
+    # One message for both: a worker parses a chunk of articles together.
+    assert broker.llen(app.conf.task_default_queue) == 1
     statuses = set(Article.objects.values_list("extraction_status", flat=True))
     assert statuses == {Article.ExtractionStatus.PENDING}
