@@ -332,3 +332,27 @@ class QueueTotal(models.Model):
 
     def __str__(self) -> str:
         return f"project {self.project_id} share {self.shard}"
+
+
+class QueueAnnotatorCount(models.Model):
+    """One annotator's assignments in one project by status, counting only quotes still in
+    the project and not rejected — kept by the same triggers as QueueCount (migration 0004),
+    so the annotator's progress needs no count over their own history."""
+
+    derived_by_database = True
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    annotator_id = models.BigIntegerField()  # a plain id: users are never deleted who labelled
+    submitted = models.PositiveIntegerField(default=0)
+    assigned = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "annotator_id"], name="queueannotatorcount_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"annotator {self.annotator_id} in project {self.project_id}"

@@ -29,6 +29,7 @@ from annotations.models import (
     LabelHistory,
     Membership,
     Project,
+    QueueAnnotatorCount,
     QueueCount,
     QueueTotal,
 )
@@ -65,6 +66,7 @@ GOLD = Gold._meta.db_table
 GOLD_CHOICES = Gold.choices.through._meta.db_table
 QUEUE_COUNT = QueueCount._meta.db_table
 QUEUE_TOTAL = QueueTotal._meta.db_table
+QUEUE_MINE = QueueAnnotatorCount._meta.db_table
 
 # Shared fragments: an assignment aliased "a", a quote "q"; parameters %(cutoff)s (the expiry
 # cutoff) and %(project)s. They are the SQL forms of queue.assignment_expired_q,
@@ -414,37 +416,34 @@ def assignment_submit(
 
 def annotator_counts(*, project: Project, annotator_id: int) -> tuple[int, int, int, int]:
     """The annotator's submitted, open and skipped assignments on the project's quotes, and
-    the quotes still in the pool for them (never theirs, fewer than k places held): the
-    project's open quotes (QueueTotal) less the open ones the annotator has had.
+    the quotes still in the pool for them (never theirs, fewer than k places held).
 
-    One query reading the annotator's own assignments, each with one index probe into
-    QueueCount (a scalar subquery, so PostgreSQL does not hash the project's whole count
-    table for an annotator with a few hundred quotes), grouped by status and openness.
+    One query of four parts, none counting the annotator's history: their counts by status
+    (QueueAnnotatorCount), the project's open quotes (QueueTotal), and the open quotes among
+    theirs, which are the started quotes they hold a place on (a walk of the counts' index over
+    quotes with 1 to k - 1 places held) and the quotes they skipped that are still open.
     """
     params = {"project": project.id, "annotator": annotator_id, "k": project.annotators_per_quote}
-    statuses = dict.fromkeys(Status.values, 0)
-    mine_open = pool = 0
-    for status, quote_open, count in fetch_all(
-        "SELECT m.status, (SELECT CASE WHEN c.held < %(k)s THEN 1 ELSE 0 END "
-        f"FROM {QUEUE_COUNT} c WHERE c.quote_id = m.quote_id AND c.project_id = m.project_id "
-        "AND NOT c.rejected) AS quote_open, COUNT(*) "
-        f"FROM {ASSIGNMENT} m WHERE m.project_id = %(project)s "
-        "AND m.annotator_id = %(annotator)s GROUP BY 1, 2 "
-        f"UNION ALL SELECT 'pool', 1, COALESCE(SUM(t.quotes_open), 0) FROM {QUEUE_TOTAL} t "
-        "WHERE t.project_id = %(project)s",
+    rows = fetch_all(
+        f"SELECT 1, n.submitted, n.assigned, n.skipped FROM {QUEUE_MINE} n "
+        "WHERE n.project_id = %(project)s AND n.annotator_id = %(annotator)s "
+        f"UNION ALL SELECT 2, COALESCE(SUM(t.quotes_open), 0), 0, 0 FROM {QUEUE_TOTAL} t "
+        "WHERE t.project_id = %(project)s "
+        f"UNION ALL SELECT 3, COUNT(*), 0, 0 FROM {QUEUE_COUNT} c "
+        "WHERE c.project_id = %(project)s AND NOT c.rejected AND c.held >= 1 "
+        f"AND c.held < %(k)s AND EXISTS (SELECT 1 FROM {ASSIGNMENT} m "
+        "WHERE m.project_id = %(project)s AND m.quote_id = c.quote_id "
+        f"AND m.annotator_id = %(annotator)s AND m.status <> {SKIPPED}) "
+        f"UNION ALL SELECT 4, COUNT(*), 0, 0 FROM {ASSIGNMENT} m JOIN {QUEUE_COUNT} c "
+        "ON c.quote_id = m.quote_id AND c.project_id = m.project_id "
+        "WHERE m.project_id = %(project)s AND m.annotator_id = %(annotator)s "
+        f"AND m.status = {SKIPPED} AND NOT c.rejected AND c.held < %(k)s",
         params,
-    ):
-        if status == "pool":
-            pool += count
-        elif quote_open is not None:  # a quote of the project, not rejected
-            statuses[status] += count
-            mine_open += count * quote_open
-    return (
-        statuses[Status.SUBMITTED],
-        statuses[Status.ASSIGNED],
-        statuses[Status.SKIPPED],
-        pool - mine_open,
     )
+    parts = {part: values for part, *values in rows}
+    submitted, assigned, skipped = parts.get(1, (0, 0, 0))
+    pool = parts[2][0] - parts[3][0] - parts[4][0]
+    return submitted, assigned, skipped, pool
 
 
 def project_totals(*, project_id: int) -> tuple[int, int, int]:
@@ -665,6 +664,34 @@ def queue_totals_stored(*, project_id: int | None = None) -> list[tuple]:
     )
 
 
+def annotator_counts_expected(*, project_id: int | None = None) -> list[tuple]:
+    """What QueueAnnotatorCount should hold: (project id, annotator id, submitted, assigned,
+    skipped) over assignments whose quote is in the project and not rejected."""
+    params: dict = {}
+    return fetch_all(
+        "SELECT a.project_id, a.annotator_id, "
+        f"COUNT(CASE WHEN a.status = {SUBMITTED} THEN 1 END), "
+        f"COUNT(CASE WHEN a.status = {ASSIGNED} THEN 1 END), "
+        f"COUNT(CASE WHEN a.status = {SKIPPED} THEN 1 END) FROM {ASSIGNMENT} a "
+        f"JOIN {QUOTE} q ON q.id = a.quote_id AND NOT q.is_rejected "
+        f"JOIN {PROJECT_ARTICLES} s ON s.project_id = a.project_id AND s.article_id = q.article_id "
+        "WHERE 1 = 1"
+        + _project_filter("a", project_id, params)
+        + " GROUP BY a.project_id, a.annotator_id",
+        params,
+    )
+
+
+def annotator_counts_stored(*, project_id: int | None = None) -> list[tuple]:
+    """QueueAnnotatorCount's rows in the shape of annotator_counts_expected."""
+    params: dict = {}
+    return fetch_all(
+        "SELECT n.project_id, n.annotator_id, n.submitted, n.assigned, n.skipped "
+        f"FROM {QUEUE_MINE} n WHERE 1 = 1" + _project_filter("n", project_id, params),
+        params,
+    )
+
+
 def project_ks(*, project_id: int | None = None) -> dict[int, int]:
     """Each project's k."""
     params: dict = {}
@@ -708,21 +735,17 @@ TOTAL_COLUMNS = (
 
 
 def queue_counts_replace(*, project_id: int | None = None) -> None:
-    """Recompute QueueCount and QueueTotal (for one project or all) from their sources: the
-    rows are deleted and inserted again, the totals set to zero first and refilled by the
-    triggers as the rows go in."""
+    """Recompute the queue's counts (for one project or all) from their sources: the derived
+    rows are deleted — the annotators' counts and the totals first, so that deleting the count
+    rows has nothing left to adjust — then the totals are set to zero and the count rows
+    inserted again, their triggers refilling the totals and the annotators' counts."""
     params: dict = {}
-    count_filter = _project_filter("c", project_id, params)
-    execute(
-        f"DELETE FROM {QUEUE_COUNT} WHERE id IN (SELECT c.id FROM {QUEUE_COUNT} c "
-        f"WHERE 1 = 1{count_filter})",
-        params,
-    )
-    execute(
-        f"DELETE FROM {QUEUE_TOTAL} WHERE id IN (SELECT t.id FROM {QUEUE_TOTAL} t "
-        f"WHERE 1 = 1{_project_filter('t', project_id, params)})",
-        params,
-    )
+    for table, alias in ((QUEUE_MINE, "n"), (QUEUE_TOTAL, "t"), (QUEUE_COUNT, "c")):
+        execute(
+            f"DELETE FROM {table} WHERE id IN (SELECT {alias}.id FROM {table} {alias} "
+            f"WHERE 1 = 1{_project_filter(alias, project_id, params)})",
+            params,
+        )
     insert_rows(
         QUEUE_TOTAL,
         TOTAL_COLUMNS,

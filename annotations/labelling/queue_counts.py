@@ -1,5 +1,5 @@
-"""The queue's counts (QueueCount, QueueTotal): checking them against their sources and
-rebuilding them.
+"""The queue's counts (QueueCount, QueueTotal, QueueAnnotatorCount): checking them against
+their sources and rebuilding them.
 
 Database triggers keep them exact (migration 0003); this is the repair for what triggers
 cannot see — a trigger dropped or disabled, rows edited by hand, a bug. `manage.py
@@ -67,6 +67,18 @@ def queue_counts_check(*, project_id: int | None = None) -> QueueCountsReport:
                 f"project {key[0]}, total share {key[1]}: stored "
                 f"{totals_found.get(key, 'nothing')}, expected {totals_wanted.get(key, 'nothing')}"
                 " (k, quotes, open, complete, done)"
+            )
+    mine_wanted = {
+        row[:2]: row for row in sql.annotator_counts_expected(project_id=project_id) if any(row[2:])
+    }
+    mine_found = {
+        row[:2]: row for row in sql.annotator_counts_stored(project_id=project_id) if any(row[2:])
+    }
+    for key in sorted(mine_wanted.keys() | mine_found.keys()):
+        if mine_wanted.get(key) != mine_found.get(key):
+            differences.append(
+                f"project {key[0]}, annotator {key[1]}: stored {mine_found.get(key, 'nothing')}, "
+                f"expected {mine_wanted.get(key, 'nothing')} (submitted, assigned, skipped)"
             )
     return QueueCountsReport(count_rows=len(expected), differences=differences)
 

@@ -14,7 +14,7 @@ from annotations.labelling.people import annotator_labels_erase, user_deactivate
 from annotations.labelling.progress import annotator_progress, project_progress
 from annotations.labelling.queue import assign_next_quote, assignment_skip, label_undo_last
 from annotations.labelling.queue_counts import queue_counts_check, queue_counts_rebuild
-from annotations.models import Assignment, QueueCount, QueueTotal
+from annotations.models import Assignment, QueueAnnotatorCount, QueueCount, QueueTotal
 from claims.extraction import ExtractedQuote, TextSpan
 from claims.models import Quote
 from claims.services.extraction_runs import quotes_store_extracted
@@ -162,6 +162,7 @@ def test_rebuild_repairs_hand_edits_and_reports_them(capsys):
     QueueCount.objects.filter(quote_id=quotes[0].pk).update(held=7)
     QueueCount.objects.filter(quote_id=quotes[1].pk).delete()
     QueueTotal.objects.filter(project=project).update(done=99)
+    QueueAnnotatorCount.objects.filter(project=project, annotator_id=a.pk).update(submitted=5)
     report = queue_counts_check(project_id=project.id)
     assert len(report.differences) >= 3
 
