@@ -355,8 +355,8 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=0.0, help="mean pause before saving (s)")
     parser.add_argument("--quotes", type=int, default=6000)
     parser.add_argument("--k", type=int, default=2, help="annotators per quote")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
     parser.add_argument(
         "--worker-class",
         choices=["sync", "gthread"],
