@@ -7,15 +7,9 @@ never NaN.
 """
 
 import itertools
-import math
-import warnings
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-
-# numpy, krippendorff and scikit-learn are imported inside the functions that need them:
-# scikit-learn alone adds ~100 MB to a process, and the export and queue paths that import
-# this module for majority_share must stay lean.
 
 Units = Mapping[Hashable, Mapping[Hashable, Hashable]]
 
@@ -54,25 +48,30 @@ def krippendorff_alpha_nominal(units: Units) -> Alpha:
     Only quotes with two or more answers carry information (a lone answer has no one to agree
     with), so alpha is undefined when there are none, or when all of them hold one value
     (expected disagreement is zero).
+
+    From the coincidence matrix (Krippendorff 2011, "Computing Krippendorff's alpha"): a quote
+    with m answers adds 1 / (m - 1) for each ordered pair of answers, so with n_uc answers c in
+    quote u, the agreeing coincidences are o_cc = Σ_u n_uc (n_uc - 1) / (m_u - 1), the values'
+    totals n_c = Σ_u n_uc and n = Σ_c n_c, and
+    alpha = 1 - (n - 1) · (n - Σ_c o_cc) / (n² - Σ_c n_c²).
+    Plain Python: the web process that shows a dashboard does not load numpy (the `krippendorff`
+    package gives the same values; tests/annotations/test_agreement.py compares them).
     """
-    pairable = {quote: answers for quote, answers in units.items() if len(answers) >= 2}
+    pairable = [Counter(answers.values()) for answers in units.values() if len(answers) >= 2]
     if not pairable:
         return Alpha(None, 0, "No quote has answers from two or more annotators.")
-    values = {value for answers in pairable.values() for value in answers.values()}
-    if len(values) < 2:
+    totals: Counter = Counter()
+    for counts in pairable:
+        totals.update(counts)
+    if len(totals) < 2:
         return Alpha(None, len(pairable), "Every answer is the same value; alpha is undefined.")
-    codes = {value: code for code, value in enumerate(sorted(values, key=repr))}
-    annotators = sorted({a for answers in pairable.values() for a in answers}, key=repr)
-    row_of = {annotator: row for row, annotator in enumerate(annotators)}
-    import krippendorff
-    import numpy as np
-
-    matrix = np.full((len(annotators), len(pairable)), np.nan)
-    for column, answers in enumerate(pairable.values()):
-        for annotator, value in answers.items():
-            matrix[row_of[annotator], column] = codes[value]
-    alpha = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
-    return Alpha(float(alpha), len(pairable))
+    n = sum(totals.values())
+    agreeing = sum(
+        sum(count * (count - 1) for count in counts.values()) / (counts.total() - 1)
+        for counts in pairable
+    )
+    expected = n * n - sum(count * count for count in totals.values())
+    return Alpha(1 - (n - 1) * (n - agreeing) / expected, len(pairable))
 
 
 def cohen_kappa_pairs(units: Units) -> list[PairKappa]:
@@ -93,26 +92,20 @@ def cohen_kappa_pairs(units: Units) -> list[PairKappa]:
 
 
 def _pair_kappa(a: Hashable, b: Hashable, answers_a: list, answers_b: list) -> PairKappa:
+    """kappa = (p_o - p_e) / (1 - p_e): observed agreement against the agreement expected
+    from each annotator's own answer shares (as scikit-learn's cohen_kappa_score computes it;
+    plain Python for the same reason as alpha)."""
     if not answers_a:
         return PairKappa(a, b, 0, None, "No quote labelled by both.")
-    labels = sorted(set(answers_a) | set(answers_b), key=repr)
-    if len(labels) < 2:
-        return PairKappa(
-            a, b, len(answers_a), None, "Both gave one and the same answer throughout."
-        )
-    from sklearn.metrics import cohen_kappa_score
-
-    codes = {value: code for code, value in enumerate(labels)}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        kappa = cohen_kappa_score(
-            [codes[v] for v in answers_a],
-            [codes[v] for v in answers_b],
-            labels=list(codes.values()),
-        )
-    if math.isnan(kappa):
-        return PairKappa(a, b, len(answers_a), None, "Kappa is undefined for these answers.")
-    return PairKappa(a, b, len(answers_a), float(kappa))
+    shared = len(answers_a)
+    shares_a, shares_b = Counter(answers_a), Counter(answers_b)
+    if len(shares_a.keys() | shares_b.keys()) < 2:
+        return PairKappa(a, b, shared, None, "Both gave one and the same answer throughout.")
+    observed = sum(x == y for x, y in zip(answers_a, answers_b, strict=True)) / shared
+    expected = sum(shares_a[value] * shares_b[value] for value in shares_a) / shared**2
+    if expected == 1:
+        return PairKappa(a, b, shared, None, "Kappa is undefined for these answers.")
+    return PairKappa(a, b, shared, (observed - expected) / (1 - expected))
 
 
 def majority_share(answers: Iterable[Hashable]) -> float | None:

@@ -206,7 +206,15 @@ class Assignment(models.Model):
                 name="assignment_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["project", "annotator", "status"])]
+        indexes = [
+            models.Index(fields=["project", "annotator", "status"]),
+            # Open assignments that can expire, oldest first: the queue's expiry sweep.
+            models.Index(
+                fields=["project", "assigned_at"],
+                condition=Q(status="assigned", completed_at__isnull=True),
+                name="assignment_open_by_age",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"quote {self.quote_id} → {self.annotator} ({self.status})"
@@ -262,3 +270,98 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on quote {self.quote_id}"
+
+
+class QueueCount(models.Model):
+    """The queue's view of one quote in one project: a row for every quote of the project's
+    articles, with how many assignments hold one of its places (submitted or open; skipped ones
+    do not) and how many are submitted, and the quote's text position for ordering.
+
+    Kept exact by database triggers (migration 0003, annotations/queue_counts.py) on
+    assignments, quotes and the project's articles, so every door — services, admin, corpus
+    import, cascades — keeps it in step; the queue reads it to find the next quote and count
+    what is left without counting assignments. Derived data: `manage.py queue_counts_rebuild`
+    checks it against its sources and repairs it.
+    """
+
+    derived_by_database = True  # not exported with the corpus: the triggers rebuild it
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    # Plain ids, not foreign keys: the corpus protects quotes that other apps refer to from
+    # re-extraction (found through model metadata), and this row is no such reference.
+    quote_id = models.BigIntegerField()
+    article_id = models.BigIntegerField()
+    content_start = models.PositiveIntegerField()
+    rejected = models.BooleanField(default=False)
+    held = models.PositiveIntegerField(default=0)
+    submitted = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["quote_id", "project"], name="queuecount_unique"),
+        ]
+        indexes = [
+            # The candidate pick: fullest first, then text order, rejected quotes left out.
+            models.Index(
+                fields=["project", "-held", "article_id", "content_start", "quote_id"],
+                condition=Q(rejected=False),
+                name="queuecount_pick",
+            ),
+            models.Index(fields=["project", "article_id"], name="queuecount_article"),
+        ]
+
+    def __str__(self) -> str:
+        return f"quote {self.quote_id} in project {self.project_id}: {self.held} held"
+
+
+# QueueTotal shares per project; migration 0003's triggers split by quote id modulo this.
+QUEUE_TOTAL_SHARDS = 16
+
+
+class QueueTotal(models.Model):
+    """One share (of QUEUE_TOTAL_SHARDS per project, by quote id) of a project's totals over
+    its QueueCount rows, kept by the same triggers; a project's total is the sum of its
+    shares. Shares, because every submission changes them: writers of different quotes
+    rarely wait for the same row."""
+
+    derived_by_database = True
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    shard = models.PositiveSmallIntegerField()
+    annotators_per_quote = models.PositiveSmallIntegerField()  # the project's k, kept in step
+    quotes = models.PositiveIntegerField(default=0)  # not rejected
+    quotes_open = models.PositiveIntegerField(default=0)  # of those, fewer than k places held
+    quotes_complete = models.PositiveIntegerField(default=0)  # k or more submitted
+    done = models.PositiveIntegerField(default=0)  # submissions, at most k per quote
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "shard"], name="queuetotal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"project {self.project_id} share {self.shard}"
+
+
+class QueueAnnotatorCount(models.Model):
+    """One annotator's assignments in one project by status, counting only quotes still in
+    the project and not rejected — kept by the same triggers as QueueCount (migration 0004),
+    so the annotator's progress needs no count over their own history."""
+
+    derived_by_database = True
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    annotator_id = models.BigIntegerField()  # a plain id: users are never deleted who labelled
+    submitted = models.PositiveIntegerField(default=0)
+    assigned = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "annotator_id"], name="queueannotatorcount_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"annotator {self.annotator_id} in project {self.project_id}"

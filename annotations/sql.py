@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from annotations.models import (
+    QUEUE_TOTAL_SHARDS,
     Assignment,
     Choice,
     Dimension,
@@ -26,6 +27,9 @@ from annotations.models import (
     LabelHistory,
     Membership,
     Project,
+    QueueAnnotatorCount,
+    QueueCount,
+    QueueTotal,
 )
 from claims.models import Article, Outlet, Quote, Speaker
 from claims.sql import (
@@ -69,6 +73,9 @@ LABEL_CHOICES = Label.choices.through._meta.db_table
 LABEL_HISTORY = LabelHistory._meta.db_table
 GOLD = Gold._meta.db_table
 GOLD_CHOICES = Gold.choices.through._meta.db_table
+QUEUE_COUNT = QueueCount._meta.db_table
+QUEUE_TOTAL = QueueTotal._meta.db_table
+QUEUE_MINE = QueueAnnotatorCount._meta.db_table
 
 # Shared fragments: an assignment aliased "a", a quote "q"; parameters %(cutoff)s (the expiry
 # cutoff) and %(project)s. They are the SQL forms of queue.assignment_expired_q,
@@ -83,6 +90,8 @@ QUOTE_ARTICLE_IN_PROJECT = (
     "WHERE s.project_id = %(project)s) AND q.gone_in_version IS NULL"
 )
 QUOTE_IN_PROJECT = f"{QUOTE_ARTICLE_IN_PROJECT} AND NOT q.is_rejected"
+# Out of every queue (QueueCount.rejected): marked "not a quote", or gone in a later version.
+QUOTE_OUT_OF_QUEUE = "(q.is_rejected OR q.gone_in_version IS NOT NULL)"
 
 
 # -- projects and members ---------------------------------------------------------------------
@@ -168,53 +177,48 @@ def _queue_params(*, project: Project, annotator_id: int, cutoff: datetime.datet
     }
 
 
+def expired_assignments_release(*, project_id: int, cutoff: datetime.datetime) -> int:
+    """Delete the project's open assignments handed out before `cutoff` and never submitted
+    (found through the index of open assignments by age); how many went."""
+    return execute(
+        f"DELETE FROM {ASSIGNMENT} WHERE id IN (SELECT a.id FROM {ASSIGNMENT} a "
+        f"WHERE a.project_id = %(project)s AND {ASSIGNMENT_EXPIRED})",
+        {"project": project_id, "cutoff": db_datetime(cutoff)},
+    )
+
+
 def queue_candidate_id(
-    *,
-    project: Project,
-    annotator_id: int,
-    cutoff: datetime.datetime,
-    passed_over: list[int],
-    skip_locked: bool,
+    *, project: Project, annotator_id: int, passed_over: list[int], skip_locked: bool
 ) -> int | None:
     """The id of the best quote to hand the annotator next, locked (PostgreSQL: FOR NO KEY
     UPDATE, skipping rows others hold when `skip_locked`), or None.
 
-    Started quotes (fewer than k live assignments, none of them the annotator's) fullest
-    first, then untouched ones in text order: the order of tests/annotations/queue_reference.py.
-    At most two statements.
+    Quotes with fewer than k places held and none of them the annotator's, fullest first, then
+    in text order: the order of tests/annotations/queue_reference.py once expired assignments
+    are gone (expired_assignments_release), since places held then are the live ones. One
+    walk down the queue_counts' candidate index (held descending, then text order), stepping
+    over only the annotator's own quotes; the quote itself is checked against the project's
+    rule (QUOTE_IN_PROJECT), so rows that lag it are passed over, never handed out.
     """
-    params = _queue_params(project=project, annotator_id=annotator_id, cutoff=cutoff)
-    not_mine = (
-        f"q.id NOT IN (SELECT m.quote_id FROM {ASSIGNMENT} m "
-        "WHERE m.project_id = %(project)s AND m.annotator_id = %(annotator)s)"
-    )
+    params = {
+        "project": project.id,
+        "annotator": annotator_id,
+        "k": project.annotators_per_quote,
+    }
+    passed = ""
     if passed_over:
-        not_mine += f" AND q.id NOT IN ({placeholders(passed_over, params, 'passed')})"
-    lock = row_lock("q", skip_locked=skip_locked)
-    started = (
-        f"SELECT q.id FROM {QUOTE} q JOIN ("
-        f"SELECT a.quote_id, COUNT(*) AS live FROM {ASSIGNMENT} a "
-        f"WHERE a.project_id = %(project)s AND {ASSIGNMENT_LIVE} GROUP BY a.quote_id "
-        "HAVING COUNT(*) < %(k)s) c ON c.quote_id = q.id "
-        f"WHERE {QUOTE_IN_PROJECT} AND {not_mine} "
-        f"ORDER BY c.live DESC, q.article_id, q.content_start, q.id LIMIT 1{lock}"
+        passed = f" AND c.quote_id NOT IN ({placeholders(passed_over, params, 'passed')})"
+    rows = fetch_all(
+        f"SELECT c.quote_id FROM {QUEUE_COUNT} c JOIN {QUOTE} q ON q.id = c.quote_id "
+        "WHERE c.project_id = %(project)s AND NOT c.rejected AND c.held < %(k)s "
+        f"AND NOT EXISTS (SELECT 1 FROM {ASSIGNMENT} m WHERE m.project_id = %(project)s "
+        "AND m.quote_id = c.quote_id AND m.annotator_id = %(annotator)s)"
+        f"{passed} AND {QUOTE_IN_PROJECT} "
+        "ORDER BY c.held DESC, c.article_id, c.content_start, c.quote_id LIMIT 1"
+        + row_lock("q", skip_locked=skip_locked),
+        params,
     )
-    # The OFFSET keeps the NOT EXISTS a per-quote index probe (walking the quotes in text
-    # order and stopping at the first free one) instead of letting the planner turn it into a
-    # join: with statistics taken before a project's first assignments (a new project, until
-    # autovacuum's next ANALYZE) it chose a nested loop over every live assignment per quote.
-    untouched = (
-        f"SELECT q.id FROM {QUOTE} q WHERE {QUOTE_IN_PROJECT} AND {not_mine} "
-        f"AND NOT EXISTS (SELECT 1 FROM {ASSIGNMENT} a WHERE a.project_id = %(project)s "
-        f"AND a.quote_id = q.id AND {ASSIGNMENT_LIVE} LIMIT 1 OFFSET 0) "
-        f"ORDER BY q.article_id, q.content_start, q.id LIMIT 1{lock}"
-    )
-    with connection.cursor() as cursor:
-        for statement in (started, untouched):
-            cursor.execute(statement, params)
-            if (row := cursor.fetchone()) is not None:
-                return row[0]
-    return None
+    return rows[0][0] if rows else None
 
 
 def open_assignments(
@@ -230,11 +234,6 @@ def open_assignments(
         {"project": project_id, "annotator": annotator_id, "cutoff": db_datetime(cutoff)},
     )
     return [(a, q, bool(expired), bool(there)) for a, q, expired, there in rows]
-
-
-def assignments_delete(*, ids: list[int]) -> None:
-    params: dict = {}
-    execute(f"DELETE FROM {ASSIGNMENT} WHERE id IN ({placeholders(ids, params, 'id')})", params)
 
 
 def place_counts(
@@ -332,24 +331,47 @@ def assignment_submit(
     )
 
 
-def annotator_counts(
-    *, project: Project, annotator_id: int, cutoff: datetime.datetime
-) -> tuple[int, int, int, int]:
+def annotator_counts(*, project: Project, annotator_id: int) -> tuple[int, int, int, int]:
     """The annotator's submitted, open and skipped assignments on the project's quotes, and
-    the quotes still in the pool for them (never theirs, fewer than k live assignments)."""
-    row = fetch_all(
-        f"SELECT COUNT(CASE WHEN m.status = {SUBMITTED} THEN 1 END), "
-        f"COUNT(CASE WHEN m.status = {ASSIGNED} THEN 1 END), "
-        f"COUNT(CASE WHEN m.status = {SKIPPED} THEN 1 END), "
-        "COUNT(CASE WHEN m.quote_id IS NULL AND q.id NOT IN ("
-        f"SELECT a.quote_id FROM {ASSIGNMENT} a WHERE a.project_id = %(project)s "
-        f"AND {ASSIGNMENT_LIVE} GROUP BY a.quote_id HAVING COUNT(*) >= %(k)s) THEN 1 END) "
-        f"FROM {QUOTE} q LEFT JOIN {ASSIGNMENT} m ON m.quote_id = q.id "
-        "AND m.project_id = %(project)s AND m.annotator_id = %(annotator)s "
-        f"WHERE {QUOTE_IN_PROJECT}",
-        _queue_params(project=project, annotator_id=annotator_id, cutoff=cutoff),
+    the quotes still in the pool for them (never theirs, fewer than k places held).
+
+    One query of four parts, none counting the annotator's history: their counts by status
+    (QueueAnnotatorCount), the project's open quotes (QueueTotal), and the open quotes among
+    theirs, which are the started quotes they hold a place on (a walk of the counts' index over
+    quotes with 1 to k - 1 places held) and the quotes they skipped that are still open.
+    """
+    params = {"project": project.id, "annotator": annotator_id, "k": project.annotators_per_quote}
+    rows = fetch_all(
+        f"SELECT 1, n.submitted, n.assigned, n.skipped FROM {QUEUE_MINE} n "
+        "WHERE n.project_id = %(project)s AND n.annotator_id = %(annotator)s "
+        f"UNION ALL SELECT 2, COALESCE(SUM(t.quotes_open), 0), 0, 0 FROM {QUEUE_TOTAL} t "
+        "WHERE t.project_id = %(project)s "
+        f"UNION ALL SELECT 3, COUNT(*), 0, 0 FROM {QUEUE_COUNT} c "
+        "WHERE c.project_id = %(project)s AND NOT c.rejected AND c.held >= 1 "
+        f"AND c.held < %(k)s AND EXISTS (SELECT 1 FROM {ASSIGNMENT} m "
+        "WHERE m.project_id = %(project)s AND m.quote_id = c.quote_id "
+        f"AND m.annotator_id = %(annotator)s AND m.status <> {SKIPPED}) "
+        f"UNION ALL SELECT 4, COUNT(*), 0, 0 FROM {ASSIGNMENT} m JOIN {QUEUE_COUNT} c "
+        "ON c.quote_id = m.quote_id AND c.project_id = m.project_id "
+        "WHERE m.project_id = %(project)s AND m.annotator_id = %(annotator)s "
+        f"AND m.status = {SKIPPED} AND NOT c.rejected AND c.held < %(k)s",
+        params,
     )
-    return row[0]
+    parts = {part: values for part, *values in rows}
+    submitted, assigned, skipped = parts.get(1, (0, 0, 0))
+    pool = parts[2][0] - parts[3][0] - parts[4][0]
+    return submitted, assigned, skipped, pool
+
+
+def project_totals(*, project_id: int) -> tuple[int, int, int]:
+    """The project's quotes (not rejected), those with k or more submissions, and its
+    submissions counting at most k per quote: the sum of its QueueTotal shares."""
+    [row] = fetch_all(
+        "SELECT COALESCE(SUM(t.quotes), 0), COALESCE(SUM(t.quotes_complete), 0), "
+        f"COALESCE(SUM(t.done), 0) FROM {QUEUE_TOTAL} t WHERE t.project_id = %s",
+        [project_id],
+    )
+    return row
 
 
 # -- labels -----------------------------------------------------------------------------------
@@ -503,3 +525,158 @@ def gold_of(
         if choice_id is not None:
             entry[2].add(choice_id)
     return gold
+
+
+# -- the queue's counts (QueueCount, QueueTotal), recomputed from their sources ------------------
+def _project_filter(alias: str, project_id: int | None, params: dict) -> str:
+    if project_id is None:
+        return ""
+    params["project"] = project_id
+    return f" AND {alias}.project_id = %(project)s"
+
+
+def queue_counts_expected(*, project_id: int | None = None) -> list[tuple]:
+    """What QueueCount should hold (for one project or all), from the project's articles, the
+    quotes and the assignments: (project id, quote id, article id, content start, rejected,
+    held, submitted) per quote of each project's articles."""
+    params: dict = {}
+    return [
+        (project, quote, article, start, bool(rejected), held, submitted)
+        for project, quote, article, start, rejected, held, submitted in fetch_all(
+            f"SELECT s.project_id, q.id, q.article_id, q.content_start, {QUOTE_OUT_OF_QUEUE}, "
+            f"COUNT(CASE WHEN a.status <> {SKIPPED} THEN 1 END), "
+            f"COUNT(CASE WHEN a.status = {SUBMITTED} THEN 1 END) "
+            f"FROM {PROJECT_ARTICLES} s JOIN {QUOTE} q ON q.article_id = s.article_id "
+            f"LEFT JOIN {ASSIGNMENT} a ON a.project_id = s.project_id AND a.quote_id = q.id "
+            "WHERE 1 = 1"
+            + _project_filter("s", project_id, params)
+            + " GROUP BY s.project_id, q.id, q.article_id, q.content_start, q.is_rejected, "
+            "q.gone_in_version",
+            params,
+        )
+    ]
+
+
+def queue_counts_stored(*, project_id: int | None = None) -> list[tuple]:
+    """What QueueCount holds, in the shape of queue_counts_expected."""
+    params: dict = {}
+    return [
+        (project, quote, article, start, bool(rejected), held, submitted)
+        for project, quote, article, start, rejected, held, submitted in fetch_all(
+            "SELECT c.project_id, c.quote_id, c.article_id, c.content_start, c.rejected, "
+            f"c.held, c.submitted FROM {QUEUE_COUNT} c WHERE 1 = 1"
+            + _project_filter("c", project_id, params),
+            params,
+        )
+    ]
+
+
+def queue_totals_stored(*, project_id: int | None = None) -> list[tuple]:
+    """QueueTotal's rows: (project id, shard, k, quotes, open, complete, done)."""
+    params: dict = {}
+    return fetch_all(
+        "SELECT t.project_id, t.shard, t.annotators_per_quote, t.quotes, t.quotes_open, "
+        f"t.quotes_complete, t.done FROM {QUEUE_TOTAL} t WHERE 1 = 1"
+        + _project_filter("t", project_id, params),
+        params,
+    )
+
+
+def annotator_counts_expected(*, project_id: int | None = None) -> list[tuple]:
+    """What QueueAnnotatorCount should hold: (project id, annotator id, submitted, assigned,
+    skipped) over assignments whose quote is in the project and not rejected."""
+    params: dict = {}
+    return fetch_all(
+        "SELECT a.project_id, a.annotator_id, "
+        f"COUNT(CASE WHEN a.status = {SUBMITTED} THEN 1 END), "
+        f"COUNT(CASE WHEN a.status = {ASSIGNED} THEN 1 END), "
+        f"COUNT(CASE WHEN a.status = {SKIPPED} THEN 1 END) FROM {ASSIGNMENT} a "
+        f"JOIN {QUOTE} q ON q.id = a.quote_id AND NOT {QUOTE_OUT_OF_QUEUE} "
+        f"JOIN {PROJECT_ARTICLES} s ON s.project_id = a.project_id AND s.article_id = q.article_id "
+        "WHERE 1 = 1"
+        + _project_filter("a", project_id, params)
+        + " GROUP BY a.project_id, a.annotator_id",
+        params,
+    )
+
+
+def annotator_counts_stored(*, project_id: int | None = None) -> list[tuple]:
+    """QueueAnnotatorCount's rows in the shape of annotator_counts_expected."""
+    params: dict = {}
+    return fetch_all(
+        "SELECT n.project_id, n.annotator_id, n.submitted, n.assigned, n.skipped "
+        f"FROM {QUEUE_MINE} n WHERE 1 = 1" + _project_filter("n", project_id, params),
+        params,
+    )
+
+
+def project_ks(*, project_id: int | None = None) -> dict[int, int]:
+    """Each project's k."""
+    params: dict = {}
+    return dict(
+        fetch_all(
+            f"SELECT p.id, p.annotators_per_quote FROM {PROJECT} p WHERE 1 = 1"
+            + ("" if project_id is None else " AND p.id = %(project)s"),
+            {"project": project_id} if project_id is not None else params,
+        )
+    )
+
+
+def queue_counts_lock_sources() -> None:
+    """Hold every writer of the queue's counts' sources (assignments, quotes, the projects'
+    articles, projects) until the transaction ends, so a rebuild reads a still picture
+    (PostgreSQL; SQLite has one writer at a time)."""
+    if connection.vendor == "postgresql":
+        execute(
+            f"LOCK TABLE {ASSIGNMENT}, {QUOTE}, {PROJECT_ARTICLES}, {PROJECT} IN SHARE MODE", []
+        )
+
+
+COUNT_COLUMNS = (
+    "project_id",
+    "quote_id",
+    "article_id",
+    "content_start",
+    "rejected",
+    "held",
+    "submitted",
+)
+TOTAL_COLUMNS = (
+    "project_id",
+    "shard",
+    "annotators_per_quote",
+    "quotes",
+    "quotes_open",
+    "quotes_complete",
+    "done",
+)
+
+
+def queue_counts_replace(*, project_id: int | None = None) -> None:
+    """Recompute the queue's counts (for one project or all) from their sources: the derived
+    rows are deleted — the annotators' counts and the totals first, so that deleting the count
+    rows has nothing left to adjust — then the totals are set to zero and the count rows
+    inserted again, their triggers refilling the totals and the annotators' counts."""
+    params: dict = {}
+    for table, alias in ((QUEUE_MINE, "n"), (QUEUE_TOTAL, "t"), (QUEUE_COUNT, "c")):
+        execute(
+            f"DELETE FROM {table} WHERE id IN (SELECT {alias}.id FROM {table} {alias} "
+            f"WHERE 1 = 1{_project_filter(alias, project_id, params)})",
+            params,
+        )
+    insert_rows(
+        QUEUE_TOTAL,
+        TOTAL_COLUMNS,
+        [
+            (project, shard, k, 0, 0, 0, 0)
+            for project, k in project_ks(project_id=project_id).items()
+            for shard in range(QUEUE_TOTAL_SHARDS)
+        ],
+    )
+    expected = queue_counts_expected(project_id=project_id)
+    for start in range(0, len(expected), 500):
+        insert_rows(
+            QUEUE_COUNT,
+            COUNT_COLUMNS,
+            expected[start : start + 500],
+        )

@@ -1,12 +1,17 @@
 """Load: simulated annotators doing queue-next → save-label against gunicorn + PostgreSQL.
 
 Creates its own PostgreSQL database (dropped afterwards), fills it with one project (k
-annotators per quote), N annotator logins with API tokens and enough quotes, starts gunicorn on
-a free loopback port, then runs one thread per annotator, each with a keep-alive connection,
-looping GET …/queue/next/ → POST …/labels/ until its request budget or the time limit is
-spent. Prints p50/p95/p99 latency per operation and overall, requests/s, errors, and the
-double assignments found in the database afterwards. Loopback only; bounded in requests and
-time. Run: make bench-load (or --smoke for CI's short run).
+annotators per quote) built as people make one (bench/labelling_data.py: varied articles and
+quote lengths, speakers, skewed answers, notes; `--labelled` of it already done), N annotator
+logins with API tokens, starts gunicorn on a free loopback port, then runs one thread per
+annotator in this process, each with a keep-alive connection, looping GET …/queue/next/ →
+POST …/labels/ until its request budget or the time limit is spent. `--think 0` (the default)
+is the saturation mode: no pause, so the clients keep the server's cores busy; `--think S`
+pauses ~S seconds before each save, an annotator's pace. Prints the method, the machine's load
+before and after, p50/p95/p99/max latency per operation and overall, requests/s, errors, the
+server's CPU per request (gunicorn workers and PostgreSQL backends, from /proc) and the double
+assignments found in the database afterwards. The clients share the machine's cores with the
+server. Loopback only; bounded in requests and time. Run: make bench-load (or --smoke, CI).
 """
 
 import argparse
@@ -28,13 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-ANSWERS = {
-    "stance": ["favor", "against", "neutral", "unclear"],
-    "attribution": ["accurate", "misattributed", "ambiguous", "unnamed"],
-    "sourcing": ["named-official", "named-other", "anonymous", "media-report", "document"],
-}
-SENTENCE = "The minister said that the talks would resume next week, officials confirmed. "
-QUOTES_PER_ARTICLE = 50
+from bench.labelling_data import answers, build, note  # noqa: E402
 
 
 @dataclass
@@ -82,57 +81,6 @@ def setup_django(database_url: str) -> None:
     import django
 
     django.setup()
-
-
-def build(*, quotes: int, annotators: int, k: int) -> tuple[int, list[str]]:
-    """Migrate and fill the database; returns the project id and one API token per annotator."""
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.db import connection
-
-    from annotations.labelling.projects import project_create
-    from annotations.models import Membership
-    from claims.models import Article, Quote, text_sha256
-    from config.tokens import token_create
-
-    call_command("migrate", verbosity=0)
-    User = get_user_model()
-    manager = User.objects.create(username="load-manager")
-    project = project_create(name="Load bench", created_by=manager, annotators_per_quote=k)
-    articles = []
-    for number in range(-(-quotes // QUOTES_PER_ARTICLE)):
-        text = f"Article {number}. " + SENTENCE * QUOTES_PER_ARTICLE
-        articles.append(
-            Article(
-                title=f"Load article {number}",
-                text=text,
-                sha256=text_sha256(text),
-                extraction_status="done",
-            )
-        )
-    articles = Article.objects.bulk_create(articles)
-    project.articles.add(*articles)
-    rows = []
-    for article in articles:
-        offset = len(article.text) - len(SENTENCE) * QUOTES_PER_ARTICLE
-        for position in range(QUOTES_PER_ARTICLE):
-            if len(rows) == quotes:
-                break
-            start = offset + position * len(SENTENCE) + 23
-            rows.append(
-                Quote(article=article, kind="indirect", content_start=start, content_end=start + 31)
-            )
-    Quote.objects.bulk_create(rows, batch_size=5000)
-    people = User.objects.bulk_create(
-        User(username=f"load-annotator-{number:03d}") for number in range(annotators)
-    )
-    Membership.objects.bulk_create(
-        Membership(project=project, user=user, role=Membership.Role.ANNOTATOR) for user in people
-    )
-    tokens = [token_create(user=user)[1] for user in people]
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # as autovacuum would after a bulk load: realistic plans
-    return project.id, tokens
 
 
 def double_assignments(*, project_id: int, k: int) -> dict[str, int]:
@@ -197,7 +145,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def gunicorn_start(*, database_url: str, port: int, workers: int, threads: int):
+def gunicorn_start(
+    *, database_url: str, port: int, workers: int, threads: int, worker_class: str | None = None
+):
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -216,7 +166,7 @@ def gunicorn_start(*, database_url: str, port: int, workers: int, threads: int):
         "--workers",
         str(workers),
         "--worker-class",
-        "gthread" if threads > 1 else "sync",
+        worker_class or ("gthread" if threads > 1 else "sync"),
         "--threads",
         str(threads),
         "--keep-alive",
@@ -350,13 +300,17 @@ class Annotator(threading.Thread):
             self.log.handed_out_again += quote_id in self.log.labelled
             if self.think:
                 time.sleep(self.random.uniform(0, 2 * self.think))
-            labels = {key: self.random.choice(values) for key, values in ANSWERS.items()}
-            body = {"quote": quote_id, "labels": labels}
+            body = {"quote": quote_id, "labels": answers(self.random), "note": note(self.random)}
             status, _ = self.call(connection, "save-label", "POST", f"{base}/labels/", body)
             requests += 1
             if status == 200:
                 self.log.labelled.add(quote_id)
         connection.close()
+
+
+def load_line() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} / {five:.1f} / {fifteen:.1f} (1 / 5 / 15 min) on {os.cpu_count()} cores"
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -403,8 +357,16 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=0.0, help="mean pause before saving (s)")
     parser.add_argument("--quotes", type=int, default=6000)
     parser.add_argument("--k", type=int, default=2, help="annotators per quote")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
+    parser.add_argument(
+        "--worker-class",
+        choices=["sync", "gthread"],
+        help="gunicorn worker class (default: gthread with --threads above 1, else sync)",
+    )
+    parser.add_argument(
+        "--labelled", type=float, default=0.0, help="share of the quotes already labelled"
+    )
     parser.add_argument(
         "--server-url",
         default=os.environ.get("LOAD_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
@@ -425,21 +387,30 @@ def main() -> int:
     try:
         setup_django(database_url)
         started = time.perf_counter()
-        project_id, tokens = build(quotes=args.quotes, annotators=args.clients, k=args.k)
+        project_id, tokens = build(
+            quotes=args.quotes, annotators=args.clients, k=args.k, labelled=args.labelled
+        )
         print(
-            f"built {args.quotes} quotes, {args.clients} annotators (k={args.k}) "
-            f"in {time.perf_counter() - started:.1f} s"
+            f"built {args.quotes} quotes ({args.labelled:.0%} already labelled), "
+            f"{args.clients} annotators (k={args.k}) in {time.perf_counter() - started:.1f} s"
         )
         port = free_port()
         server = gunicorn_start(
-            database_url=database_url, port=port, workers=args.workers, threads=args.threads
+            database_url=database_url,
+            port=port,
+            workers=args.workers,
+            threads=args.threads,
+            worker_class=args.worker_class,
         )
         warm_up(port=port, project_id=project_id, tokens=tokens, workers=args.workers)
+        worker_class = args.worker_class or ("gthread" if args.threads > 1 else "sync")
         print(
-            f"gunicorn: {args.workers} workers × {args.threads} threads on 127.0.0.1:{port}; "
-            f"{args.clients} clients, ≤{args.requests} requests each, ≤{args.duration:.0f} s, "
-            f"think {args.think:.2f} s"
+            f"gunicorn: {args.workers} {worker_class} workers × {args.threads} threads on "
+            f"127.0.0.1:{port}; {args.clients} clients in this process, ≤{args.requests} "
+            f"requests each, ≤{args.duration:.0f} s, "
+            + (f"think ~{args.think:.2f} s before each save" if args.think else "no think time")
         )
+        print(f"machine load average before the run: {load_line()}")
         gate = threading.Barrier(args.clients + 1)
         deadline = time.monotonic() + args.duration + 5
         clients = [
@@ -476,8 +447,8 @@ def main() -> int:
             + ", ".join(
                 f"{role} {seconds / requests * 1000:.1f} ms" for role, seconds in spent.items()
             )
-            + f" (machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
         )
+        print(f"machine load average after the run: {load_line()}")
 
         errors = sum((log.errors for log in logs), Counter())
         print(f"errors: {sum(errors.values())}" + (f" {dict(errors)}" if errors else ""))

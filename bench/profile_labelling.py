@@ -1,6 +1,7 @@
 """Profile: the CPU and queries of one queue-next and one save-label, without the network.
 
-Builds bench/load.py's data (one project, k = 2, 6,000 quotes, 50 annotators with tokens) in
+Builds the load bench's data (bench/labelling_data.py: one project, k = 2, 6,000 quotes, 50
+annotators with tokens, `--labelled` of it already labelled) in
 a scratch PostgreSQL database (`claimlab_profile`, dropped afterwards), then calls the two
 endpoints through Django's WSGI handler (django.test.Client, production settings: DEBUG off)
 round-robin over the annotators, one at a time. Prints the queries of one call of each, the
@@ -23,13 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.load import (  # noqa: E402
-    ANSWERS,
-    build,
-    database_drop,
-    database_recreate,
-    process_cpu_seconds,
-)
+from bench.labelling_data import answers, build  # noqa: E402
+from bench.load import database_drop, database_recreate, process_cpu_seconds  # noqa: E402
 
 
 def production_environment(database_url: str) -> None:
@@ -56,6 +52,9 @@ def main() -> int:
     parser.add_argument("--quotes", type=int, default=6000)
     parser.add_argument("--annotators", type=int, default=50)
     parser.add_argument("--k", type=int, default=2)
+    parser.add_argument(
+        "--labelled", type=float, default=0.0, help="share of the quotes already labelled"
+    )
     parser.add_argument("--cprofile", action="store_true", help="print the top functions")
     parser.add_argument(
         "--server-url",
@@ -71,7 +70,14 @@ def main() -> int:
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
 
-        project_id, tokens = build(quotes=args.quotes, annotators=args.annotators, k=args.k)
+        started = time.perf_counter()
+        project_id, tokens = build(
+            quotes=args.quotes, annotators=args.annotators, k=args.k, labelled=args.labelled
+        )
+        print(
+            f"built {args.quotes} quotes ({args.labelled:.0%} already labelled), "
+            f"{args.annotators} annotators (k={args.k}) in {time.perf_counter() - started:.1f} s"
+        )
         connection.close()  # a fresh backend whose CPU counts only the requests
         base = f"/api/v1/projects/{project_id}"
         client = Client()
@@ -88,7 +94,7 @@ def main() -> int:
             if response.status_code != 200:
                 raise SystemExit(f"queue-next: HTTP {response.status_code} {response.content!r}")
             quote_id = response.json()["quote"]["id"]
-            labels = {key: chooser.choice(values) for key, values in ANSWERS.items()}
+            labels = answers(chooser)
             started = time.process_time()
             with CaptureQueriesContext(connection) as save_queries:
                 response = client.post(
@@ -140,7 +146,7 @@ def main() -> int:
         if profiler:
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
-            stats.print_stats(r"/work/main/(annotations|claims|config)/", 40)
+            stats.print_stats(rf"{ROOT}/(annotations|claims|config)/", 40)
             stats.sort_stats("tottime").print_stats(25)
             print(out.getvalue())
         connection.close()

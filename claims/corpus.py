@@ -59,13 +59,20 @@ class CorpusError(Exception):
 
 
 def corpus_models() -> list[type[Model]]:
-    """Users, then every model of the corpus apps, each after the models it refers to."""
+    """Users, then every model of the corpus apps, each after the models it refers to.
+
+    A model marked `derived_by_database = True` is left out: its rows are computed by
+    database triggers from the others (the labelling queue's counts), so an import rebuilds
+    them as the rows they come from go in.
+    """
     models = [get_user_model()]
     for label in CORPUS_APPS:
         models.extend(
             model
             for model in apps.get_app_config(label).get_models()
-            if not model._meta.proxy and model._meta.label not in NOT_CORPUS
+            if not model._meta.proxy
+            and model._meta.label not in NOT_CORPUS
+            and not getattr(model, "derived_by_database", False)
         )
     return serializers.sort_dependencies([(None, models)], allow_cycles=True)
 

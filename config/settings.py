@@ -298,6 +298,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A failed extraction is tried again this many times, after DELAY, 2×DELAY, 4×DELAY… seconds.
 EXTRACTION_MAX_RETRIES = env_int("EXTRACTION_MAX_RETRIES", 3)
 EXTRACTION_RETRY_DELAY_SECONDS = env_int("EXTRACTION_RETRY_DELAY_SECONDS", 10)
+# Articles per extraction task: a worker parses them together through nlp.pipe and stores them
+# in a few statements; a failed one is retried on its own.
+EXTRACTION_TASK_ARTICLES = env_int("EXTRACTION_TASK_ARTICLES", 8)
+if EXTRACTION_TASK_ARTICLES < 1:
+    raise ImproperlyConfigured("EXTRACTION_TASK_ARTICLES must be 1 or more")
 # Pending or running this long without a change: the task was lost and "retry" queues it again.
 EXTRACTION_STALE_MINUTES = env_int("EXTRACTION_STALE_MINUTES", 30)
 # A task that cannot reach the database waits and tries again, without counting against

@@ -5,12 +5,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce, Least
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from annotations import sql
-from annotations.labelling.queue import assignment_expired_q, assignment_expiry_cutoff
+from annotations.labelling.queue import assignment_expired_q
 from annotations.labelling.scope import quotes_in_project
 from annotations.models import Assignment, Membership, Project
 
@@ -52,41 +51,29 @@ class AnnotatorProgress:
 
 
 def project_progress(*, project: Project) -> ProjectProgress:
-    """Submissions done against the quotes × k needed (one query)."""
+    """Submissions done against the quotes × k needed (one query: the queue's totals)."""
     k = project.annotators_per_quote
-    submitted = Count(
-        "assignments",
-        filter=Q(assignments__project=project, assignments__status=Status.SUBMITTED),
-    )
-    totals = (
-        quotes_in_project(project=project)
-        .annotate(submitted=submitted)
-        .aggregate(
-            quotes=Count("id"),
-            done=Coalesce(Sum(Least("submitted", k)), 0),
-            quotes_complete=Count("id", filter=Q(submitted__gte=k)),
-        )
-    )
+    quotes, quotes_complete, done = sql.project_totals(project_id=project.id)
     return ProjectProgress(
-        quotes=totals["quotes"],
+        quotes=quotes,
         annotators_per_quote=k,
-        needed=totals["quotes"] * k,
-        done=totals["done"],
-        quotes_complete=totals["quotes_complete"],
+        needed=quotes * k,
+        done=done,
+        quotes_complete=quotes_complete,
     )
 
 
 def annotator_progress(*, project: Project, annotator: AbstractBaseUser) -> MyProgress:
     """The annotator's submitted count against the quotes available to them (one query).
 
-    Available is what they submitted, what is open for them, and the pool queue_candidates
-    would offer them (quotes they never had, with fewer than k live assignments). SQL for
-    speed (annotations/sql.py), as the queue.
+    Available is what they submitted, what is open for them, and the pool the queue would
+    offer them (quotes they never had, with fewer than k places held): the project's open
+    quotes from the queue's totals, less those the annotator has had. Places held count
+    expired assignments until the next queue call gives them up (assign_next_quote), as it
+    does before every quote handed out.
     """
     submitted, assigned, skipped, pool = sql.annotator_counts(
-        project=project,
-        annotator_id=annotator.pk,
-        cutoff=assignment_expiry_cutoff(project=project, now=timezone.now()),
+        project=project, annotator_id=annotator.pk
     )
     return MyProgress(
         submitted=submitted,

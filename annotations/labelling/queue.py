@@ -49,12 +49,45 @@ def assignment_live_q(*, project: Project, now: datetime.datetime | None = None)
     )
 
 
-@transaction.atomic
 def assign_next_quote(*, project: Project, annotator: AbstractBaseUser) -> Quote | None:
     """The annotator's open quote, or the next one from the pool; None when nothing is left.
 
-    An open assignment past the project's timeout is given up first (it may come straight
-    back if the quote is still the best free one).
+    First the project's abandoned assignments are given up (expired_assignments_release, a
+    statement of its own), so that the places the queue's counts hold are the live ones;
+    an open assignment of the annotator's own past the timeout goes the same way (the quote
+    may come straight back if it is still the best free one). Then the pick, in one
+    transaction (_assign_next_quote).
+    """
+    require_role(annotator, project, *LABELLING_ROLES)
+    now = timezone.now()
+    expired_assignments_release(project=project, now=now)
+    return _assign_next_quote(project=project, annotator=annotator, now=now)
+
+
+def expired_assignments_release(*, project: Project, now: datetime.datetime | None = None) -> int:
+    """Give up the project's open assignments past the timeout that were never submitted: their
+    places return to the pool. Returns how many.
+
+    One statement, outside the pick's transaction: called outside a transaction (as the
+    views call it) it commits at once. Deleting them updates the queue's counts, and the pick
+    must not hold those rows' locks while it waits for a quote another caller holds.
+    Deleting only ever frees places, so it needs no quote lock (see _assign_next_quote).
+    """
+    return sql.expired_assignments_release(
+        project_id=project.id, cutoff=assignment_expiry_cutoff(project=project, now=now)
+    )
+
+
+@transaction.atomic
+def _assign_next_quote(
+    *, project: Project, annotator: AbstractBaseUser, now: datetime.datetime
+) -> Quote | None:
+    """The pick itself, with expired assignments already given up at `now`.
+
+    Candidates come from the queue's counts (QueueCount: places held per quote, kept by
+    database triggers on assignments, quotes and the project's articles), one index walk
+    whatever the project's size. The counts only choose; the decision is taken on the
+    quote's own assignments under its lock, as before.
 
     Why this is safe under concurrency (PostgreSQL, READ COMMITTED):
     1. The annotator's own calls are serialised by a lock on their user row, so one person
@@ -71,26 +104,19 @@ def assign_next_quote(*, project: Project, annotator: AbstractBaseUser) -> Quote
        wait for the best one — otherwise the queue would look empty while places are left.
     4. Each attempt runs in a savepoint; a quote found full is unlocked again (rolling back
        to a savepoint releases its row locks) before the next attempt. So this function never
-       waits for a quote while holding another, and cannot deadlock with its own kind.
+       waits for a quote while holding another, and cannot deadlock with its own kind. The
+       counts rows and total shares that our insert updates (through the triggers) are the
+       last locks we take: nothing is waited for after them but the commit.
     5. The unique constraint on (project, quote, annotator) backs up "never twice".
     Expired assignments are deleted, which only ever shrinks a quote's count.
     """
-    require_role(annotator, project, *LABELLING_ROLES)
     sql.user_lock(user_id=annotator.pk)
-    now = timezone.now()
     cutoff = assignment_expiry_cutoff(project=project, now=now)
-
-    # One query for the open assignments, those still in the project and those expired alike.
-    expired = []
-    for assignment_id, quote_id, is_expired, in_project in sql.open_assignments(
+    for _, quote_id, is_expired, in_project in sql.open_assignments(
         project_id=project.id, annotator_id=annotator.pk, cutoff=cutoff
     ):
-        if is_expired:
-            expired.append(assignment_id)
-        elif in_project:
+        if in_project and not is_expired:
             return sql.quote_for_labelling(quote_id=quote_id)
-    if expired:
-        sql.assignments_delete(ids=expired)
 
     passed_over: list[int] = []
     while True:
@@ -98,13 +124,11 @@ def assign_next_quote(*, project: Project, annotator: AbstractBaseUser) -> Quote
             candidate_id = sql.queue_candidate_id(
                 project=project,
                 annotator_id=annotator.pk,
-                cutoff=cutoff,
                 passed_over=passed_over,
                 skip_locked=True,
             ) or sql.queue_candidate_id(
                 project=project,
                 annotator_id=annotator.pk,
-                cutoff=cutoff,
                 passed_over=passed_over,
                 skip_locked=False,
             )
@@ -119,7 +143,8 @@ def assign_next_quote(*, project: Project, annotator: AbstractBaseUser) -> Quote
 def _place_take(
     *, project: Project, quote_id: int, annotator: AbstractBaseUser, now: datetime.datetime
 ) -> bool:
-    """With the quote locked: free its expired places, then take one if any is left."""
+    """With the quote locked: free its expired places (normally none are left after
+    expired_assignments_release), then take one if any is left."""
     cutoff = assignment_expiry_cutoff(project=project, now=now)
     live, mine, expired = sql.place_counts(
         project_id=project.id, quote_id=quote_id, annotator_id=annotator.pk, cutoff=cutoff

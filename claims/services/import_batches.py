@@ -22,7 +22,6 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,7 +42,7 @@ from claims.importing import (
 )
 from claims.models import Article, ImportBatch, ImportItem, Outlet
 from claims.services.articles import ArticleImportResult, article_import, outlet_get_or_create
-from claims.services.extraction_queue import extraction_dispatch
+from claims.services.extraction_queue import celery_app, extraction_dispatch
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +165,7 @@ def import_batch_dispatch(*, batch: ImportBatch) -> Callable[[], None] | None:
     has answered (a view runs it after its response, see claims/views_import.py)."""
     if settings.CELERY_BROKER_URL:
         batch_id = batch.id
-        transaction.on_commit(lambda: current_app.send_task(IMPORT_TASK, args=[batch_id]))
+        transaction.on_commit(lambda: celery_app().send_task(IMPORT_TASK, args=[batch_id]))
         return None
     return lambda: import_batch_process(batch_id=batch.id)
 
@@ -412,6 +411,7 @@ def import_batch_process(
     time_limit: float | None = None,
     all_or_nothing: bool = False,
     progress: Callable[[int], None] | None = None,
+    n_process: int = 1,
 ) -> bool:
     """Store the batch's staged items, chunk by chunk; True when none is left (False: the
     time limit came first, call again). New articles are extracted as each chunk commits
@@ -443,7 +443,7 @@ def import_batch_process(
         if progress is not None and records:
             progress(len(records))
         if batch.extract and created:
-            extraction_dispatch(articles=created)
+            extraction_dispatch(articles=created, n_process=n_process)
         for item in items:
             if item.kind != ImportItem.Kind.URL:
                 continue
@@ -519,7 +519,7 @@ def import_batch_resume(
     for batch_id in sorted(resumed):
         if settings.CELERY_BROKER_URL:
             transaction.on_commit(
-                lambda batch_id=batch_id: current_app.send_task(IMPORT_TASK, args=[batch_id])
+                lambda batch_id=batch_id: celery_app().send_task(IMPORT_TASK, args=[batch_id])
             )
         else:
             import_batch_process(batch_id=batch_id)
@@ -538,6 +538,7 @@ def articles_import_batch(
     all_or_nothing: bool = False,
     progress: Callable[[int], None] | None = None,
     urls: Iterable[str] = (),
+    n_process: int = 1,
 ) -> BatchImportResult:
     """Import now, in this process: stage the records (and URLs) and store them at once — the
     command line and the API's article import, which wait for the outcome.
@@ -546,7 +547,7 @@ def articles_import_batch(
     its file (and line) and the reason, and the others still import — unless
     `all_or_nothing`, when the first problem raises a ValidationError (fields prefixed with
     the record's position, "2.title") and nothing stays. A batch that adds no article is not
-    kept (`batch` is None).
+    kept (`batch` is None). Without a broker new articles are parsed by `n_process` processes.
     """
     records = list(records)
     if all_or_nothing:
@@ -564,7 +565,12 @@ def articles_import_batch(
             outlet=outlet,
             extract=extract,
         )
-        import_batch_process(batch_id=batch.id, all_or_nothing=all_or_nothing, progress=progress)
+        import_batch_process(
+            batch_id=batch.id,
+            all_or_nothing=all_or_nothing,
+            progress=progress,
+            n_process=n_process,
+        )
         result = import_batch_result(batch=batch)
         if not result.created:
             batch.delete()  # nothing new: no empty batch left behind

@@ -169,11 +169,11 @@ def quote_update(*, quote: Quote, editor, **changes) -> Quote:
     return quote
 
 
-def quotes_protected(*, article: Article) -> QuerySet[Quote]:
-    """Quotes a person touched (edited, rejected, added) or that other data refers to (labels,
-    assignments, comments … in any app): re-extraction never drops or alters them, and a new
-    version of the article keeps them (claims/services/versions.py)."""
-    return article.quotes.filter(
+def quotes_protected(*, article_ids: list[int]) -> QuerySet[Quote]:
+    """Quotes of these articles that a person touched (edited, rejected, added) or that other
+    data refers to (labels, assignments, comments … in any app): re-extraction never drops or
+    alters them, and a new version of the article keeps them (claims/services/versions.py)."""
+    return Quote.objects.filter(article_id__in=article_ids).filter(
         Q(edited_at__isnull=False)
         | Q(is_rejected=True)
         | Q(origin=Quote.Origin.MANUAL)

@@ -30,6 +30,10 @@ class SpeakerLookup:
             self._cache[key] = speaker_get_or_create(name=name, kind=kind, description=description)
         return self._cache[key]
 
+    def forget(self) -> None:
+        """Drop what was remembered (after a rollback, the speakers it made may be gone)."""
+        self._cache.clear()
+
 
 def _speaker_kind(kind: str) -> str:
     return kind if kind in Speaker.Kind.values else Speaker.Kind.PERSON

@@ -62,7 +62,7 @@ def quotes_carry(
     `alignment` (made here unless given).
     """
     alignment = alignment or TextAlignment(previous.text, new.text)
-    protected = set(quotes_protected(article=previous).values_list("id", flat=True))
+    protected = set(quotes_protected(article_ids=[previous.id]).values_list("id", flat=True))
     quotes = previous.quotes.filter(gone_in_version__isnull=True).order_by("content_start", "id")
     report = CarryReport()
     moved: list[Quote] = []

@@ -1,6 +1,8 @@
 """Agreement: Krippendorff's alpha and Cohen's kappa against hand-computed values, per-quote
 majority share, and the project report built from saved labels."""
 
+import random
+
 import pytest
 
 from annotations.agreement import (
@@ -98,6 +100,40 @@ def test_perfect_disagreement_gives_negative_alpha():
     # alpha = 1 - 3 · 4 / (2 · 2 · 2) = 1 - 12/8 = -0.5
     units = {"q1": {"A": "favor", "B": "against"}, "q2": {"A": "against", "B": "favor"}}
     assert krippendorff_alpha_nominal(units).value == pytest.approx(-0.5)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_alpha_and_kappa_agree_with_the_reference_libraries(seed):
+    """The plain-Python measures give the `krippendorff` package's alpha and scikit-learn's
+    kappa on random, unevenly answered data (skewed answers, missing ones, multiple choice)."""
+    krippendorff = pytest.importorskip("krippendorff")
+    np = pytest.importorskip("numpy")
+    metrics = pytest.importorskip("sklearn.metrics")
+    chooser = random.Random(seed)
+    values = ["favor", "against", "neutral", ("favor", "neutral")]
+    annotators = ["A", "B", "C", "D"]
+    units = {}
+    for quote in range(60):
+        answers = {}
+        for annotator in chooser.sample(annotators, chooser.randint(1, 4)):
+            answers[annotator] = chooser.choices(values, weights=[6, 3, 2, 1])[0]
+        units[quote] = answers
+
+    codes = {value: code for code, value in enumerate(values)}
+    matrix = np.full((len(annotators), len(units)), np.nan)
+    for column, answers in enumerate(units.values()):
+        for annotator, value in answers.items():
+            matrix[annotators.index(annotator), column] = codes[value]
+    expected_alpha = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
+    assert krippendorff_alpha_nominal(units).value == pytest.approx(expected_alpha)
+
+    for kappa in cohen_kappa_pairs(units):
+        shared = [q for q, a in units.items() if kappa.annotator_a in a and kappa.annotator_b in a]
+        expected_kappa = metrics.cohen_kappa_score(
+            [codes[units[q][kappa.annotator_a]] for q in shared],
+            [codes[units[q][kappa.annotator_b]] for q in shared],
+        )
+        assert kappa.value == pytest.approx(expected_kappa)
 
 
 def test_majority_share_is_the_share_giving_the_most_common_answer():

@@ -234,7 +234,7 @@ def broker(settings):
         yield connection
 
 
-def test_with_a_broker_the_batch_is_queued_and_its_articles_then_wait_for_extraction(
+def test_with_a_broker_the_batch_is_queued_and_its_articles_then_wait_together(
     client, manager, broker, django_capture_on_commit_callbacks
 ):
     files = [
@@ -251,7 +251,9 @@ def test_with_a_broker_the_batch_is_queued_and_its_articles_then_wait_for_extrac
 
     with django_capture_on_commit_callbacks(execute=True):
         process_import_batch.apply(args=[batch.id])
-    assert broker.llen(app.conf.task_default_queue) == 1 + 2  # one extraction per article
+    assert (
+        broker.llen(app.conf.task_default_queue) == 1 + 1
+    )  # one extraction task for the chunk of both
     statuses = set(Article.objects.values_list("extraction_status", flat=True))
     assert statuses == {Article.ExtractionStatus.PENDING}
 
