@@ -14,6 +14,7 @@ from annotations.labelling.people import annotator_labels_erase, user_deactivate
 from annotations.labelling.progress import annotator_progress, project_progress
 from annotations.labelling.queue import assign_next_quote, assignment_skip, label_undo_last
 from annotations.labelling.queue_counts import queue_counts_check, queue_counts_rebuild
+from annotations.labelling.scope import quotes_in_project
 from annotations.models import Assignment, QueueAnnotatorCount, QueueCount, QueueTotal
 from claims.extraction import ExtractedQuote, TextSpan
 from claims.models import Quote
@@ -195,3 +196,17 @@ def test_counts_stay_exact_under_concurrent_labelling():
 
     run_in_threads(annotate, annotators)
     assert_exact()
+
+
+def test_counts_follow_article_versions_where_quotes_move_change_and_vanish():
+    """A new version carries quotes to another article row and leaves vanished ones behind,
+    "gone in version N": gone quotes leave the counts as they leave the queue."""
+    from tests.versions import V2, V3, import_version, labelled_first_version
+
+    project = labelled_first_version()["project"]
+    import_version(V2)
+    assert_exact()
+    import_version(V3)
+    assert_exact()
+    progress = project_progress(project=project)
+    assert progress.quotes == quotes_in_project(project=project).count()
