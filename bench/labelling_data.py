@@ -11,7 +11,6 @@ bulk), as in a project that is part done; the benches' clients then work on the 
 """
 
 import random
-import secrets
 from datetime import timedelta
 
 # Share of each answer per question (weights), as annotators of news quotes give them.
@@ -98,11 +97,11 @@ def build(
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
     from annotations.labelling.projects import project_create
     from annotations.models import Membership
     from claims.models import Article, Outlet, Quote, Speaker, text_sha256
+    from config.tokens import token_create
 
     rng = random.Random(seed)
     call_command("migrate", verbosity=0)
@@ -159,16 +158,14 @@ def build(
     Membership.objects.bulk_create(
         Membership(project=project, user=user, role=Membership.Role.ANNOTATOR) for user in people
     )
-    tokens = Token.objects.bulk_create(
-        Token(user=user, key=secrets.token_hex(20)) for user in people
-    )
+    tokens = [token_create(user=user)[1] for user in people]  # the API's own tokens (knox)
     if labelled:
         _label_in_bulk(project, people, share=labelled, rng=rng, now=timezone.now())
     with connection.cursor() as cursor:
         # As autovacuum would after a bulk load: statistics for realistic plans, and the dead
         # rows the load left (counts updated row by row by the triggers) cleared away.
         cursor.execute("VACUUM ANALYZE")
-    return project.id, [token.key for token in tokens]
+    return project.id, tokens
 
 
 def _label_in_bulk(project, people, *, share: float, rng: random.Random, now) -> None:

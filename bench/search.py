@@ -179,6 +179,8 @@ def build(*, articles: int, seed: int) -> dict:
     first_day = datetime(2022, 1, 1, tzinfo=UTC)
 
     with transaction.atomic(), connection.cursor() as cursor:
+        # The bulk build runs for minutes: the web's statement timeout is not for it.
+        cursor.execute("SET LOCAL statement_timeout = 0")
         _copy(
             cursor,
             "claims_outlet",
@@ -243,8 +245,15 @@ def build(*, articles: int, seed: int) -> dict:
             "extraction_status",
             "extraction_error",
             "created_at",
+            "author",
+            "version",
         ]
-        _copy(cursor, "claims_article", columns, [(*row[:8], "", row[9]) for row in article_rows])
+        _copy(
+            cursor,
+            "claims_article",
+            columns,
+            [(*row[:8], "", row[9], "", 1) for row in article_rows],
+        )
         del article_rows
         cursor.execute("SELECT id FROM claims_article ORDER BY id")
         article_ids = [row[0] for row in cursor.fetchall()]
@@ -301,8 +310,8 @@ def build(*, articles: int, seed: int) -> dict:
         text = "".join(parts)
         cursor.execute(
             "INSERT INTO claims_article (outlet_id, title, published_at, text, sha256, language, "
-            "source_name, extraction_status, extraction_error, created_at) "
-            "VALUES (%s, 'A very long article', %s, %s, %s, 'en', 'bench', 'done', '', %s) "
+            "source_name, extraction_status, extraction_error, created_at, author, version) "
+            "VALUES (%s, 'A very long article', %s, %s, %s, 'en', 'bench', 'done', '', %s, '', 1) "
             "RETURNING id",
             [outlet_ids[0], now, text, text_sha256(text), now],
         )

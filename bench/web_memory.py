@@ -58,6 +58,8 @@ def setup_django(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ.pop("CELERY_BROKER_URL", None)  # the builder extracts the demo articles here
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # gunicorn runs with DEBUG off and inherits this: one key for the tokens made here and there.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     import django
 
     django.setup()
@@ -67,7 +69,6 @@ def build() -> dict:
     """Migrate, import the demo articles, make a project with labels; the ids the pages need."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
 
     from annotations.labelling.labels import label_save
     from annotations.labelling.projects import membership_set, project_create
@@ -75,7 +76,8 @@ def build() -> dict:
     from annotations.models import Membership
     from claims.importing import read_articles
     from claims.models import Article, ImportBatch, Outlet, Quote, Speaker
-    from claims.services.articles import articles_import_batch
+    from claims.services.import_batches import articles_import_batch
+    from config.tokens import token_create
 
     call_command("migrate", verbosity=0)
     User = get_user_model()
@@ -112,7 +114,7 @@ def build() -> dict:
         "speaker": Speaker.objects.order_by("id").first().id,
         "outlet": Outlet.objects.order_by("id").first().id,
         "batch": ImportBatch.objects.order_by("id").first().id,
-        "token": Token.objects.create(user=admin).key,
+        "token": token_create(user=admin)[1],
     }
 
 

@@ -17,8 +17,6 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import feedparser
-import trafilatura
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
@@ -239,6 +237,10 @@ def page_record(
     title, author, outlet (site name, else the domain), date and canonical URL, found by
     trafilatura. Hints (from a feed entry) fill what the page lacks. ValueError when the page
     holds no article text."""
+    # Imported here, not at the top: web workers import this module for every import page,
+    # and trafilatura with lxml costs each of them ~13 MB and 0.2 s (docs/benchmarks.md).
+    import trafilatura
+
     document = trafilatura.bare_extraction(
         data,
         url=url,
@@ -286,6 +288,8 @@ def feed_entries(data: bytes, *, feed_url: str, limit: int) -> list[FeedEntry]:
 
     feedparser reads the bytes given (never a URL or a file name: it would fetch or open it).
     """
+    import feedparser  # imported when used, as trafilatura above
+
     parsed = feedparser.parse(io.BytesIO(data), sanitize_html=False, resolve_relative_uris=False)
     if not parsed.get("version") and not parsed.entries:
         reason = getattr(parsed.get("bozo_exception"), "getMessage", lambda: "")()

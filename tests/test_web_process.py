@@ -1,5 +1,6 @@
 """A web process stays lean: with extraction in Celery workers it never loads spaCy, numpy or
-scikit-learn (each checked in a fresh interpreter, as gunicorn starts a worker)."""
+scikit-learn, and the web page readers (trafilatura, lxml, feedparser) only when it reads a page
+(each checked in a fresh interpreter, as gunicorn starts a worker)."""
 
 import json
 import os
@@ -8,7 +9,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-WATCHED = ["spacy", "thinc", "numpy", "scipy", "sklearn", "krippendorff", "config.celery"]
+WATCHED = [
+    *("spacy", "thinc", "numpy", "scipy", "sklearn", "krippendorff", "config.celery"),
+    *("trafilatura", "lxml", "feedparser", "datasketch"),
+]
 
 
 def modules_loaded_by(code: str, **env: str) -> dict[str, bool]:
@@ -28,7 +32,7 @@ def modules_loaded_by(code: str, **env: str) -> dict[str, bool]:
     return json.loads(result.stdout.splitlines()[-1])
 
 
-def test_a_web_worker_with_a_broker_imports_no_spacy_numpy_or_celery_app():
+def test_a_web_worker_with_a_broker_imports_no_spacy_numpy_page_readers_or_celery_app():
     # config.wsgi is what gunicorn loads: Django set up and the whole URLconf imported.
     loaded = modules_loaded_by("import config.wsgi", CELERY_BROKER_URL="redis://127.0.0.1:6379/15")
     assert not any(loaded.values()), loaded
