@@ -286,19 +286,28 @@ class QuoteEffort:
     changes: int
 
 
-def labelling_effort(*, project: Project) -> dict[tuple[int, int], QuoteEffort]:
+def labelling_effort(
+    *, project: Project, quote_ids: tuple[int, int] | None = None
+) -> dict[tuple[int, int], QuoteEffort]:
     """(quote id, annotator id) → QuoteEffort, for everyone who has had a quote of the project
-    (two queries). Exports and the dashboard read time spent and changes from here."""
+    (with `quote_ids` (first, last): of those quotes only, so an export reads it a chunk at a
+    time). Two queries. Exports and the dashboard read time spent and changes from here."""
+    assignments = Assignment.objects.filter(project=project)
+    history = LabelHistory.objects.filter(label__project=project)
+    if quote_ids is not None:
+        assignments = assignments.filter(quote_id__gte=quote_ids[0], quote_id__lte=quote_ids[1])
+        history = history.filter(
+            label__quote_id__gte=quote_ids[0], label__quote_id__lte=quote_ids[1]
+        )
     seconds = {
         (quote_id, annotator_id): spent
-        for quote_id, annotator_id, spent in Assignment.objects.filter(project=project)
-        .order_by()
-        .values_list("quote_id", "annotator_id", "seconds_spent")
+        for quote_id, annotator_id, spent in assignments.order_by().values_list(
+            "quote_id", "annotator_id", "seconds_spent"
+        )
     }
     changes = {
         (row["label__quote_id"], row["label__annotator_id"]): row["rows"] - row["labels"]
-        for row in LabelHistory.objects.filter(label__project=project)
-        .order_by()
+        for row in history.order_by()
         .values("label__quote_id", "label__annotator_id")
         .annotate(rows=Count("id"), labels=Count("label_id", distinct=True))
     }
