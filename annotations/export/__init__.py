@@ -5,7 +5,7 @@ docbin (spaCy), card (the dataset card and what each field means), formats (the 
 of formats, and how a request asks for an export).
 """
 
-from annotations.export.card import RECORD_FIELDS, dataset_card
+from annotations.export.card import RECORD_FIELDS, dataset_card, dataset_size
 from annotations.export.docbin import docbin
 from annotations.export.encoding import DatasetExporter, item_agreement
 from annotations.export.formats import (
@@ -27,6 +27,7 @@ __all__ = [
     "ExportOptions",
     "annotator_pseudonym",
     "dataset_card",
+    "dataset_size",
     "docbin",
     "export_format",
     "export_request",

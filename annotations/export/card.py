@@ -1,7 +1,7 @@
 """The dataset card: what each field and label of the export means, how much there is, and
 how each annotator did against gold."""
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 
 from annotations.agreement import GoldAgreement
 from annotations.export.reading import annotator_pseudonym
@@ -37,6 +37,17 @@ def _quality(*, project: Project, pseudonymise: bool) -> list[dict]:
         }
         for person in quality_report(project=project).annotators
     ]
+
+
+def dataset_size(*, project: Project) -> tuple[int, int]:
+    """How many quotes the full export holds, and how many of them have gold (one query)."""
+    has_gold = Exists(Gold.objects.filter(project=project, quote_id=OuterRef("id")))
+    counts = (
+        quotes_in_project(project=project, include_gone=True)
+        .annotate(has_gold=has_gold)
+        .aggregate(quotes=Count("id"), with_gold=Count("id", filter=Q(has_gold=True)))
+    )
+    return counts["quotes"], counts["with_gold"]
 
 
 def dataset_card(*, project: Project, pseudonymise: bool = True) -> dict:
