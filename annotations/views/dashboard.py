@@ -42,7 +42,11 @@ def dashboard(request: HttpRequest, project_id: int) -> HttpResponse:
         "result": result,
         "dimensions": dimensions,
         "progress": project_progress(project=project),
-        "export": export_panel(project=project, membership=membership),
+        "export": export_panel(
+            project=project,
+            membership=membership,
+            questions=[(d.key, d.name) for d in result.dimensions],
+        ),
         "quality": quality,
         "quality_rows": [
             {

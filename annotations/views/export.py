@@ -12,14 +12,17 @@ from annotations.export import FORMATS, dataset_size, export_request, export_res
 from annotations.models import Membership, Project
 
 
-def export_panel(*, project: Project, membership: Membership) -> dict | None:
-    """What the dashboard's export form shows (None for annotators, who may not export)."""
+def export_panel(
+    *, project: Project, membership: Membership, questions: list[tuple[str, str]]
+) -> dict | None:
+    """What the dashboard's export form shows (None for annotators, who may not export):
+    `questions` are the project's (key, name) in order, which the dashboard has read."""
     if membership.role not in ADJUDICATING_ROLES:
         return None
     quotes, with_gold = dataset_size(project=project)
     return {
         "formats": list(FORMATS.values()),
-        "dimensions": list(project.dimensions.filter(archived=False).order_by("order", "id")),
+        "questions": questions,
         "quotes": quotes,
         "with_gold": with_gold,
         "can_unmask": membership.role == Membership.Role.MANAGER,
