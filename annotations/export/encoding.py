@@ -36,6 +36,8 @@ def _json(value) -> str:
     """One small JSON value: a string, a number or null, as json.dumps writes it."""
     if value is None:
         return "null"
+    if value.__class__ is int:  # offsets and ids, most of what passes here (not bool)
+        return str(value)
     if isinstance(value, str):
         return encode_basestring(value)
     return _dumps(value)

@@ -4,6 +4,7 @@ they cost (time spent and changes, for the dashboard and exports)."""
 import dataclasses
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
@@ -274,11 +275,12 @@ def my_answers(*, project: Project, quote: Quote, annotator: AbstractBaseUser) -
     return {key: sorted(values) for key, values in answers.items()}
 
 
-@dataclass(frozen=True)
-class QuoteEffort:
+class QuoteEffort(NamedTuple):
     """What one annotator's work on one quote cost: the seconds they spent on it (display to
     submit, over every submission that measured it; None when none did) and how many times
-    they changed an answer after giving it (a LabelHistory row beyond each label's first)."""
+    they changed an answer after giving it (a LabelHistory row beyond each label's first).
+    A named tuple: an export makes one per quote and annotator, and a tuple is made several
+    times faster than a frozen dataclass."""
 
     quote_id: int
     annotator_id: int
