@@ -14,11 +14,18 @@ so it calls `spreadsheet_cell` on each text cell rather than defusedcsv's writer
 from defusedcsv.csv import _escape as defusedcsv_escape
 
 _WHITESPACE_STARTS = ("\t", "\r")
+# The first characters defusedcsv acts on (its _escape), and ours. Any other text is left as it
+# is, without the call: the dataset export passes every quote's text here.
+# tests/test_spreadsheets.py holds this to defusedcsv's own answer.
+RISKY_STARTS = frozenset("=+-@|%") | frozenset(_WHITESPACE_STARTS)
 
 
 def spreadsheet_cell(value: str) -> str:
     """The text as a spreadsheet should show it: never the start of a formula."""
-    if value[:1] in _WHITESPACE_STARTS:
+    start = value[:1]
+    if start not in RISKY_STARTS:
+        return value
+    if start in _WHITESPACE_STARTS:
         return "'" + value
     return defusedcsv_escape(value)
 

@@ -59,9 +59,15 @@ def _csv_field(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
+def _csv_json_text(text: str) -> str:
+    """A JSON object or list as a CSV field: it starts with { or [ (no formula) and holds
+    quotes, so csv.writer always quotes it."""
+    return '"' + text.replace('"', '""') + '"'
+
+
 def _csv_json(value) -> str:
-    """A JSON cell (json.dumps' default separators, sorted keys); it starts with { or [."""
-    return _csv_field(_dumps_csv(value))
+    """A JSON cell (json.dumps' default separators, sorted keys)."""
+    return _csv_json_text(_dumps_csv(value))
 
 
 def _csv_cells(values) -> str:
@@ -320,9 +326,9 @@ class DatasetExporter:
             if note is not None:
                 noted.append(key + encode_basestring(note))
         return (
-            f"{_csv_field('{' + ', '.join(noted) + '}')},"
-            f"{_csv_field('{' + ', '.join(seconds) + '}')},"
-            f"{_csv_field('{' + ', '.join(changes) + '}')}"
+            f"{_csv_json_text('{' + ', '.join(noted) + '}') if noted else '{}'},"
+            f"{_csv_json_text('{' + ', '.join(seconds) + '}')},"
+            f"{_csv_json_text('{' + ', '.join(changes) + '}')}"
         )
 
     def _comments(self, chunk: Chunk, quote_id: int) -> list[dict] | None:
