@@ -13,6 +13,7 @@ runs every statement on SQLite and PostgreSQL against the ORM's answer.
 import datetime
 import json
 import re
+from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -697,6 +698,20 @@ def _joined(*columns: str) -> str:
     return f"{function}({text}, ',')"
 
 
+@contextmanager
+def export_chunk_reads():
+    """One transaction for the reads of one chunk of an export; on PostgreSQL without JIT.
+
+    The planner's cost estimates for a chunk of 2,000 quotes (the quote rows with their label
+    subqueries, the per-label history counts) pass jit_above_cost, and compiling took longer
+    (about 90 ms for the quote rows) than running the statements.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            execute("SET LOCAL jit = off", None)
+        yield
+
+
 def export_quote_rows(
     *, project_id: int, dimension_ids: list[int], after_id: int, limit: int, gold_only: bool
 ) -> list[tuple]:
@@ -704,10 +719,8 @@ def export_quote_rows(
     gold on any question if `gold_only`), in id order: id, article id, kind, origin, content
     start and end, speaker id, name and kind, speaker start and end, cue start and end, the
     labels as one text "annotator:dimension:choice,…", the gold as "dimension:method:choice,…"
-    (on these dimensions), changed_in_version, gone_in_version.
-
-    On PostgreSQL the planner's cost estimate for a chunk passes jit_above_cost, and compiling
-    the query would take longer (about 90 ms) than running it, so JIT is off for it.
+    (on these dimensions), changed_in_version, gone_in_version. Run it inside
+    export_chunk_reads.
     """
     params: dict = {"project": project_id, "after": after_id, "limit": limit}
     dimensions = placeholders(dimension_ids, params, "dimension") or "NULL"
@@ -734,10 +747,7 @@ def export_quote_rows(
         f"WHERE q.id > %(after)s AND {QUOTE_IN_PROJECT_ANY_VERSION}{gold_filter} "
         "ORDER BY q.id LIMIT %(limit)s"
     )
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            execute("SET LOCAL jit = off", None)
-        return fetch_all(statement, params)
+    return fetch_all(statement, params)
 
 
 def export_notes(*, project_id: int, first_id: int, last_id: int) -> list[tuple[int, int, str]]:

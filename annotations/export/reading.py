@@ -95,32 +95,40 @@ class DatasetReader:
     def chunks(self) -> Iterator[Chunk]:
         """The project's quotes (any version, not rejected: scope.quotes_in_project with
         include_gone) in id order, CHUNK_SIZE at a time."""
-        project = self.project
         last_id = 0
         while True:
-            rows = sql.export_quote_rows(
-                project_id=project.id,
-                dimension_ids=self.dimension_ids,
-                after_id=last_id,
-                limit=CHUNK_SIZE,
-                gold_only=self.options.gold_only,
-            )
-            if not rows:
+            with sql.export_chunk_reads():
+                chunk = self._chunk(after_id=last_id)
+            if chunk is None:
                 return
-            first_id, last_id = rows[0][0], rows[-1][0]
-            notes = {
-                (quote_id, annotator_id): note
-                for quote_id, annotator_id, note in sql.export_notes(
-                    project_id=project.id, first_id=first_id, last_id=last_id
-                )
-            }
-            comments: dict[int, list] = {}
-            for quote_id, author_id, text, created_at in comments_of_quotes(
-                project=project, first_quote_id=first_id, last_quote_id=last_id
-            ):
-                comments.setdefault(quote_id, []).append((author_id, text, created_at))
-            effort = labelling_effort(project=project, quote_ids=(first_id, last_id))
-            yield Chunk(rows=rows, notes=notes, effort=effort, comments=comments)
+            last_id = chunk.rows[-1][0]
+            yield chunk
+
+    def _chunk(self, *, after_id: int) -> Chunk | None:
+        project = self.project
+        rows = sql.export_quote_rows(
+            project_id=project.id,
+            dimension_ids=self.dimension_ids,
+            after_id=after_id,
+            limit=CHUNK_SIZE,
+            gold_only=self.options.gold_only,
+        )
+        if not rows:
+            return None
+        first_id, last_id = rows[0][0], rows[-1][0]
+        notes = {
+            (quote_id, annotator_id): note
+            for quote_id, annotator_id, note in sql.export_notes(
+                project_id=project.id, first_id=first_id, last_id=last_id
+            )
+        }
+        comments: dict[int, list] = {}
+        for quote_id, author_id, text, created_at in comments_of_quotes(
+            project=project, first_quote_id=first_id, last_quote_id=last_id
+        ):
+            comments.setdefault(quote_id, []).append((author_id, text, created_at))
+        effort = labelling_effort(project=project, quote_ids=(first_id, last_id))
+        return Chunk(rows=rows, notes=notes, effort=effort, comments=comments)
 
     def articles(self, article_ids: set[int]) -> list[ArticleRow]:
         """These articles, with the project's other articles telling the same story (versions:

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from annotations.export import RECORD_FIELDS, DatasetExporter, ExportOptions
 from annotations.labelling.comments import comment_add
 from annotations.labelling.gold import gold_set
-from annotations.labelling.labels import label_save
+from annotations.labelling.labels import label_save, labelling_effort
 from annotations.labelling.projects import membership_set
 from tests.factories import UserFactory, labelling_project
 
@@ -138,3 +138,14 @@ def test_work_is_read_per_chunk_across_chunk_boundaries(work, monkeypatch):
     whole = records(project)
     monkeypatch.setattr("annotations.export.reading.CHUNK_SIZE", 1)
     assert records(project) == whole
+
+
+def test_effort_read_for_a_range_of_quotes_is_the_whole_projects_for_them(work):
+    project, quote, quiet, ann1, *_ = work
+    third = labelling_effort(project=project)
+    label_save(project=project, quote=quiet, annotator=ann1, labels=FULL, note="Later")
+    whole = labelling_effort(project=project)
+    assert whole != third  # the later save is seen
+    for first, last in ((quote.id, quote.id), (quote.id, quiet.id), (quiet.id, quiet.id + 5)):
+        part = labelling_effort(project=project, quote_ids=(first, last))
+        assert part == {key: effort for key, effort in whole.items() if first <= key[0] <= last}
