@@ -179,10 +179,16 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         chosen, options = export_request(request.query_params, project=project, user=request.user)
         return export_response(project=project, export_format=chosen, options=options)
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("pseudonymise", bool, description="Managers may turn this off.")
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     @action(detail=True, methods=["get"], url_path="export/schema")
     def export_schema(self, request, pk=None):
-        """The dataset card: dimensions, choice definitions, counts and field meanings."""
+        """The dataset card: dimensions, choice definitions, counts, field meanings and each
+        annotator's quality against gold."""
         project = project_for(request.user, pk, MANAGER, Membership.Role.REVIEWER)
         _, options = export_request(
             {"pseudonymise": request.query_params.get("pseudonymise")},
