@@ -24,6 +24,7 @@ from claims.extraction.speakers import (
     UNNAMED,
     Resolved,
     SpeakerResolver,
+    first_name_gender,
     mention_gender,
 )
 from claims.extraction.types import ExtractedQuote, ResolvedSpeaker, TextSpan
@@ -194,9 +195,8 @@ def resolve_drafts(article: ArticleDoc, drafts: list[Draft]) -> list[Resolved]:
         if draft.speaker is not None and speaker.kind == PERSON and speaker.name:
             mention = article.text[draft.speaker[0] : draft.speaker[1]]
             if canonical_speaker_name(mention):
-                resolver.add_speaker(
-                    draft.speaker[0], speaker.name, speaker.description, mention_gender(mention)
-                )
+                gender = mention_gender(mention) or first_name_gender(speaker.name)
+                resolver.add_speaker(draft.speaker[0], speaker.name, speaker.description, gender)
                 added = True
     if added:
         resolved = [_resolve_draft(resolver, draft) for draft in drafts]

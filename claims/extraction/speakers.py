@@ -51,6 +51,31 @@ _FEMALE_WORDS = """
 """
 _GENDER_OF_WORD = dict.fromkeys(_MALE_WORDS.split(), "m")
 _GENDER_OF_WORD |= dict.fromkeys(_FEMALE_WORDS.split(), "f")
+# Common English first names whose gender is near certain: enough for "she" not to resolve to
+# a Donald or a Ben when the article gives no Mr./Ms. Names used for both stay out.
+_MALE_FIRST_NAMES = """
+    aaron adam alan albert alexander andrew anthony arthur barack ben benjamin bernie bill
+    bob bobby brad brian bruce carl charles chris christopher chuck dan daniel david dennis
+    dick donald doug douglas edward eric frank fred gary george gerald greg gregory harold
+    harry henry howard jack jacob james jason jeb jeff jeffrey jeremy jerry jim jimmy joe
+    john johnny jonathan joseph josh joshua keith ken kenneth kevin larry lawrence lindsey
+    marco mark martin matt matthew michael mike mitch mitt nathan newt nicholas nick paul
+    peter phil philip ralph randy raymond richard rick robert roger ron ronald roy rudy
+    russell ryan sam samuel scott sean stephen steve steven ted thomas tim timothy todd tom
+    tony vladimir walter wayne william
+"""
+_FEMALE_FIRST_NAMES = """
+    abigail alice amanda amy andrea angela ann anna anne barbara betty beth betsy carly
+    carol caroline catherine cathy cheryl christine claire cynthia debbie deborah diana
+    diane donna dorothy elizabeth ellen emily emma frances gloria hannah heather helen
+    hillary huma ivanka jane janet janice jennifer jessica jill joan joanne judith judy julia
+    julie karen kate katherine kathleen kathy kelly kellyanne kimberly laura lauren linda
+    lisa lori lynn margaret maria marie marilyn martha mary megan melania melissa michelle
+    monica nancy nicole nikki pamela patricia paula rachel rebecca ruth sandra sara sarah
+    sharon stephanie susan theresa tina virginia wendy
+"""
+_GENDER_OF_FIRST_NAME = dict.fromkeys(_MALE_FIRST_NAMES.split(), "m")
+_GENDER_OF_FIRST_NAME |= dict.fromkeys(_FEMALE_FIRST_NAMES.split(), "f")
 # "Trump's campaign", "the Obama administration": an organisation named after its owner.
 _ORGANISATION_HEADS = {
     "campaign": ORGANIZATION,
@@ -378,9 +403,15 @@ class SpeakerResolver:
             for person in reversed(earlier):
                 if wanted_salient and not person.salient:
                     continue
-                if gender and person.gender and person.gender != gender:
+                name = self.full_name(person.name, person.position)
+                person_gender = person.gender or first_name_gender(name)
+                if gender and person_gender and person_gender != gender:
                     continue
-                return Resolved(self.full_name(person.name, person.position), PERSON, "")
+                if gender == "f" and person_gender != "f":
+                    # Most people named in this news are men, so an unknown gender is no
+                    # evidence for "she": only a known woman is.
+                    continue
+                return Resolved(name, PERSON, "")
         return Resolved("", UNNAMED, "")
 
 
@@ -470,7 +501,13 @@ def _gender(entity: Span, description: str) -> str:
         gender = _GENDER_OF_WORD.get(word)
         if gender:
             return gender
-    return ""
+    return first_name_gender(person_name(entity.text))
+
+
+def first_name_gender(name: str) -> str:
+    """ "m" or "f" when a name of two or more words starts with a common first name."""
+    words = name.lower().split()
+    return _GENDER_OF_FIRST_NAME.get(words[0], "") if len(words) >= 2 else ""
 
 
 def mention_gender(text: str) -> str:
@@ -478,4 +515,4 @@ def mention_gender(text: str) -> str:
         gender = _GENDER_OF_WORD.get(word)
         if gender:
             return gender
-    return ""
+    return first_name_gender(canonical_speaker_name(text))
