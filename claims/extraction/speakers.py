@@ -244,7 +244,7 @@ class SpeakerResolver:
             return Resolved("", UNNAMED, "")
         return self.resolve_tokens(first, last)
 
-    def resolve_tokens(self, first: int, last: int) -> Resolved:
+    def resolve_tokens(self, first: int, last: int, *, grouping: bool = True) -> Resolved:
         doc = self.doc
         head = _span_root(doc, first, last)
         position = doc[first].idx
@@ -261,6 +261,12 @@ class SpeakerResolver:
         group = self._coordination(head, people)
         if group is not None:
             return group
+        if grouping and any(child.dep_ == "conj" for child in head.children):
+            # "Eisenhower and his secretary of State, John Foster Dulles": all of them or
+            # nobody, never the first member alone.
+            group = self._group(head)
+            if group is not None:
+                return group
         person = _the_person(people, head)
         if person is not None:
             name = person_name(person.text)
@@ -269,6 +275,9 @@ class SpeakerResolver:
         entity = self._entity_of(head)
         if entity is not None and entity.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
             name = canonical_speaker_name(entity.text) or entity.text.strip()
+            if self._is_surname(name):
+                # NER took a person's surname for an organisation ("Trump said").
+                return Resolved(self.full_name(name, position), PERSON, description)
             kind = kind_of_name(name, entity.label_)
             return Resolved(self.full_organisation_name(name), kind, description)
         if head.pos_ == "PROPN" and (entity is None or entity.label_ not in _NOT_NAMES):
@@ -298,10 +307,26 @@ class SpeakerResolver:
             ) or entity.text.endswith(_POSSESSIVE_MARKS)
             if owns and not entity.start <= head.i < entity.end:
                 continue  # "Clinton's director, Jennifer Palmieri"; but "Trump's" alone is his
-            if _behind_preposition(entity.root, head):
+            if _modifies_noun(entity, head):
+                continue  # "a Clinton confidant", "senior Clinton campaign officials"
+            if _behind_preposition(entity.root, head) and not self._named_after_role(entity, head):
                 continue
             found.append(entity)
         return found
+
+    def _named_after_role(self, entity: Span, head: Token) -> bool:
+        """ "a former spokesman for Ukraine's Foreign Ministry, Oleg Voloshyn": a name set
+        off by a comma after a person's role and the institution it serves is that person's.
+        After a person ("a spokesman for the mayor, Frank Jackson") it may be the mayor's."""
+        root = entity.root
+        if head.lower_ not in PERSON_NOUNS or root.dep_ != "appos" or entity.start == 0:
+            return False
+        if self.doc[entity.start - 1].text != ",":
+            return False
+        institution = root.head
+        if institution.lower_ in PERSON_NOUNS or institution.ent_type_ == "PERSON":
+            return False
+        return institution.ent_type_ in ("ORG", "GPE", "NORP", "FAC") or institution.pos_ == "PROPN"
 
     def _coordination(self, head: Token, people: list[Span]) -> Resolved | None:
         """ "Germany and the Netherlands", "Trump and Clinton": one speaker of their own."""
@@ -324,6 +349,52 @@ class SpeakerResolver:
         # A group of people speaking together is an organisation of a sort.
         kind = kinds.pop() if len(kinds) == 1 and PERSON not in kinds else ORGANIZATION
         return Resolved(" ".join(name.split()), kind, "")
+
+    def _group(self, head: Token) -> Resolved | None:
+        """A coordination of two or more named speakers: "A and B" when every member has a
+        name, empty when one has none. None when at most one member holds a name ("real
+        estate mogul and reality television star Donald Trump" is one person)."""
+        members = [head]
+        for member in members:
+            members.extend(child for child in member.children if child.dep_ == "conj")
+        spans = []
+        for member in members:
+            first, last = member.left_edge.i, member.right_edge.i
+            ends = [child.left_edge.i for child in member.children if child.dep_ in ("cc", "conj")]
+            if ends:
+                last = min(ends) - 1
+            while last > first and (self.doc[last].is_punct or self.doc[last].dep_ == "cc"):
+                last -= 1
+            spans.append((first, last))
+        named = [
+            self._entity_of(member) is not None
+            or any(
+                child.dep_ == "appos" and child.ent_type_ == "PERSON" for child in member.children
+            )
+            for member in members
+        ]
+        if sum(named) < 2:
+            return None
+        if len(members) > 4:
+            return Resolved("", UNNAMED, "")
+        names, kinds = [], set()
+        for member, (first, last) in zip(members, spans, strict=True):
+            if member.i > last:
+                return Resolved("", UNNAMED, "")
+            resolved = self.resolve_tokens(first, last, grouping=False)
+            if not resolved.name or resolved.name in names:
+                return Resolved("", UNNAMED, "")
+            names.append(resolved.name)
+            kinds.add(resolved.kind)
+        name = " and ".join([", ".join(names[:-1]), names[-1]])
+        kind = kinds.pop() if len(kinds) == 1 and PERSON not in kinds else ORGANIZATION
+        return Resolved(name, kind, "")
+
+    def _is_surname(self, name: str) -> bool:
+        return " " not in name and any(
+            person.name.split()[-1] == name and len(person.name.split()) > 1
+            for person in self.persons
+        )
 
     def _entity_of(self, token: Token) -> Span | None:
         entity = self._entity_at.get(token.i)
@@ -463,6 +534,19 @@ def _noun_phrase(token: Token) -> tuple[int, int]:
     return token.left_edge.i, last
 
 
+def _modifies_noun(entity: Span, head: Token) -> bool:
+    """Whether a name only qualifies a common noun: "a Clinton confidant", "Clinton
+    campaign officials" (not "Clinton spokesman Nick Merrill", where the name is another)."""
+    root = entity.root
+    governor = root.head
+    return (
+        root.dep_ in ("compound", "nmod", "amod")
+        and not entity.start <= governor.i < entity.end
+        and governor.pos_ == "NOUN"
+        and not entity.start <= head.i < entity.end
+    )
+
+
 def _behind_preposition(token: Token, head: Token) -> bool:
     """Whether ``token`` hangs off ``head`` through a preposition or a possessive."""
     while token.i != head.i and token.head.i != token.i:
@@ -478,7 +562,12 @@ def _owner(head: Token) -> Token | None:
         if child.dep_ == "poss":
             return child
     for child in head.children:
-        if child.dep_ == "compound" and child.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        if child.dep_ in ("compound", "nmod") and child.ent_type_ in (
+            "PERSON",
+            "ORG",
+            "GPE",
+            "NORP",
+        ):
             return child
     for child in head.rights:
         if child.dep_ == "prep" and child.lower_ in ("for", "of", "from", "by", "at"):
