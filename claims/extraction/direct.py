@@ -8,7 +8,12 @@ from spacy.tokens import Token
 
 from claims.extraction.document import ArticleDoc, Draft, Mention, word_count
 from claims.extraction.lexicon import PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
-from claims.extraction.mentions import mention_for, subject_near, subject_of
+from claims.extraction.mentions import (
+    mention_for,
+    subject_after_quote,
+    subject_near,
+    subject_of,
+)
 from claims.extraction.names import canonical_speaker_name
 from claims.extraction.quotemarks import Quoted
 
@@ -216,7 +221,7 @@ def previous_subject(article: ArticleDoc, item: Quoted) -> Token | None:
 
 
 def quote_draft(article: ArticleDoc, item: Quoted, verb: Token, confidence: float) -> Draft:
-    subject = subject_of(verb)
+    subject = subject_after_quote(article, verb) or subject_of(verb)
     if subject is not None and _in_quoted_words(item, subject):
         # The parse took a word of the quote as the subject of its own attribution
         # ("“… but they award only 4 percent,” campaign manager Robby Mook said").
