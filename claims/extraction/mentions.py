@@ -116,6 +116,12 @@ def subject_of(verb: Token) -> Token | None:
                 return child
         first = False
         head = verb.head
+        if verb.dep_ == "xcomp" and head != verb and head.lower_ not in VERB_FORMS:
+            # "it prompted Anderson Cooper to accuse …": the object of the governing verb
+            # does what the infinitive says (a reporting verb's object is its audience).
+            for child in head.children:
+                if child.dep_ == "dobj" and child.i < verb.i and child.ent_type_ == "PERSON":
+                    return child
         if verb.dep_ in ("conj", "advcl", "xcomp") and head != verb:
             verb = head
         elif verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
@@ -221,11 +227,18 @@ def subject_after_quote(article: ArticleDoc, verb: Token) -> Token | None:
     if verb.i + 1 >= len(doc) or not verb.tag_.startswith("VB"):
         return None
     index = bisect_right(article.quote_starts, verb.idx) - 1
-    if index < 0:
+    # The quote that closes right before the verb: the last one opened, or the one around
+    # it when that was a quote within a quote.
+    closing = [
+        item
+        for item in article.quoted[max(index - 3, 0) : index + 1]
+        if item.outer_end <= verb.idx and len(article.text[item.outer_end : verb.idx]) <= 3
+    ]
+    if not closing:
         return None
-    item = article.quoted[index]
+    item = closing[-1]
     between = article.text[item.outer_end : verb.idx]
-    if item.outer_end > verb.idx or between.strip(" ,") or len(between) > 3:
+    if between.strip(" ,"):
         return None
     # Only a quote handed to a reporting verb: “…,” / “…?” / “…!” said X.
     ends = article.text[item.inner_start : item.inner_end].rstrip()[-1:] + between.strip()
