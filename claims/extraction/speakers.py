@@ -254,6 +254,8 @@ class SpeakerResolver:
             antecedent = head.head.head
             return self.resolve_tokens(*_noun_phrase(antecedent))
         if lower in PRONOUNS_PERSON or (head.tag_ == "PRP$" and lower in _GENDER_OF_PRONOUN):
+            if grouping and any(child.dep_ == "conj" for child in head.children):
+                return Resolved("", UNNAMED, description)  # "She and Jack Goldsmith"
             return self._pronoun(lower, position)
         if lower in PRONOUNS_GROUP:
             return Resolved("", UNNAMED, "")
@@ -268,6 +270,10 @@ class SpeakerResolver:
             if group is not None:
                 return group
         person = _the_person(people, head)
+        if person is not None and head.tag_ == "NNS" and not person.start <= head.i < person.end:
+            # "The three constitutional scholars - Mr. Tribe, Ms. Epstein and Mr. Amar":
+            # a plural is not one of the people it lists.
+            return Resolved("", UNNAMED, description)
         if person is not None:
             name = person_name(person.text)
             role = _without(doc[first : last + 1], person)
@@ -367,11 +373,8 @@ class SpeakerResolver:
                 last -= 1
             spans.append((first, last))
         named = [
-            self._entity_of(member) is not None
-            or any(
-                child.dep_ == "appos" and child.ent_type_ == "PERSON" for child in member.children
-            )
-            for member in members
+            self._entity_of(member) is not None or bool(self._people_named(first, last, member))
+            for member, (first, last) in zip(members, spans, strict=True)
         ]
         if sum(named) < 2:
             return None
