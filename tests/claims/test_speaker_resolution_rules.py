@@ -1,0 +1,87 @@
+"""Speaker rules added in extractor 2.1.0, one small article each: who a quote is attributed
+to when the parse or the mention alone would name the wrong person (right or empty)."""
+
+from claims.extraction import ExtractedQuote, extract_quotes
+
+
+def quote_saying(quotes: list[ExtractedQuote], words: str) -> ExtractedQuote:
+    matches = [quote for quote in quotes if words in quote.content.text]
+    assert len(matches) == 1, quotes
+    return matches[0]
+
+
+def test_she_does_not_resolve_to_a_man_named_by_his_first_name(nlp):
+    text = (
+        "Donald Trump spoke in Ohio on Monday. Later that evening, she said that the rally "
+        "had been too loud."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "too loud")
+    assert quote.speaker_mention.text == "she"
+    assert quote.speaker == ""
+
+
+def test_she_resolves_to_a_woman_known_by_her_first_name(nlp):
+    text = "Hillary Clinton spoke in Ohio on Monday. She said that the rally had been too loud."
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "too loud")
+    assert quote.speaker == "Hillary Clinton"
+
+
+def test_a_name_that_only_qualifies_a_noun_is_not_the_speaker(nlp):
+    text = "Senior Clinton campaign officials said that the polls were tightening."
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "polls were tightening")
+    assert quote.speaker == ""
+
+
+def test_a_name_set_off_after_a_role_at_an_institution_is_the_speaker(nlp):
+    text = (
+        "He also had a voice in decisions about investments, said a former spokesman for "
+        "Ukraine's Foreign Ministry, Oleg Voloshyn, who also ran as a candidate."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "had a voice")
+    assert quote.speaker == "Oleg Voloshyn"
+    assert quote.speaker_kind == "person"
+
+
+def test_a_plural_listing_people_is_none_of_them(nlp):
+    text = (
+        "The three constitutional scholars - Mr. Tribe, Ms. Epstein and Mr. Amar - agreed that "
+        "the Senate had a duty to act."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "duty to act")
+    assert quote.speaker == ""
+
+
+def test_a_pronoun_coordinated_with_a_name_is_not_the_pronoun_s_antecedent(nlp):
+    text = (
+        "Jane Harman spoke on Monday. She and Jack Goldsmith, a Justice official, said that "
+        "the plan was legal."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "plan was legal")
+    assert quote.speaker != "Jane Harman"
+
+
+def test_an_inverted_reporting_verb_takes_the_name_after_it(nlp):
+    text = (
+        "“Anybody who has tried to negotiate with him should beware,” said Louise Sunshine, "
+        "who has known Trump for decades."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "should beware")
+    assert quote.speaker == "Louise Sunshine"
+
+
+def test_a_role_s_mention_runs_on_over_the_name_after_it(nlp):
+    text = "Sullivan's lawyer Beth Wilkinson said that her client had done nothing wrong."
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "done nothing wrong")
+    assert quote.speaker == "Beth Wilkinson"
+    assert quote.speaker_mention.text == "Sullivan's lawyer Beth Wilkinson"
+
+
+def test_the_object_of_prompted_is_the_source_of_the_infinitive(nlp):
+    text = (
+        "The shift in tone seemed so stark that it prompted Anderson Cooper to accuse Bondi of "
+        "hypocrisy on air."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    accusing = [quote for quote in quotes if quote.cue is not None and quote.cue.text == "accuse"]
+    assert accusing, quotes
+    assert accusing[0].speaker == "Anderson Cooper"
