@@ -106,6 +106,7 @@ def main() -> int:
     parser.add_argument("--scope", default="all", choices=["all", "claims"])
     parser.add_argument("--misses", type=Path)
     parser.add_argument("--missed", type=Path)
+    parser.add_argument("--names", type=Path, help="Every matched quote's gold source and name.")
     args = parser.parse_args()
     folder = SHARED / "data" / "polnear" / args.split
     scorer = load_scorer()
@@ -136,8 +137,8 @@ def main() -> int:
     elapsed = time.perf_counter() - started
     names = [paths[i].stem for i in indexes]
     result = scorer.score({name: gold[name] for name in names}, predictions, 0.5)
-    checked = right = 0
-    misses, missed = [], []
+    checked = right = named = named_right = 0
+    misses, missed, named_rows = [], [], []
     words = lambda s: {w.lower() for w in re.findall(r"[^\W\d_]+", s)}  # noqa: E731
     for name in names:
         text = docs[paths.index(folder / "text" / f"{name}.txt")].text
@@ -159,11 +160,30 @@ def main() -> int:
             if not source:
                 continue
             start, end = min(source), max(source) + 1
+            row = rows_of[name][i]
+            source_text = text[start:end]
+            proper = [
+                word
+                for word in re.findall(r"[A-Z][\w’'.-]*", source_text)
+                if word.lower() not in ("he", "she", "they", "it", "we", "i", "the", "a", "an")
+            ]
+            if proper:
+                named_rows.append(
+                    {
+                        "article": name,
+                        "gold": source_text,
+                        "mention": row["speaker_mention"],
+                        "speaker": row["speaker"],
+                    }
+                )
+            if row["speaker"] and proper:
+                # Any name given: is it in the gold source (a word of it, not only a person)?
+                named += 1
+                named_right += bool(words(row["speaker"]) & words(source_text))
             surname = surnames.get((name, str(start), str(end)))
             if surname is None:
                 continue
             checked += 1
-            row = rows_of[name][i]
             if surname in words(row["speaker"] or ""):
                 right += 1
                 continue
@@ -203,9 +223,11 @@ def main() -> int:
         f"speaker {result['speaker_accuracy']:.4f}, cue {result['cue_accuracy']:.4f}, "
         f"canonical {right}/{checked} = {share:.3f} "
         f"({sum(1 for miss in misses if miss['speaker'])} misses name someone else; "
-        f"rules {elapsed:.1f} s)"
+        f"rules {elapsed:.1f} s); names given where the gold source names someone: "
+        f"{named_right}/{named} share a word with it"
     )
-    for target, entries in ((args.misses, misses), (args.missed, missed)):
+    outputs = ((args.misses, misses), (args.missed, missed), (args.names, named_rows))
+    for target, entries in outputs:
         if target:
             target.write_text("".join(json.dumps(entry) + "\n" for entry in entries))
     return 0

@@ -19,12 +19,6 @@ _MENTION_STOP_DEPS = ("relcl", "acl", "advcl", "parataxis", "ccomp", "xcomp")
 def mention_for(article: ArticleDoc, subject: Token) -> tuple[tuple[int, int], Mention]:
     """The speaker mention around a subject token: its noun phrase without clauses."""
     doc = article.doc
-    while (
-        subject.dep_ in ("compound", "nmod")
-        and subject.head.i > subject.i
-        and subject.head.pos_ in ("NOUN", "PROPN")
-    ):
-        subject = subject.head  # "Clinton top aide Huma Abedin": the phrase, not its modifier
     if subject.lower_ in ("who", "which", "that") and subject.head.dep_ == "relcl":
         # "Kasich, who says …": the mention is "who", the name its antecedent's.
         _span, mention = mention_for(article, subject.head.head)

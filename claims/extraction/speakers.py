@@ -114,6 +114,7 @@ _LEADER_ROLES = frozenset(
 _NOT_NAMES = frozenset(
     ["PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"]
 )
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
 _SPOKES = frozenset(["spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen"])
 _POSSESSIVE_MARKS = ("'s", "’s", "'", "’")
 
@@ -176,8 +177,8 @@ class SpeakerResolver:
 
     def _add_entity_person(self, entity: Span) -> None:
         name = person_name(entity.text)
-        if not name or len(entity.text) > 60:
-            return
+        if not name or len(entity.text) > 60 or " v. " in name or " vs. " in name:
+            return  # "Trump v. Trump" is a case, not a person
         root = entity.root
         inside_quote = self.quote_at(entity.start_char) is not None
         salient = root.dep_ in ("nsubj", "nsubjpass") and not inside_quote
@@ -269,11 +270,29 @@ class SpeakerResolver:
             group = self._group(head)
             if group is not None:
                 return group
+            if people and head.lower_ not in PERSON_NOUNS and not _the_person_holds(people, head):
+                # "Neither Maples nor Trump": a name among other members is not all of them
+                # ("real estate mogul and reality television star Donald Trump" is one).
+                return Resolved("", UNNAMED, description)
         person = _the_person(people, head)
-        if person is not None and head.tag_ == "NNS" and not person.start <= head.i < person.end:
-            # "The three constitutional scholars - Mr. Tribe, Ms. Epstein and Mr. Amar":
-            # a plural is not one of the people it lists.
-            return Resolved("", UNNAMED, description)
+        if len(people) == 1 and head.tag_ == "NNS" and not _the_person_holds(people, head):
+            return Resolved("", UNNAMED, description)  # "the Sanders and Clinton campaigns"
+        if len(people) >= 2 and head.tag_ == "NNS" and not _the_person_holds(people, head):
+            # "Two objectors, Lawrence Joyce and William Graham": a plural is not one of the
+            # people it lists; it is all of them, when it names them all.
+            words = {token.lower_ for token in doc[first : last + 1]}
+            if words & {"other", "others", "including", "like", "among", "such"}:
+                return Resolved("", UNNAMED, description)
+            names = [self.full_name(person_name(person.text), position) for person in people]
+            counted = [_NUMBERS.get(word, 0) for word in words]
+            if (
+                len(set(names)) < len(names)
+                or not all(names)
+                or any(count and count != len(names) for count in counted)
+                or doc[last].dep_ == "cc"  # the list runs on past the mention
+            ):
+                return Resolved("", UNNAMED, description)
+            return Resolved(" and ".join([", ".join(names[:-1]), names[-1]]), ORGANIZATION, "")
         if person is not None:
             name = person_name(person.text)
             role = _without(doc[first : last + 1], person)
@@ -373,7 +392,13 @@ class SpeakerResolver:
                 last -= 1
             spans.append((first, last))
         named = [
-            self._entity_of(member) is not None or bool(self._people_named(first, last, member))
+            self._entity_of(member) is not None
+            or (
+                member.pos_ == "PROPN"
+                and member.text[:1].isupper()
+                and member.lower_.rstrip(".") not in PERSON_TITLES
+            )
+            or bool(self._people_named(first, last, member))
             for member, (first, last) in zip(members, spans, strict=True)
         ]
         if sum(named) < 2:
@@ -505,6 +530,10 @@ def _stem(word: str) -> str:
     """Enough of a word to match "Ukraine's" with "Ukrainian" and "Commission" with itself."""
     word = word.lower().removesuffix("'s").removesuffix("’s").strip("'’")
     return word[:5] if len(word) >= 4 else ""
+
+
+def _the_person_holds(people: list[Span], head: Token) -> bool:
+    return any(person.start <= head.i < person.end for person in people)
 
 
 def _the_person(people: list[Span], head: Token) -> Span | None:
