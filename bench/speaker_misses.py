@@ -219,6 +219,7 @@ def main() -> int:
     share = right / checked if checked else 0.0
     print(
         f"{args.split} {args.part} scope {args.scope}: {len(names)} articles, "
+        f"matched {result['matched']}/{result['predicted']}/{result['gold']} "
         f"P {result['precision']:.3f} R {result['recall']:.3f} F1 {result['f1']:.3f}, "
         f"speaker {result['speaker_accuracy']:.4f}, cue {result['cue_accuracy']:.4f}, "
         f"canonical {right}/{checked} = {share:.3f} "

@@ -271,12 +271,15 @@ def headline_draft(text: str, position: int = 0) -> Draft | None:
     if match is None:
         return None
     words = match.group("speaker").split()
+    shouting = match.group("speaker").isupper() and len(match.group("speaker")) > 4
     if (
         len(words) > 4
         or words[0].lower() in _NOT_SPEAKERS
         or any(word[:1].islower() for word in words)
-        or (match.group("speaker").isupper() and len(match.group("speaker")) > 4)
+        or (shouting and position == 0)
     ):
+        # An all-capitals name opens a transcript's line ("CLINTON: Honestly, …"), but a
+        # headline that starts that way is a label ("BREAKING: …").
         return None
     start, end = match.span("content")
     while end > start and text[end - 1] in " .\t\r":
