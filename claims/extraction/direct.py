@@ -117,6 +117,10 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
                 return quote_draft(article, item, token, 0.85)
             break
         if _ends_search(token):
+            if continues and token.text not in ".;":
+                named = named_then_speech_verb(article, item, after)
+                if named is not None:
+                    return named
             break
     before = article.token_at(item.outer_start) - 1
     named = named_before_colon(article, item, before)
@@ -141,6 +145,22 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
         speaker, mention = mention_for(article, subject)
         return Draft("direct", content, None, speaker, mention, 0.45)
     return Draft("direct", content, None, None, None, 0.4)
+
+
+def named_then_speech_verb(article: ArticleDoc, item: Quoted, after: int) -> Draft | None:
+    """ "“…,” screenwriter Cole Haddon wrote on Twitter": a name and a reporting verb right
+    after the quote, when the parse took a word of the noun phrase for a verb of its own."""
+    doc = article.doc
+    seen_name = False
+    for index in range(after, min(after + 8, len(doc))):
+        token = doc[index]
+        if "\n" in token.text or token.text in ".;,":
+            return None
+        if seen_name and _speech_verb(token):
+            draft = quote_draft(article, item, token, 0.8)
+            return draft if draft.speaker is not None else None
+        seen_name = seen_name or token.ent_type_ == "PERSON"
+    return None
 
 
 def _speech_verb(token: Token) -> bool:

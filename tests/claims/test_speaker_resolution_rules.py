@@ -117,3 +117,14 @@ def test_roles_joined_before_one_name_are_that_person(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp), "build a wall")
     assert quote.speaker == "Donald Trump"
+
+
+def test_a_name_and_reporting_verb_after_a_quote_win_over_a_misparsed_role(nlp):
+    text = (
+        "Critics said the image was offensive.\n\n"
+        '"Just saw the tweet. I\'m impressed by his ability to insult every kind of human '
+        'being," screenwriter Cole Haddon wrote on Twitter.'
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "Just saw the tweet")
+    assert quote.speaker == "Cole Haddon"
+    assert quote.cue.text == "wrote"
