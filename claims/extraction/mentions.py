@@ -91,7 +91,9 @@ def _name_after_role(article: ArticleDoc, subject: Token, last: int) -> int:
     if index < verb.i and doc[index].text == ",":
         index += 1
     while index < verb.i and (
-        doc[index].lower_ == "the" or doc[index].lower_.rstrip(".") in PERSON_TITLES
+        doc[index].lower_ == "the"
+        or doc[index].lower_ in PERSON_TITLES
+        or doc[index].lower_.rstrip(".") in PERSON_TITLES
     ):
         index += 1
     entity = article.entity_of.get(index)
@@ -258,6 +260,19 @@ def subject_after_quote(article: ArticleDoc, verb: Token) -> Token | None:
         return None  # the subject of the reported clause ("said the candidate could …")
     if verb.lower_ not in VERB_FORMS and token.ent_type_ != "PERSON":
         return None
+    if token.ent_type_ != "PERSON":
+        # "said Air Force 1st Lt. Tyler Livingston": the parse split the title from the
+        # name; the person whose name ends the phrase (before a comma or the sentence end)
+        # is the subject, not one named on the way ("said Cruz constituent Dan Golvach").
+        for index in range(verb.i + 1, min(verb.i + 9, len(doc))):
+            word = doc[index]
+            entity = article.entity_of.get(index)
+            if entity is not None and entity.label_ == "PERSON" and entity.start == index:
+                ends = entity.end >= len(doc) or doc[entity.end].is_punct
+                if ends:
+                    return entity.root
+            if word.is_punct and word.text != ".":
+                break
     return token
 
 

@@ -122,9 +122,27 @@ def test_roles_joined_before_one_name_are_that_person(nlp):
 def test_a_name_and_reporting_verb_after_a_quote_win_over_a_misparsed_role(nlp):
     text = (
         "Critics said the image was offensive.\n\n"
-        '"Just saw the tweet. I\'m impressed by his ability to insult every kind of human '
+        "\"Just saw the tweet. I'm impressed by his ability to insult every kind of human "
         'being," screenwriter Cole Haddon wrote on Twitter.'
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp), "Just saw the tweet")
     assert quote.speaker == "Cole Haddon"
     assert quote.cue.text == "wrote"
+
+
+def test_a_role_s_mention_runs_on_over_a_title_and_the_name(nlp):
+    text = (
+        "Vatican spokesman the Rev. Federico Lombardi told reporters that the pope had no plans "
+        "to meet the senator."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "no plans")
+    assert quote.speaker == "Federico Lombardi"
+
+
+def test_an_inverted_verb_takes_the_name_that_ends_the_phrase_after_it(nlp):
+    text = (
+        "“I really don’t understand how a better candidate didn’t jump into the race,” said "
+        "Air Force 1st Lt. Tyler Livingston."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "better candidate")
+    assert quote.speaker == "Tyler Livingston"
