@@ -17,6 +17,7 @@ from claims.extraction.dedup import without_near_duplicates
 from claims.extraction.direct import attach_quotes, headline_draft, line_drafts
 from claims.extraction.document import ArticleDoc, Draft, Mention
 from claims.extraction.fallback import rule_drafts
+from claims.extraction.gender import first_name_gender, mention_gender
 from claims.extraction.names import canonical_speaker_name, kind_of_name, speaker_description
 from claims.extraction.quotemarks import find_quoted, merge_split_quotes
 from claims.extraction.speakers import (
@@ -24,8 +25,6 @@ from claims.extraction.speakers import (
     UNNAMED,
     Resolved,
     SpeakerResolver,
-    first_name_gender,
-    mention_gender,
 )
 from claims.extraction.types import ExtractedQuote, ResolvedSpeaker, TextSpan
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from claims.extraction.document import no_speaker_ranges
+from claims.extraction.gender import GENDER_OF_PRONOUN, entity_gender, first_name_gender
 from claims.extraction.lexicon import (
     MEDIA_WORDS,
     PERSON_NOUNS,
@@ -40,42 +41,6 @@ PERSON, ORGANIZATION, GOVERNMENT, MEDIA, UNNAMED = (
     "media",
     "unnamed",
 )
-_GENDER_OF_PRONOUN = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
-_MALE_WORDS = """
-    mr mr. sir spokesman congressman chairman businessman husband father son brother king
-    prince uncle nephew grandfather boyfriend
-"""
-_FEMALE_WORDS = """
-    mrs mrs. ms ms. miss madam spokeswoman congresswoman chairwoman businesswoman wife mother
-    daughter sister queen princess aunt niece grandmother girlfriend actress
-"""
-_GENDER_OF_WORD = dict.fromkeys(_MALE_WORDS.split(), "m")
-_GENDER_OF_WORD |= dict.fromkeys(_FEMALE_WORDS.split(), "f")
-# Common English first names whose gender is near certain: enough for "she" not to resolve to
-# a Donald or a Ben when the article gives no Mr./Ms. Names used for both stay out.
-_MALE_FIRST_NAMES = """
-    aaron adam alan albert alexander andrew anthony arthur barack ben benjamin bernie bill
-    bob bobby brad brian bruce carl charles chris christopher chuck dan daniel david dennis
-    dick donald doug douglas edward eric frank fred gary george gerald greg gregory harold
-    harry henry howard jack jacob james jason jeb jeff jeffrey jeremy jerry jim jimmy joe
-    john johnny jonathan joseph josh joshua keith ken kenneth kevin larry lawrence lindsey
-    marco mark martin matt matthew michael mike mitch mitt nathan newt nicholas nick paul
-    peter phil philip ralph randy raymond richard rick robert roger ron ronald roy rudy
-    russell ryan sam samuel scott sean stephen steve steven ted thomas tim timothy todd tom
-    tony vladimir walter wayne william
-"""
-_FEMALE_FIRST_NAMES = """
-    abigail alice amanda amy andrea angela ann anna anne barbara betty beth betsy carly
-    carol caroline catherine cathy cheryl christine claire cynthia debbie deborah diana
-    diane donna dorothy elizabeth ellen emily emma frances gloria hannah heather helen
-    hillary huma ivanka jane janet janice jennifer jessica jill joan joanne judith judy julia
-    julie karen kate katherine kathleen kathy kelly kellyanne kimberly laura lauren linda
-    lisa lori lynn margaret maria marie marilyn martha mary megan melania melissa michelle
-    monica nancy nicole nikki pamela patricia paula rachel rebecca ruth sandra sara sarah
-    sharon stephanie susan theresa tina virginia wendy
-"""
-_GENDER_OF_FIRST_NAME = dict.fromkeys(_MALE_FIRST_NAMES.split(), "m")
-_GENDER_OF_FIRST_NAME |= dict.fromkeys(_FEMALE_FIRST_NAMES.split(), "f")
 # "Trump's campaign", "the Obama administration": an organisation named after its owner.
 _ORGANISATION_HEADS = {
     "campaign": ORGANIZATION,
@@ -184,7 +149,9 @@ class SpeakerResolver:
         salient = root.dep_ in ("nsubj", "nsubjpass") and not inside_quote
         description = self._role_words(root, entity)
         self.persons.append(
-            _Person(entity.start_char, name, description, _gender(entity, description), salient)
+            _Person(
+                entity.start_char, name, description, entity_gender(entity, description), salient
+            )
         )
 
     def _role_words(self, root: Token, entity: Span) -> str:
@@ -254,7 +221,7 @@ class SpeakerResolver:
         if lower in ("who", "which", "that") and head.head.dep_ == "relcl":
             antecedent = head.head.head
             return self.resolve_tokens(*_noun_phrase(antecedent))
-        if lower in PRONOUNS_PERSON or (head.tag_ == "PRP$" and lower in _GENDER_OF_PRONOUN):
+        if lower in PRONOUNS_PERSON or (head.tag_ == "PRP$" and lower in GENDER_OF_PRONOUN):
             if grouping and any(child.dep_ == "conj" for child in head.children):
                 return Resolved("", UNNAMED, description)  # "She and Jack Goldsmith"
             return self._pronoun(lower, position)
@@ -495,7 +462,7 @@ class SpeakerResolver:
 
     def _pronoun(self, pronoun: str, position: int) -> Resolved:
         """he/she: the nearest earlier salient person of that gender (or of unknown gender)."""
-        gender = _GENDER_OF_PRONOUN.get(pronoun, "")
+        gender = GENDER_OF_PRONOUN.get(pronoun, "")
         index = bisect_left(self._positions, position)
         earlier = self.persons[:index]
         for wanted_salient in (True, False):
@@ -613,27 +580,3 @@ def _owner(head: Token) -> Token | None:
                         if agent.dep_ == "pobj":
                             return agent
     return None
-
-
-def _gender(entity: Span, description: str) -> str:
-    doc = entity.doc
-    before = doc[entity.start - 1].lower_ if entity.start > 0 else ""
-    for word in [before, *entity.text.lower().split()[:1], *description.split()]:
-        gender = _GENDER_OF_WORD.get(word)
-        if gender:
-            return gender
-    return first_name_gender(person_name(entity.text))
-
-
-def first_name_gender(name: str) -> str:
-    """ "m" or "f" when a name of two or more words starts with a common first name."""
-    words = name.lower().split()
-    return _GENDER_OF_FIRST_NAME.get(words[0], "") if len(words) >= 2 else ""
-
-
-def mention_gender(text: str) -> str:
-    for word in text.lower().replace(",", " ").split():
-        gender = _GENDER_OF_WORD.get(word)
-        if gender:
-            return gender
-    return first_name_gender(canonical_speaker_name(text))
