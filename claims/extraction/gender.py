@@ -14,6 +14,7 @@ _FEMALE_WORDS = """
     mrs mrs. ms ms. miss madam spokeswoman congresswoman chairwoman businesswoman wife mother
     daughter sister queen princess aunt niece grandmother girlfriend actress
 """
+_TITLES = frozenset(["mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "sir", "madam"])
 _GENDER_OF_WORD = dict.fromkeys(_MALE_WORDS.split(), "m")
 _GENDER_OF_WORD |= dict.fromkeys(_FEMALE_WORDS.split(), "f")
 # Common English first names whose gender is near certain: enough for "she" not to resolve to
@@ -48,7 +49,9 @@ def entity_gender(entity: Span, description: str) -> str:
     else its first name."""
     doc = entity.doc
     before = doc[entity.start - 1].lower_ if entity.start > 0 else ""
-    for word in [before, *entity.text.lower().split()[:1], *description.split()]:
+    # In the role words, a title belongs to someone else ("a pollster for Mrs. Clinton").
+    roles = [word for word in description.split() if word not in _TITLES]
+    for word in [before, *entity.text.lower().split()[:1], *roles]:
         gender = _GENDER_OF_WORD.get(word)
         if gender:
             return gender
@@ -67,3 +70,12 @@ def mention_gender(text: str) -> str:
         if gender:
             return gender
     return first_name_gender(canonical_speaker_name(text))
+
+
+def title_gender(text: str) -> str:
+    """The gender a title or role word in ``text`` gives ("Mrs. Clinton"), "" if none."""
+    for word in text.lower().replace(",", " ").split():
+        gender = _GENDER_OF_WORD.get(word)
+        if gender:
+            return gender
+    return ""

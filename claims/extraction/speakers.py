@@ -18,7 +18,12 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from claims.extraction.document import no_speaker_ranges
-from claims.extraction.gender import GENDER_OF_PRONOUN, entity_gender, first_name_gender
+from claims.extraction.gender import (
+    GENDER_OF_PRONOUN,
+    entity_gender,
+    first_name_gender,
+    title_gender,
+)
 from claims.extraction.lexicon import (
     MEDIA_WORDS,
     PERSON_NOUNS,
@@ -174,9 +179,10 @@ class SpeakerResolver:
         self.persons.append(_Person(position, name, description.lower(), gender, True))
         self._index()
 
-    def full_name(self, name: str, position: int) -> str:
+    def full_name(self, name: str, position: int, gender: str = "") -> str:
         """The fullest name in the article that ends with ``name``'s last word and contains
-        all its words: the nearest one before ``position``, else the nearest after it."""
+        all its words, of the ``gender`` a title gave ("Mrs. Clinton" is not Bill): the
+        nearest one before ``position``, else the nearest after it."""
         words = name.split()
         if not words:
             return name
@@ -186,6 +192,9 @@ class SpeakerResolver:
             if len(person.name.split()) > len(words)
             and person.name.split()[-1] == words[-1]
             and set(words) <= set(person.name.split())
+            and not (
+                gender and (person.gender or first_name_gender(person.name)) not in ("", gender)
+            )
         ]
         if not fuller:
             return name
@@ -228,7 +237,7 @@ class SpeakerResolver:
         if lower in PRONOUNS_GROUP:
             return Resolved("", UNNAMED, "")
         people = self._people_named(first, last, head)
-        group = self._coordination(head, people)
+        group = self._coordination(head, people) if grouping else None
         if group is not None:
             return group
         if grouping and any(child.dep_ == "conj" for child in head.children):
@@ -250,7 +259,14 @@ class SpeakerResolver:
             words = {token.lower_ for token in doc[first : last + 1]}
             if words & {"other", "others", "including", "like", "among", "such"}:
                 return Resolved("", UNNAMED, description)
-            names = [self.full_name(person_name(person.text), position) for person in people]
+            names = [
+                self.full_name(
+                    person_name(person.text),
+                    position,
+                    title_gender(doc[max(person.start - 1, 0) : person.end].text),
+                )
+                for person in people
+            ]
             counted = [_NUMBERS.get(word, 0) for word in words]
             if (
                 len(set(names)) < len(names)
@@ -263,7 +279,8 @@ class SpeakerResolver:
         if person is not None:
             name = person_name(person.text)
             role = _without(doc[first : last + 1], person)
-            return Resolved(self.full_name(name, position), PERSON, role)
+            gender = title_gender(doc[max(person.start - 1, first) : person.end].text)
+            return Resolved(self.full_name(name, position, gender), PERSON, role)
         entity = self._entity_of(head)
         if entity is not None and entity.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
             name = canonical_speaker_name(entity.text) or entity.text.strip()
@@ -333,6 +350,11 @@ class SpeakerResolver:
             if entity is None:
                 return None
             kinds.add(kind_of_name(entity.text, entity.label_))
+        if PERSON in kinds:
+            # People by their names, without titles, notes and what follows ("Reps. Chris
+            # Collins (R-N.Y.) and Duncan Hunter (R-Calif.) on Wednesday").
+            group = self._group(head)
+            return group if group is not None and group.name else None
         first = head.left_edge.i
         last = max(member.right_edge.i for member in members)
         while first < last and self.doc[first].lower_ in ("the", "both"):
@@ -373,6 +395,8 @@ class SpeakerResolver:
         if len(members) > 4:
             return Resolved("", UNNAMED, "")
         names, kinds = [], set()
+        if any(self.doc[first].lower_ in ("a", "an") for first, _last in spans):
+            return None  # "Steve Bell, …, and a Republican who headed …" describes one person
         for member, (first, last) in zip(members, spans, strict=True):
             if member.i > last:
                 return Resolved("", UNNAMED, "")

@@ -146,3 +146,30 @@ def test_an_inverted_verb_takes_the_name_that_ends_the_phrase_after_it(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp), "better candidate")
     assert quote.speaker == "Tyler Livingston"
+
+
+def test_a_group_of_people_is_named_without_titles_or_notes(nlp):
+    text = (
+        "Reps. Chris Collins (R-N.Y.) and Duncan Hunter (R-Calif.) said on Wednesday that they "
+        "would endorse him."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "would endorse him")
+    assert quote.speaker == "Chris Collins and Duncan Hunter"
+
+
+def test_mrs_with_a_surname_is_the_woman_of_that_name(nlp):
+    text = (
+        "Bill Clinton and Hillary Clinton arrived in Iowa on Monday, and Bill Clinton spoke "
+        "first. Mrs. Clinton said that the caucus would be close."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "caucus would be close")
+    assert quote.speaker == "Hillary Clinton"
+
+
+def test_a_title_in_someone_s_role_words_is_not_their_gender(nlp):
+    text = (
+        "Geoff Garin, a pollster for Mrs. Clinton, met reporters. Mr. Garin said that the "
+        "numbers were moving."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "numbers were moving")
+    assert quote.speaker == "Geoff Garin"
