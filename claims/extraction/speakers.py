@@ -4,9 +4,11 @@ The rule is "right or empty". A mention that names someone resolves to that name
 an appositive or after a title or a possessive job title: "Italy's energy minister Marco
 Rossi", "the F.B.I. director, James B. Comey"), never to a name it only mentions on the way
 ("Clinton's communications director, Jennifer Palmieri", "a spokeswoman for Hillary
-Clinton"). A coordination ("Germany and the Netherlands") is one speaker of its own. A pronoun
-or a role ("she", "the chancellor") resolves only to an earlier person it agrees with (gender
-for pronouns, the role word for roles); "the Commission's spokesperson" speaks for the
+Clinton", "a Clinton confidant"). A coordination or a plural that names its members
+("Germany and the Netherlands", "Paradis and Bennett") is one speaker of its own, and one
+that leaves a member unnamed is nobody, never its first member. A pronoun or a role ("she",
+"the chancellor") resolves only to an earlier person it agrees with (gender for pronouns,
+from ``gender``; the role word for roles); "the Commission's spokesperson" speaks for the
 Commission. Datelines ("WASHINGTON —", "LONDON (Reuters) -") and bylines are never speakers.
 When none of this applies, the name stays empty and the mention keeps what the text says.
 """
