@@ -16,7 +16,13 @@ from claims.extraction.cues import (
 )
 from claims.extraction.document import ArticleDoc, Draft
 from claims.extraction.lexicon import INTENT_FORMS, VERB_FORMS
-from claims.extraction.mentions import mention_for, source_of, subject_near, subject_of
+from claims.extraction.mentions import (
+    mention_for,
+    source_of,
+    subject_after_quote,
+    subject_near,
+    subject_of,
+)
 
 # "In a poll …, X …": the poll reports the rest of the sentence (scope "all").
 POLL_NOUNS = frozenset(["poll", "polls", "survey", "surveys", "polling"])
@@ -80,7 +86,7 @@ def cue_drafts(
     if not ranges:
         return []
     # "reportedly" names no source: the reports are unattributed.
-    subject = None if kind == HEARSAY else source_of(token)
+    subject = None if kind == HEARSAY else subject_after_quote(article, token) or source_of(token)
     if subject is not None:
         around = article.quote_at(subject.idx)
         if around is not None and around is not article.quote_at(token.idx):

@@ -8,7 +8,12 @@ from spacy.tokens import Token
 
 from claims.extraction.document import ArticleDoc, Draft, Mention, word_count
 from claims.extraction.lexicon import PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
-from claims.extraction.mentions import mention_for, subject_near, subject_of
+from claims.extraction.mentions import (
+    mention_for,
+    subject_after_quote,
+    subject_near,
+    subject_of,
+)
 from claims.extraction.names import canonical_speaker_name
 from claims.extraction.quotemarks import Quoted
 
@@ -112,6 +117,10 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
                 return quote_draft(article, item, token, 0.85)
             break
         if _ends_search(token):
+            if continues and token.text not in ".;":
+                named = named_then_speech_verb(article, item, after)
+                if named is not None:
+                    return named
             break
     before = article.token_at(item.outer_start) - 1
     named = named_before_colon(article, item, before)
@@ -136,6 +145,22 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
         speaker, mention = mention_for(article, subject)
         return Draft("direct", content, None, speaker, mention, 0.45)
     return Draft("direct", content, None, None, None, 0.4)
+
+
+def named_then_speech_verb(article: ArticleDoc, item: Quoted, after: int) -> Draft | None:
+    """ "“…,” screenwriter Cole Haddon wrote on Twitter": a name and a reporting verb right
+    after the quote, when the parse took a word of the noun phrase for a verb of its own."""
+    doc = article.doc
+    seen_name = False
+    for index in range(after, min(after + 8, len(doc))):
+        token = doc[index]
+        if "\n" in token.text or token.text in ".;,":
+            return None
+        if seen_name and _speech_verb(token):
+            draft = quote_draft(article, item, token, 0.8)
+            return draft if draft.speaker is not None else None
+        seen_name = seen_name or token.ent_type_ == "PERSON"
+    return None
 
 
 def _speech_verb(token: Token) -> bool:
@@ -216,7 +241,7 @@ def previous_subject(article: ArticleDoc, item: Quoted) -> Token | None:
 
 
 def quote_draft(article: ArticleDoc, item: Quoted, verb: Token, confidence: float) -> Draft:
-    subject = subject_of(verb)
+    subject = subject_after_quote(article, verb) or subject_of(verb)
     if subject is not None and _in_quoted_words(item, subject):
         # The parse took a word of the quote as the subject of its own attribution
         # ("“… but they award only 4 percent,” campaign manager Robby Mook said").
@@ -266,12 +291,15 @@ def headline_draft(text: str, position: int = 0) -> Draft | None:
     if match is None:
         return None
     words = match.group("speaker").split()
+    shouting = match.group("speaker").isupper() and len(match.group("speaker")) > 4
     if (
         len(words) > 4
         or words[0].lower() in _NOT_SPEAKERS
         or any(word[:1].islower() for word in words)
-        or (match.group("speaker").isupper() and len(match.group("speaker")) > 4)
+        or (shouting and position == 0)
     ):
+        # An all-capitals name opens a transcript's line ("CLINTON: Honestly, …"), but a
+        # headline that starts that way is a label ("BREAKING: …").
         return None
     start, end = match.span("content")
     while end > start and text[end - 1] in " .\t\r":

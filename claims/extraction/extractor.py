@@ -17,6 +17,7 @@ from claims.extraction.dedup import without_near_duplicates
 from claims.extraction.direct import attach_quotes, headline_draft, line_drafts
 from claims.extraction.document import ArticleDoc, Draft, Mention
 from claims.extraction.fallback import rule_drafts
+from claims.extraction.gender import first_name_gender, mention_gender
 from claims.extraction.names import canonical_speaker_name, kind_of_name, speaker_description
 from claims.extraction.quotemarks import find_quoted, merge_split_quotes
 from claims.extraction.speakers import (
@@ -24,7 +25,6 @@ from claims.extraction.speakers import (
     UNNAMED,
     Resolved,
     SpeakerResolver,
-    mention_gender,
 )
 from claims.extraction.types import ExtractedQuote, ResolvedSpeaker, TextSpan
 
@@ -194,9 +194,8 @@ def resolve_drafts(article: ArticleDoc, drafts: list[Draft]) -> list[Resolved]:
         if draft.speaker is not None and speaker.kind == PERSON and speaker.name:
             mention = article.text[draft.speaker[0] : draft.speaker[1]]
             if canonical_speaker_name(mention):
-                resolver.add_speaker(
-                    draft.speaker[0], speaker.name, speaker.description, mention_gender(mention)
-                )
+                gender = mention_gender(mention) or first_name_gender(speaker.name)
+                resolver.add_speaker(draft.speaker[0], speaker.name, speaker.description, gender)
                 added = True
     if added:
         resolved = [_resolve_draft(resolver, draft) for draft in drafts]

@@ -1,9 +1,16 @@
 """Who reports: the source word of a cue in the parse, and the speaker mention around it."""
 
+from bisect import bisect_right
+
 from spacy.tokens import Token
 
 from claims.extraction.document import ArticleDoc, Mention
-from claims.extraction.lexicon import PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
+from claims.extraction.lexicon import (
+    PERSON_TITLES,
+    PRONOUNS_GROUP,
+    PRONOUNS_PERSON,
+    VERB_FORMS,
+)
 from claims.extraction.names import canonical_speaker_name
 
 _MENTION_STOP_DEPS = ("relcl", "acl", "advcl", "parataxis", "ccomp", "xcomp")
@@ -48,6 +55,7 @@ def mention_for(article: ArticleDoc, subject: Token) -> tuple[tuple[int, int], M
         first += 1
     while last > subject.i and (doc[last].is_punct or doc[last].is_space):
         last -= 1
+    last = _name_after_role(article, subject, last)
     span = article.span_of(doc[first], doc[last])
     mention_text = article.text[span[0] : span[1]]
     entity = article.entity_of.get(subject.i)
@@ -65,6 +73,42 @@ def mention_for(article: ArticleDoc, subject: Token) -> tuple[tuple[int, int], M
     return span, mention
 
 
+def _name_after_role(article: ArticleDoc, subject: Token, last: int) -> int:
+    """ "Vatican spokesman the Rev. Federico Lombardi told", "Sullivan's lawyer Beth Wilkinson
+    said": a role noun whose person's name follows it before the verb, which the parse hung
+    elsewhere; the mention runs to the end of the name."""
+    doc = article.doc
+    verb = subject.head
+    if subject.pos_ != "NOUN" or subject.dep_ not in ("nsubj", "nsubjpass") or verb.i <= last:
+        return last
+    if verb.pos_ not in ("VERB", "AUX") or article.quote_at(subject.idx) is not None:
+        return last
+    if any(token.pos_ in ("VERB", "AUX") for token in doc[subject.i : last + 1]) or any(
+        child.dep_ in _MENTION_STOP_DEPS for child in subject.children
+    ):
+        return last  # "…, who also ran in the new bloc, Mr. X": the name is someone else's
+    index = last + 1
+    if index < verb.i and doc[index].text == ",":
+        index += 1
+    while index < verb.i and (
+        doc[index].lower_ == "the"
+        or doc[index].lower_ in PERSON_TITLES
+        or doc[index].lower_.rstrip(".") in PERSON_TITLES
+    ):
+        index += 1
+    entity = article.entity_of.get(index)
+    if entity is None or entity.label_ != "PERSON" or entity.start != index:
+        return last
+    after = doc[entity.end] if entity.end < len(doc) else None
+    if entity.end > verb.i or after is None:
+        return last
+    if entity.root.head.i not in (subject.i, verb.i) and entity.root.head.i > last:
+        return last
+    if after.i != verb.i and after.text != "," and after.dep_ not in ("aux", "advmod"):
+        return last
+    return entity.end - 1
+
+
 def subject_of(verb: Token) -> Token | None:
     """The verb's subject, borrowed from the governing verb for "adding that" and "and said"."""
     first = True
@@ -74,6 +118,12 @@ def subject_of(verb: Token) -> Token | None:
                 return child
         first = False
         head = verb.head
+        if verb.dep_ == "xcomp" and head != verb and head.lower_ not in VERB_FORMS:
+            # "it prompted Anderson Cooper to accuse …": the object of the governing verb
+            # does what the infinitive says (a reporting verb's object is its audience).
+            for child in head.children:
+                if child.dep_ == "dobj" and child.i < verb.i and child.ent_type_ == "PERSON":
+                    return child
         if verb.dep_ in ("conj", "advcl", "xcomp") and head != verb:
             verb = head
         elif verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
@@ -169,6 +219,61 @@ def source_of(token: Token) -> Token | None:
                 if grandchild.dep_ == "pobj":
                     return grandchild
     return subject_of(token)
+
+
+def subject_after_quote(article: ArticleDoc, verb: Token) -> Token | None:
+    """ "“…,” remembered Roy Verley, HP's former …": a verb right after a closing quotation
+    mark, followed by a noun phrase, has that noun phrase as its subject (the inverted order
+    of reporting), whatever word the parse took."""
+    doc = article.doc
+    if verb.i + 1 >= len(doc) or not verb.tag_.startswith("VB"):
+        return None
+    index = bisect_right(article.quote_starts, verb.idx) - 1
+    # The quote that closes right before the verb: the last one opened, or the one around
+    # it when that was a quote within a quote.
+    closing = [
+        item
+        for item in article.quoted[max(index - 3, 0) : index + 1]
+        if item.outer_end <= verb.idx and len(article.text[item.outer_end : verb.idx]) <= 3
+    ]
+    if not closing:
+        return None
+    item = closing[-1]
+    between = article.text[item.outer_end : verb.idx]
+    if between.strip(" ,"):
+        return None
+    # Only a quote handed to a reporting verb: “…,” / “…?” / “…!” said X.
+    ends = article.text[item.inner_start : item.inner_end].rstrip()[-1:] + between.strip()
+    if verb.pos_ != "VERB" or verb.ent_type_ or not (set(ends) & set(",?!—")):
+        return None
+    following = doc[verb.i + 1]
+    if following.pos_ not in ("DET", "PROPN", "NOUN", "ADJ") or following.lower_ == "that":
+        return None
+    token = following
+    while token.head.i != token.i and token.head.i > verb.i and token.dep_ != "appos":
+        if token.head.pos_ not in ("PROPN", "NOUN"):
+            break
+        token = token.head
+    if token.pos_ not in ("PROPN", "NOUN") or token.dep_ in ("dobj", "dative", "npadvmod"):
+        return None
+    if token.head.i != verb.i and token.head.pos_ in ("VERB", "AUX"):
+        return None  # the subject of the reported clause ("said the candidate could …")
+    if verb.lower_ not in VERB_FORMS and token.ent_type_ != "PERSON":
+        return None
+    if token.ent_type_ != "PERSON":
+        # "said Air Force 1st Lt. Tyler Livingston": the parse split the title from the
+        # name; the person whose name ends the phrase (before a comma or the sentence end)
+        # is the subject, not one named on the way ("said Cruz constituent Dan Golvach").
+        for index in range(verb.i + 1, min(verb.i + 9, len(doc))):
+            word = doc[index]
+            entity = article.entity_of.get(index)
+            if entity is not None and entity.label_ == "PERSON" and entity.start == index:
+                ends = entity.end >= len(doc) or doc[entity.end].is_punct
+                if ends:
+                    return entity.root
+            if word.is_punct and word.text != ".":
+                break
+    return token
 
 
 def subject_near(article: ArticleDoc, verb: Token) -> Token | None:

@@ -4,9 +4,11 @@ The rule is "right or empty". A mention that names someone resolves to that name
 an appositive or after a title or a possessive job title: "Italy's energy minister Marco
 Rossi", "the F.B.I. director, James B. Comey"), never to a name it only mentions on the way
 ("Clinton's communications director, Jennifer Palmieri", "a spokeswoman for Hillary
-Clinton"). A coordination ("Germany and the Netherlands") is one speaker of its own. A pronoun
-or a role ("she", "the chancellor") resolves only to an earlier person it agrees with (gender
-for pronouns, the role word for roles); "the Commission's spokesperson" speaks for the
+Clinton", "a Clinton confidant"). A coordination or a plural that names its members
+("Germany and the Netherlands", "Paradis and Bennett") is one speaker of its own, and one
+that leaves a member unnamed is nobody, never its first member. A pronoun or a role ("she",
+"the chancellor") resolves only to an earlier person it agrees with (gender for pronouns,
+from ``gender``; the role word for roles); "the Commission's spokesperson" speaks for the
 Commission. Datelines ("WASHINGTON —", "LONDON (Reuters) -") and bylines are never speakers.
 When none of this applies, the name stays empty and the mention keeps what the text says.
 """
@@ -18,6 +20,12 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from claims.extraction.document import no_speaker_ranges
+from claims.extraction.gender import (
+    GENDER_OF_PRONOUN,
+    entity_gender,
+    first_name_gender,
+    title_gender,
+)
 from claims.extraction.lexicon import (
     MEDIA_WORDS,
     PERSON_NOUNS,
@@ -40,17 +48,6 @@ PERSON, ORGANIZATION, GOVERNMENT, MEDIA, UNNAMED = (
     "media",
     "unnamed",
 )
-_GENDER_OF_PRONOUN = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
-_MALE_WORDS = """
-    mr mr. sir spokesman congressman chairman businessman husband father son brother king
-    prince uncle nephew grandfather boyfriend
-"""
-_FEMALE_WORDS = """
-    mrs mrs. ms ms. miss madam spokeswoman congresswoman chairwoman businesswoman wife mother
-    daughter sister queen princess aunt niece grandmother girlfriend actress
-"""
-_GENDER_OF_WORD = dict.fromkeys(_MALE_WORDS.split(), "m")
-_GENDER_OF_WORD |= dict.fromkeys(_FEMALE_WORDS.split(), "f")
 # "Trump's campaign", "the Obama administration": an organisation named after its owner.
 _ORGANISATION_HEADS = {
     "campaign": ORGANIZATION,
@@ -89,6 +86,7 @@ _LEADER_ROLES = frozenset(
 _NOT_NAMES = frozenset(
     ["PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"]
 )
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
 _SPOKES = frozenset(["spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen"])
 _POSSESSIVE_MARKS = ("'s", "’s", "'", "’")
 
@@ -151,14 +149,16 @@ class SpeakerResolver:
 
     def _add_entity_person(self, entity: Span) -> None:
         name = person_name(entity.text)
-        if not name or len(entity.text) > 60:
-            return
+        if not name or len(entity.text) > 60 or " v. " in name or " vs. " in name:
+            return  # "Trump v. Trump" is a case, not a person
         root = entity.root
         inside_quote = self.quote_at(entity.start_char) is not None
         salient = root.dep_ in ("nsubj", "nsubjpass") and not inside_quote
         description = self._role_words(root, entity)
         self.persons.append(
-            _Person(entity.start_char, name, description, _gender(entity, description), salient)
+            _Person(
+                entity.start_char, name, description, entity_gender(entity, description), salient
+            )
         )
 
     def _role_words(self, root: Token, entity: Span) -> str:
@@ -181,9 +181,10 @@ class SpeakerResolver:
         self.persons.append(_Person(position, name, description.lower(), gender, True))
         self._index()
 
-    def full_name(self, name: str, position: int) -> str:
+    def full_name(self, name: str, position: int, gender: str = "") -> str:
         """The fullest name in the article that ends with ``name``'s last word and contains
-        all its words: the nearest one before ``position``, else the nearest after it."""
+        all its words, of the ``gender`` a title gave ("Mrs. Clinton" is not Bill): the
+        nearest one before ``position``, else the nearest after it."""
         words = name.split()
         if not words:
             return name
@@ -193,6 +194,9 @@ class SpeakerResolver:
             if len(person.name.split()) > len(words)
             and person.name.split()[-1] == words[-1]
             and set(words) <= set(person.name.split())
+            and not (
+                gender and (person.gender or first_name_gender(person.name)) not in ("", gender)
+            )
         ]
         if not fuller:
             return name
@@ -219,7 +223,7 @@ class SpeakerResolver:
             return Resolved("", UNNAMED, "")
         return self.resolve_tokens(first, last)
 
-    def resolve_tokens(self, first: int, last: int) -> Resolved:
+    def resolve_tokens(self, first: int, last: int, *, grouping: bool = True) -> Resolved:
         doc = self.doc
         head = _span_root(doc, first, last)
         position = doc[first].idx
@@ -228,22 +232,63 @@ class SpeakerResolver:
         if lower in ("who", "which", "that") and head.head.dep_ == "relcl":
             antecedent = head.head.head
             return self.resolve_tokens(*_noun_phrase(antecedent))
-        if lower in PRONOUNS_PERSON or (head.tag_ == "PRP$" and lower in _GENDER_OF_PRONOUN):
+        if lower in PRONOUNS_PERSON or (head.tag_ == "PRP$" and lower in GENDER_OF_PRONOUN):
+            if grouping and any(child.dep_ == "conj" for child in head.children):
+                return Resolved("", UNNAMED, description)  # "She and Jack Goldsmith"
             return self._pronoun(lower, position)
         if lower in PRONOUNS_GROUP:
             return Resolved("", UNNAMED, "")
         people = self._people_named(first, last, head)
-        group = self._coordination(head, people)
+        group = self._coordination(head, people) if grouping else None
         if group is not None:
             return group
+        if grouping and any(child.dep_ == "conj" for child in head.children):
+            # "Eisenhower and his secretary of State, John Foster Dulles": all of them or
+            # nobody, never the first member alone.
+            group = self._group(head)
+            if group is not None:
+                return group
+            if people and head.lower_ not in PERSON_NOUNS and not _the_person_holds(people, head):
+                # "Neither Maples nor Trump": a name among other members is not all of them
+                # ("real estate mogul and reality television star Donald Trump" is one).
+                return Resolved("", UNNAMED, description)
         person = _the_person(people, head)
+        if len(people) == 1 and head.tag_ == "NNS" and not _the_person_holds(people, head):
+            return Resolved("", UNNAMED, description)  # "the Sanders and Clinton campaigns"
+        if len(people) >= 2 and head.tag_ == "NNS" and not _the_person_holds(people, head):
+            # "Two objectors, Lawrence Joyce and William Graham": a plural is not one of the
+            # people it lists; it is all of them, when it names them all.
+            words = {token.lower_ for token in doc[first : last + 1]}
+            if words & {"other", "others", "including", "like", "among", "such"}:
+                return Resolved("", UNNAMED, description)
+            names = [
+                self.full_name(
+                    person_name(person.text),
+                    position,
+                    title_gender(doc[max(person.start - 1, 0) : person.end].text),
+                )
+                for person in people
+            ]
+            counted = [_NUMBERS.get(word, 0) for word in words]
+            if (
+                len(set(names)) < len(names)
+                or not all(names)
+                or any(count and count != len(names) for count in counted)
+                or doc[last].dep_ == "cc"  # the list runs on past the mention
+            ):
+                return Resolved("", UNNAMED, description)
+            return Resolved(" and ".join([", ".join(names[:-1]), names[-1]]), ORGANIZATION, "")
         if person is not None:
             name = person_name(person.text)
             role = _without(doc[first : last + 1], person)
-            return Resolved(self.full_name(name, position), PERSON, role)
+            gender = title_gender(doc[max(person.start - 1, first) : person.end].text)
+            return Resolved(self.full_name(name, position, gender), PERSON, role)
         entity = self._entity_of(head)
         if entity is not None and entity.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
             name = canonical_speaker_name(entity.text) or entity.text.strip()
+            if self._is_surname(name):
+                # NER took a person's surname for an organisation ("Trump said").
+                return Resolved(self.full_name(name, position), PERSON, description)
             kind = kind_of_name(name, entity.label_)
             return Resolved(self.full_organisation_name(name), kind, description)
         if head.pos_ == "PROPN" and (entity is None or entity.label_ not in _NOT_NAMES):
@@ -273,10 +318,26 @@ class SpeakerResolver:
             ) or entity.text.endswith(_POSSESSIVE_MARKS)
             if owns and not entity.start <= head.i < entity.end:
                 continue  # "Clinton's director, Jennifer Palmieri"; but "Trump's" alone is his
-            if _behind_preposition(entity.root, head):
+            if _modifies_noun(entity, head):
+                continue  # "a Clinton confidant", "senior Clinton campaign officials"
+            if _behind_preposition(entity.root, head) and not self._named_after_role(entity, head):
                 continue
             found.append(entity)
         return found
+
+    def _named_after_role(self, entity: Span, head: Token) -> bool:
+        """ "a former spokesman for Ukraine's Foreign Ministry, Oleg Voloshyn": a name set
+        off by a comma after a person's role and the institution it serves is that person's.
+        After a person ("a spokesman for the mayor, Frank Jackson") it may be the mayor's."""
+        root = entity.root
+        if head.lower_ not in PERSON_NOUNS or root.dep_ != "appos" or entity.start == 0:
+            return False
+        if self.doc[entity.start - 1].text != ",":
+            return False
+        institution = root.head
+        if institution.lower_ in PERSON_NOUNS or institution.ent_type_ == "PERSON":
+            return False
+        return institution.ent_type_ in ("ORG", "GPE", "NORP", "FAC") or institution.pos_ == "PROPN"
 
     def _coordination(self, head: Token, people: list[Span]) -> Resolved | None:
         """ "Germany and the Netherlands", "Trump and Clinton": one speaker of their own."""
@@ -291,6 +352,11 @@ class SpeakerResolver:
             if entity is None:
                 return None
             kinds.add(kind_of_name(entity.text, entity.label_))
+        if PERSON in kinds:
+            # People by their names, without titles, notes and what follows ("Reps. Chris
+            # Collins (R-N.Y.) and Duncan Hunter (R-Calif.) on Wednesday").
+            group = self._group(head)
+            return group if group is not None and group.name else None
         first = head.left_edge.i
         last = max(member.right_edge.i for member in members)
         while first < last and self.doc[first].lower_ in ("the", "both"):
@@ -299,6 +365,57 @@ class SpeakerResolver:
         # A group of people speaking together is an organisation of a sort.
         kind = kinds.pop() if len(kinds) == 1 and PERSON not in kinds else ORGANIZATION
         return Resolved(" ".join(name.split()), kind, "")
+
+    def _group(self, head: Token) -> Resolved | None:
+        """A coordination of two or more named speakers: "A and B" when every member has a
+        name, empty when one has none. None when at most one member holds a name ("real
+        estate mogul and reality television star Donald Trump" is one person)."""
+        members = [head]
+        for member in members:
+            members.extend(child for child in member.children if child.dep_ == "conj")
+        spans = []
+        for member in members:
+            first, last = member.left_edge.i, member.right_edge.i
+            ends = [child.left_edge.i for child in member.children if child.dep_ in ("cc", "conj")]
+            if ends:
+                last = min(ends) - 1
+            while last > first and (self.doc[last].is_punct or self.doc[last].dep_ == "cc"):
+                last -= 1
+            spans.append((first, last))
+        named = [
+            self._entity_of(member) is not None
+            or (
+                member.pos_ == "PROPN"
+                and member.text[:1].isupper()
+                and member.lower_.rstrip(".") not in PERSON_TITLES
+            )
+            or bool(self._people_named(first, last, member))
+            for member, (first, last) in zip(members, spans, strict=True)
+        ]
+        if sum(named) < 2:
+            return None
+        if len(members) > 4:
+            return Resolved("", UNNAMED, "")
+        names, kinds = [], set()
+        if any(self.doc[first].lower_ in ("a", "an") for first, _last in spans):
+            return None  # "Steve Bell, …, and a Republican who headed …" describes one person
+        for member, (first, last) in zip(members, spans, strict=True):
+            if member.i > last:
+                return Resolved("", UNNAMED, "")
+            resolved = self.resolve_tokens(first, last, grouping=False)
+            if not resolved.name or resolved.name in names:
+                return Resolved("", UNNAMED, "")
+            names.append(resolved.name)
+            kinds.add(resolved.kind)
+        name = " and ".join([", ".join(names[:-1]), names[-1]])
+        kind = kinds.pop() if len(kinds) == 1 and PERSON not in kinds else ORGANIZATION
+        return Resolved(name, kind, "")
+
+    def _is_surname(self, name: str) -> bool:
+        return " " not in name and any(
+            person.name.split()[-1] == name and len(person.name.split()) > 1
+            for person in self.persons
+        )
 
     def _entity_of(self, token: Token) -> Span | None:
         entity = self._entity_at.get(token.i)
@@ -371,16 +488,22 @@ class SpeakerResolver:
 
     def _pronoun(self, pronoun: str, position: int) -> Resolved:
         """he/she: the nearest earlier salient person of that gender (or of unknown gender)."""
-        gender = _GENDER_OF_PRONOUN.get(pronoun, "")
+        gender = GENDER_OF_PRONOUN.get(pronoun, "")
         index = bisect_left(self._positions, position)
         earlier = self.persons[:index]
         for wanted_salient in (True, False):
             for person in reversed(earlier):
                 if wanted_salient and not person.salient:
                     continue
-                if gender and person.gender and person.gender != gender:
+                name = self.full_name(person.name, person.position)
+                person_gender = person.gender or first_name_gender(name)
+                if gender and person_gender and person_gender != gender:
                     continue
-                return Resolved(self.full_name(person.name, person.position), PERSON, "")
+                if gender == "f" and person_gender != "f":
+                    # Most people named in this news are men, so an unknown gender is no
+                    # evidence for "she": only a known woman is.
+                    continue
+                return Resolved(name, PERSON, "")
         return Resolved("", UNNAMED, "")
 
 
@@ -400,6 +523,10 @@ def _stem(word: str) -> str:
     """Enough of a word to match "Ukraine's" with "Ukrainian" and "Commission" with itself."""
     word = word.lower().removesuffix("'s").removesuffix("’s").strip("'’")
     return word[:5] if len(word) >= 4 else ""
+
+
+def _the_person_holds(people: list[Span], head: Token) -> bool:
+    return any(person.start <= head.i < person.end for person in people)
 
 
 def _the_person(people: list[Span], head: Token) -> Span | None:
@@ -432,6 +559,19 @@ def _noun_phrase(token: Token) -> tuple[int, int]:
     return token.left_edge.i, last
 
 
+def _modifies_noun(entity: Span, head: Token) -> bool:
+    """Whether a name only qualifies a common noun: "a Clinton confidant", "Clinton
+    campaign officials" (not "Clinton spokesman Nick Merrill", where the name is another)."""
+    root = entity.root
+    governor = root.head
+    return (
+        root.dep_ in ("compound", "nmod", "amod")
+        and not entity.start <= governor.i < entity.end
+        and governor.pos_ == "NOUN"
+        and not entity.start <= head.i < entity.end
+    )
+
+
 def _behind_preposition(token: Token, head: Token) -> bool:
     """Whether ``token`` hangs off ``head`` through a preposition or a possessive."""
     while token.i != head.i and token.head.i != token.i:
@@ -447,7 +587,12 @@ def _owner(head: Token) -> Token | None:
         if child.dep_ == "poss":
             return child
     for child in head.children:
-        if child.dep_ == "compound" and child.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        if child.dep_ in ("compound", "nmod") and child.ent_type_ in (
+            "PERSON",
+            "ORG",
+            "GPE",
+            "NORP",
+        ):
             return child
     for child in head.rights:
         if child.dep_ == "prep" and child.lower_ in ("for", "of", "from", "by", "at"):
@@ -461,21 +606,3 @@ def _owner(head: Token) -> Token | None:
                         if agent.dep_ == "pobj":
                             return agent
     return None
-
-
-def _gender(entity: Span, description: str) -> str:
-    doc = entity.doc
-    before = doc[entity.start - 1].lower_ if entity.start > 0 else ""
-    for word in [before, *entity.text.lower().split()[:1], *description.split()]:
-        gender = _GENDER_OF_WORD.get(word)
-        if gender:
-            return gender
-    return ""
-
-
-def mention_gender(text: str) -> str:
-    for word in text.lower().replace(",", " ").split():
-        gender = _GENDER_OF_WORD.get(word)
-        if gender:
-            return gender
-    return ""

@@ -46,6 +46,20 @@ def test_a_name_and_a_colon_open_a_line_of_someone_s_words(nlp):
     assert all(quote.cue is None or quote.cue.text != ":" for quote in claims)
 
 
+def test_a_name_in_capitals_opens_a_transcript_line_but_not_a_headline(nlp):
+    text = (
+        "BREAKING: The debate is over\n\n"
+        "The two candidates spoke on Friday.\n\n"
+        "HARRIS: Well, we will cut spending first."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    contents = {quote.content.text: quote for quote in quotes}
+    answer = contents["Well, we will cut spending first"]
+    assert answer.speaker_mention.text == "HARRIS"
+    assert answer.cue.text == ":"
+    assert "The debate is over" not in contents
+
+
 def test_a_poll_opening_the_sentence_reports_the_rest_of_it(nlp):
     text = "In a national poll released Monday, 31 percent of voters backed the governor."
     quote = quote_with_cue(extract_quotes(text, nlp=nlp, scope="all"), "In")

@@ -66,6 +66,20 @@ def test_a_coordination_of_countries_is_one_speaker_of_its_own(price_cap):
     assert quote.speaker_kind == "government"
 
 
+def test_a_name_after_a_role_and_a_comma_is_the_speaker(price_cap):
+    quote = quote_saying(price_cap, "back a cap only with safeguards")
+    assert quote.speaker == "Rob Jetten"
+    assert quote.speaker_kind == "person"
+
+
+def test_she_with_no_woman_named_before_stays_unnamed(price_cap):
+    # Nobody named before it is known to be a woman (Mrs., spokeswoman, a first name).
+    quote = quote_saying(price_cap, "talks would resume")
+    assert quote.speaker_mention.text == "She"
+    assert quote.speaker == ""
+    assert quote.speaker_kind == "unnamed"
+
+
 def test_the_dateline_is_never_a_speaker(price_cap, election):
     for quote in [*price_cap, *election]:
         assert quote.speaker not in ("BRUSSELS", "WASHINGTON", "PHILADELPHIA")

@@ -1,0 +1,81 @@
+"""Gender of a person or a pronoun, from what the article says ("Mr.", "spokeswoman", "wife")
+or a common first name: "" when it does not say, which agrees with either pronoun."""
+
+from spacy.tokens import Span
+
+from claims.extraction.names import canonical_speaker_name, person_name
+
+GENDER_OF_PRONOUN = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+_MALE_WORDS = """
+    mr mr. sir spokesman congressman chairman businessman husband father son brother king
+    prince uncle nephew grandfather boyfriend
+"""
+_FEMALE_WORDS = """
+    mrs mrs. ms ms. miss madam spokeswoman congresswoman chairwoman businesswoman wife mother
+    daughter sister queen princess aunt niece grandmother girlfriend actress
+"""
+_TITLES = frozenset(["mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "sir", "madam"])
+_GENDER_OF_WORD = dict.fromkeys(_MALE_WORDS.split(), "m")
+_GENDER_OF_WORD |= dict.fromkeys(_FEMALE_WORDS.split(), "f")
+# Common English first names whose gender is near certain: enough for "she" not to resolve to
+# a Donald or a Ben when the article gives no Mr./Ms. Names used for both stay out.
+_MALE_FIRST_NAMES = """
+    aaron adam alan albert alexander andrew anthony arthur barack ben benjamin bernie bill
+    bob bobby brad brian bruce carl charles chris christopher chuck dan daniel david dennis
+    dick donald doug douglas edward eric frank fred gary george gerald greg gregory harold
+    harry henry howard jack jacob james jason jeb jeff jeffrey jeremy jerry jim jimmy joe
+    john johnny jonathan joseph josh joshua keith ken kenneth kevin larry lawrence lindsey
+    marco mark martin matt matthew michael mike mitch mitt nathan newt nicholas nick paul
+    peter phil philip ralph randy raymond richard rick robert roger ron ronald roy rudy
+    russell ryan sam samuel scott sean stephen steve steven ted thomas tim timothy todd tom
+    tony vladimir walter wayne william
+"""
+_FEMALE_FIRST_NAMES = """
+    abigail alice amanda amy andrea angela ann anna anne barbara betty beth betsy carly
+    carol caroline catherine cathy cheryl christine claire cynthia debbie deborah diana
+    diane donna dorothy elizabeth ellen emily emma frances gloria hannah heather helen
+    hillary huma ivanka jane janet janice jennifer jessica jill joan joanne judith judy julia
+    julie karen kate katherine kathleen kathy kelly kellyanne kimberly laura lauren linda
+    lisa lori lynn margaret maria marie marilyn martha mary megan melania melissa michelle
+    monica nancy nicole nikki pamela patricia paula rachel rebecca ruth sandra sara sarah
+    sharon stephanie susan theresa tina virginia wendy
+"""
+_GENDER_OF_FIRST_NAME = dict.fromkeys(_MALE_FIRST_NAMES.split(), "m")
+_GENDER_OF_FIRST_NAME |= dict.fromkeys(_FEMALE_FIRST_NAMES.split(), "f")
+
+
+def entity_gender(entity: Span, description: str) -> str:
+    """A named person's gender: the word before the name, its first word, its role words,
+    else its first name."""
+    doc = entity.doc
+    before = doc[entity.start - 1].lower_ if entity.start > 0 else ""
+    # In the role words, a title belongs to someone else ("a pollster for Mrs. Clinton").
+    roles = [word for word in description.split() if word not in _TITLES]
+    for word in [before, *entity.text.lower().split()[:1], *roles]:
+        gender = _GENDER_OF_WORD.get(word)
+        if gender:
+            return gender
+    return first_name_gender(person_name(entity.text))
+
+
+def first_name_gender(name: str) -> str:
+    """ "m" or "f" when a name of two or more words starts with a common first name."""
+    words = name.lower().split()
+    return _GENDER_OF_FIRST_NAME.get(words[0], "") if len(words) >= 2 else ""
+
+
+def mention_gender(text: str) -> str:
+    for word in text.lower().replace(",", " ").split():
+        gender = _GENDER_OF_WORD.get(word)
+        if gender:
+            return gender
+    return first_name_gender(canonical_speaker_name(text))
+
+
+def title_gender(text: str) -> str:
+    """The gender a title or role word in ``text`` gives ("Mrs. Clinton"), "" if none."""
+    for word in text.lower().replace(",", " ").split():
+        gender = _GENDER_OF_WORD.get(word)
+        if gender:
+            return gender
+    return ""
