@@ -555,6 +555,10 @@ def claimlab_load(args) -> dict:
         str(args.workers),
         "--quotes",
         str(args.examples),
+        "--server-url",
+        args.server_url,
+        "--database",  # not bench/load.py's default: a neighbour may be running it
+        args.database + "_claimlab",
     ]
     print("$ " + " ".join(command[1:]), flush=True)
     done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
@@ -587,6 +591,9 @@ def claimlab_load(args) -> dict:
             figures.setdefault("load", [None, None])[1] = line.split(": ")[1].split(" (")[0]
         elif line.startswith("errors:"):
             figures["errors"] = int(line.split()[1])
+    if "save-label" not in figures or "rps" not in figures:
+        sys.stderr.write(done.stderr[-3000:])
+        raise SystemExit(f"bench/load.py printed no figures (exit {done.returncode})")
     return figures
 
 
