@@ -1,10 +1,11 @@
 """Side by side with doccano: the labelling loop at saturation and the export, same machine.
 
 doccano is not a dependency of Claimlab: it runs from its own virtualenv (`--doccano-venv`,
-e.g. `python3 -m venv /work/doccano-venv && /work/doccano-venv/bin/pip install doccano==1.8.4
-psycopg2-binary`). Everything doccano does runs in that venv's Python (a driver script this
-file hands it on stdin), against a scratch PostgreSQL database of its own (created, migrated,
-dropped afterwards).
+e.g. `python3 -m venv ../doccano-venv && ../doccano-venv/bin/pip install doccano==1.8.4
+psycopg2-binary 'marshmallow<3.21' 'numpy<2'`: doccano 1.8.4 leaves those two unpinned, and its
+environs 9.5 fails on marshmallow 4, its pandas 1.5 on numpy 2). Everything doccano does runs
+in that venv's Python (a driver script this file hands it on stdin), against a scratch
+PostgreSQL database of its own (created, migrated, dropped afterwards).
 
 Load (the same shape as bench/load.py --clients 20 --think 0): doccano's own models get an
 admin, 20 annotators with API tokens, one text-classification project (exclusive labels,
@@ -696,7 +697,10 @@ def main() -> int:
         print(
             f"no virtualenv at {args.doccano_venv}: install doccano outside the repo first, e.g.\n"
             "  python3 -m venv /work/doccano-venv && "
-            "/work/doccano-venv/bin/pip install doccano==1.8.4 psycopg2-binary",
+            "/work/doccano-venv/bin/pip install doccano==1.8.4 psycopg2-binary "
+            "'marshmallow<3.21' 'numpy<2'\n"
+            "(doccano 1.8.4 leaves those two unpinned: its environs fails on marshmallow 4 "
+            "and its pandas 1.5 on numpy 2)",
             file=sys.stderr,
         )
         return 2
