@@ -649,6 +649,9 @@ def interleave(args, venv: Path) -> None:
         value = claimlab["rps"] / doccano["rps"]
         ratios[("requests/s", "")].append(value)
         line.append(f"requests/s {value:.2f}")
+        value = sum(claimlab["cpu"].values()) / sum(doccano["cpu"].values())
+        ratios[("server CPU / request", "")].append(value)
+        line.append(f"server CPU / request {value:.2f}")
         print(f"  {name}: " + ", ".join(line))
     print(
         "  median: "
