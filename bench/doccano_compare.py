@@ -623,7 +623,7 @@ def interleave(args, venv: Path) -> None:
     print(
         f"\n{args.clients} clients, no think time, {args.duration:.0f} s, {args.workers} sync "
         "workers each; per operation p50 / p95 / p99 / max ms; CPU per request gunicorn + "
-        "PostgreSQL; load average (1 min) before → after\n"
+        "PostgreSQL; load average (1 / 5 / 15 min) before → after\n"
     )
     print(
         "| run | requests/s | next p50 / p95 / p99 / max | save p50 / p95 / p99 / max "
