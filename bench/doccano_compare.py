@@ -694,7 +694,9 @@ def main() -> int:
     )
     parser.add_argument("--database", default="doccano_bench", help="scratch database name")
     parser.add_argument("--keep-database", action="store_true")
-    parser.add_argument("--smoke", action="store_true", help="5 clients, 10 s, small data")
+    parser.add_argument(
+        "--smoke", action="store_true", help="4 clients, 10 s, 300 examples, export of 2,000"
+    )
     args = parser.parse_args()
     if not (args.doccano_venv / "bin" / "python").exists():
         print(
