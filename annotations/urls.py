@@ -3,6 +3,7 @@ from django.urls import path
 from annotations.views import (
     annotate,
     dashboard,
+    export,
     my_labels,
     projects,
     quote_fixes,
@@ -116,4 +117,5 @@ urlpatterns = [
     path("<id:project_id>/review/", review.review, name="review"),
     path("<id:project_id>/review/gold/", review.review_gold, name="review-gold"),
     path("<id:project_id>/dashboard/", dashboard.dashboard, name="dashboard"),
+    path("<id:project_id>/export/", export.export_download, name="export"),
 ]

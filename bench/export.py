@@ -1,10 +1,17 @@
-"""Export throughput and peak memory: N labelled quotes (two annotators, three dimensions).
+"""Export throughput and peak memory: N labelled quotes (two annotators, three questions).
 
-Builds the data in a scratch database (a temporary SQLite file, or --database-url for an
-empty PostgreSQL database it may fill), then exports JSONL and CSV in a fresh child process
-per size and prints quotes/s (wall clock; the CPU seconds beside it show how much a busy
-machine slowed the run) and the child's peak resident memory. The export is read exactly as the
-API streams it (DatasetExporter.stream). Run: make bench-export, or for PostgreSQL
+Builds the data as people make it, in a scratch database (a temporary SQLite file, or
+--database-url for an empty PostgreSQL database it may fill): articles of 10 to 80 quotes and
+varied length, quotes of a few words to a paragraph (log-normal), 2,000 speakers of whom a few
+are quoted often, 12 outlets; answers drawn with a skew (SKEW) and the second annotator
+agreeing 70% of the time, unanimous gold where they agree and a reviewer's on some quotes,
+notes on 8% of the labels, a changed answer on 10%, time spent on 95% (log-normal, median about
+22 s), a discussion on 3% of the quotes. Fixed seed, so runs compare.
+
+Then it exports JSONL and CSV, each in a fresh child process, exactly as the API streams them
+(the registry's writer), and prints quotes/s (wall clock; the CPU seconds beside it show how
+much a busy machine slowed the run), the child's peak resident memory, and the machine's load
+(os.getloadavg) before and after. Run: make bench-export, or for PostgreSQL
 `bench/export.py --quotes 100000 --database-url postgres://…/an_empty_database`.
 """
 
@@ -21,7 +28,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-QUOTES_PER_ARTICLE = 50
+SEED = 2026
+OUTLETS = 12
+SPEAKERS = 2_000
+# Each question's choices in order are drawn with weights 1, SKEW, SKEW², … (the first
+# annotator draws; the second gives the first's answer with AGREEMENT, otherwise draws again):
+# as in real projects, one answer dominates and some are rare.
+SKEW = 0.55
+AGREEMENT = 0.7
+NOTE_SHARE = 0.08  # (quote, annotator) pairs with a note
+CHANGE_SHARE = 0.1  # ... where an answer was changed once after it was given
+UNTIMED_SHARE = 0.05  # ... whose time was not measured (labels imported)
+COMMENT_SHARE = 0.03  # quotes with a discussion (one to three comments)
+REVIEWER_GOLD_SHARE = 0.05  # quotes with a reviewer's stance
+WORDS = (  # noqa: SIM905 - a sentence reads better than eighty quoted words
+    "the government said minister talks would resume soon officials confirmed budget tax "
+    "health schools election vote council police report economy growth prices energy climate "
+    "border security plan law court judge union workers strike hospital housing rent market "
+    "trade deal war peace summit leaders agreed rejected warned promised denied claimed "
+    "according to statement spokesperson interview reporters on Tuesday last week in March "
+    "«guillemets» and “curly quotes”, commas, semicolons; numbers 12.5% — dashes – and é ü ß"
+).split()
+CUES = ["said", "told reporters", "warned", "claimed", "argued", "insisted", "added", "wrote"]
+NOTES = ["Sarcastic?", "Paraphrase, check the original.", "Speaker unclear", "Hedged claim"]
+COMMENTS = ["Is this a quote at all?", "Stance depends on the target.", "Agree with gold.", "=?"]
 
 
 def setup_django(database_url: str) -> None:
@@ -32,15 +62,62 @@ def setup_django(database_url: str) -> None:
     django.setup()
 
 
+def _words(rng, count: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(count))
+
+
+def _article(rng, speakers: list[tuple[int, str]], quotes: int) -> tuple[str, list[dict]]:
+    """An article's text and its quotes' spans: each quote a sentence "Name cue that …" between
+    filler sentences; quote lengths vary from a few words to a paragraph (log-normal)."""
+    parts, spans, length = [], [], 0
+    speaker_weights = [1 / rank for rank in range(1, len(speakers) + 1)]  # a few quoted often
+
+    def add(text: str) -> int:
+        nonlocal length
+        parts.append(text)
+        length += len(text)
+        return length - len(text)
+
+    add(_words(rng, rng.randint(20, 120)).capitalize() + ". ")
+    for speaker_id, name in rng.choices(speakers, weights=speaker_weights, k=quotes):
+        cue = rng.choice(CUES)
+        words = _words(rng, max(3, int(rng.lognormvariate(2.7, 0.6))))
+        name_start = add(name)
+        cue_start = add(" ") + 1
+        add(cue)
+        add(" that ")
+        content_start = add(words)
+        add(". " + _words(rng, rng.randint(0, 60)).capitalize() + ". ")
+        spans.append(
+            {
+                "speaker_id": speaker_id,
+                "speaker_start": name_start,
+                "speaker_end": name_start + len(name),
+                "cue_start": cue_start,
+                "cue_end": cue_start + len(cue),
+                "content_start": content_start,
+                "content_end": content_start + len(words),
+                "kind": rng.choices(["indirect", "direct", "mixed"], weights=[6, 3, 1])[0],
+            }
+        )
+    return "".join(parts), spans
+
+
 def build(quotes: int) -> int:
-    """Fill the database; returns the project id."""
+    """Fill the database as people would have; returns the project id."""
+    import datetime
+    import random
+
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
 
     from annotations.labelling.projects import membership_set, project_create
-    from annotations.models import Label
-    from claims.models import Article, Quote, text_sha256
+    from annotations.models import Assignment, Comment, Gold, Label, LabelHistory
+    from claims.models import Article, Outlet, Quote, Speaker, text_sha256
 
+    rng = random.Random(SEED)
     call_command("migrate", verbosity=0)
     User = get_user_model()
     manager = User.objects.create(username="bench-manager")
@@ -48,73 +125,170 @@ def build(quotes: int) -> int:
     project = project_create(name="Export bench", created_by=manager)
     for user in annotators:
         membership_set(project=project, user=user, role="annotator")
-    dimensions = list(project.dimensions.prefetch_related("choices"))
-    sentence = "The minister said that the talks would resume soon, officials confirmed. "
-    n_articles = quotes // QUOTES_PER_ARTICLE
+    dimensions = list(project.dimensions.filter(archived=False).prefetch_related("choices"))
+    choices = {
+        d.id: list(d.choices.filter(archived=False).order_by("order", "id")) for d in dimensions
+    }
+    weights = {d_id: [SKEW**rank for rank in range(len(found))] for d_id, found in choices.items()}
+    outlets = Outlet.objects.bulk_create(Outlet(name=f"Outlet {i}") for i in range(OUTLETS))
+    speakers = Speaker.objects.bulk_create(
+        Speaker(name=f"{rng.choice(WORDS).title()} Speaker{i}") for i in range(SPEAKERS)
+    )
+    speakers = [(speaker.id, speaker.name) for speaker in speakers]
+    now = timezone.now()
     started = time.perf_counter()
-    for batch_start in range(0, n_articles, 200):
-        articles = []
-        for i in range(batch_start, min(batch_start + 200, n_articles)):
-            text = f"Article {i}. " + sentence * QUOTES_PER_ARTICLE
+    made = 0
+    while made < quotes:
+        articles, spans = [], []
+        while len(articles) < 200 and made < quotes:
+            count = min(quotes - made, rng.randint(10, 80))
+            text, article_spans = _article(rng, speakers, count)
             articles.append(
                 Article(
-                    title=f"Article {i}",
+                    title=_words(rng, rng.randint(4, 14)).capitalize(),
                     text=text,
                     sha256=text_sha256(text),
+                    outlet=rng.choice(outlets),
+                    url=f"https://news.example.org/{made}",
+                    published_at=now - datetime.timedelta(hours=rng.randint(0, 24 * 365)),
                     extraction_status="done",
                 )
             )
+            spans.append(article_spans)
+            made += count
         articles = Article.objects.bulk_create(articles)
         project.articles.add(*articles)
-        quote_rows = []
-        for article in articles:
-            offset = len(article.title) + 1
-            for q in range(QUOTES_PER_ARTICLE):
-                start = offset + q * len(sentence) + 18
-                quote_rows.append(
-                    Quote(
-                        article=article,
-                        kind="indirect",
-                        content_start=start,
-                        content_end=start + 31,
+        quote_rows = Quote.objects.bulk_create(
+            [
+                Quote(article=article, **span)
+                for article, article_spans in zip(articles, spans, strict=True)
+                for span in article_spans
+            ],
+            batch_size=5000,
+        )
+        labels, answers, notes = [], [], []
+        assignments, comments, gold, gold_answers = [], [], [], []
+        for quote in quote_rows:
+            first_answers = {}
+            given = {}
+            for annotator in annotators:
+                note = rng.choice(NOTES) if rng.random() < NOTE_SHARE else ""
+                for dimension in dimensions:
+                    options = choices[dimension.id]
+                    if annotator is annotators[1] and rng.random() < AGREEMENT:
+                        choice = first_answers[dimension.id]
+                    else:
+                        choice = rng.choices(options, weights=weights[dimension.id])[0]
+                    first_answers.setdefault(dimension.id, choice)
+                    given.setdefault(dimension.id, set()).add(choice.id)
+                    labels.append(
+                        Label(
+                            project=project,
+                            quote=quote,
+                            annotator=annotator,
+                            dimension=dimension,
+                            note=note,
+                        )
+                    )
+                    answers.append(choice)
+                notes.append(rng.random() < CHANGE_SHARE)
+                spent = None
+                if rng.random() >= UNTIMED_SHARE:
+                    spent = round(rng.lognormvariate(3.1, 0.7), 1)  # median about 22 s
+                assignments.append(
+                    Assignment(
+                        project=project,
+                        quote=quote,
+                        annotator=annotator,
+                        status="submitted",
+                        completed_at=now,
+                        seconds_spent=spent,
                     )
                 )
-        quote_rows = Quote.objects.bulk_create(quote_rows, batch_size=5000)
-        labels = [
-            Label(project=project, quote=quote, annotator=user, dimension=dimension)
-            for quote in quote_rows
-            for user in annotators
-            for dimension in dimensions
-        ]
+            for dimension in dimensions:  # unanimous gold where both gave the same answer
+                if len(given[dimension.id]) == 1:
+                    gold.append(
+                        Gold(project=project, quote=quote, dimension=dimension, method="unanimous")
+                    )
+                    gold_answers.append(first_answers[dimension.id].id)
+                elif dimension is dimensions[0] and rng.random() < REVIEWER_GOLD_SHARE / 0.3:
+                    gold.append(
+                        Gold(
+                            project=project,
+                            quote=quote,
+                            dimension=dimension,
+                            method="reviewer",
+                            decided_by=manager,
+                        )
+                    )
+                    gold_answers.append(first_answers[dimension.id].id)
+            if rng.random() < COMMENT_SHARE:
+                for _ in range(rng.randint(1, 3)):
+                    author = rng.choice([manager, *annotators])
+                    comments.append(
+                        Comment(
+                            project=project, quote=quote, author=author, text=rng.choice(COMMENTS)
+                        )
+                    )
         labels = Label.objects.bulk_create(labels, batch_size=5000)
-        through = Label.choices.through
-        links = []
-        for index, row in enumerate(labels):
-            choices = list(row.dimension.choices.all())
-            links.append(through(label_id=row.id, choice_id=choices[index % len(choices)].id))
-        through.objects.bulk_create(links, batch_size=5000)
-    from django.db import connection
-
+        Label.choices.through.objects.bulk_create(
+            [
+                Label.choices.through(label_id=label.id, choice_id=choice.id)
+                for label, choice in zip(labels, answers, strict=True)
+            ],
+            batch_size=5000,
+        )
+        history = []
+        per_pair = len(dimensions)
+        for index, label in enumerate(labels):
+            changed = notes[index // per_pair] and index % per_pair == 0
+            if changed:  # first answered otherwise, then changed to what it is
+                history.append(
+                    LabelHistory(
+                        label=label, values=["first thought"], changed_by_id=label.annotator_id
+                    )
+                )
+            history.append(
+                LabelHistory(
+                    label=label, values=[answers[index].value], changed_by_id=label.annotator_id
+                )
+            )
+        LabelHistory.objects.bulk_create(history, batch_size=5000)
+        Assignment.objects.bulk_create(assignments, batch_size=5000)
+        gold = Gold.objects.bulk_create(gold, batch_size=5000)
+        Gold.choices.through.objects.bulk_create(
+            [
+                Gold.choices.through(gold_id=row.id, choice_id=choice_id)
+                for row, choice_id in zip(gold, gold_answers, strict=True)
+            ],
+            batch_size=5000,
+        )
+        Comment.objects.bulk_create(comments, batch_size=5000)
     if connection.vendor == "postgresql":
         # Fresh statistics, as autovacuum would have them on a live database; without them
         # the planner misjudges the chunk query.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     elapsed = time.perf_counter() - started
-    print(f"built {quotes:,} quotes, {quotes * 6:,} labels in {elapsed:.0f}s", file=sys.stderr)
+    print(
+        f"built {quotes:,} quotes in {Article.objects.count():,} articles, "
+        f"{Label.objects.count():,} labels, {Comment.objects.count():,} comments, "
+        f"{Gold.objects.count():,} gold labels in {elapsed:.0f}s",
+        file=sys.stderr,
+    )
     return project.id
 
 
 def export(project_id: int, fmt: str) -> None:
     """Child process: export once, print figures as JSON."""
-    from annotations.export import DatasetExporter, ExportOptions
+    from annotations.export import FORMATS, DatasetExporter, ExportOptions
     from annotations.models import Project
 
     project = Project.objects.get(id=project_id)
     exporter = DatasetExporter(project=project, options=ExportOptions())
     started, cpu_started = time.perf_counter(), time.process_time()
     size = 0
-    for piece in exporter.stream(fmt):  # what the API's streamed response sends
+    for piece in FORMATS[fmt].write(exporter):  # what the API's streamed response sends
         size += len(piece.encode())
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
@@ -138,7 +312,10 @@ def export(project_id: int, fmt: str) -> None:
 def run_child(url: str, *args: str) -> str:
     result = subprocess.run(  # noqa: S603 - our own script, fixed arguments
         [sys.executable, __file__, "--child", *args],
-        env={**os.environ, "DATABASE_URL": url},
+        # Building inserts 5,000 assignments a statement, each running the queue counts'
+        # triggers: longer than the web's statement timeout on a busy machine.
+        env={**os.environ, "DATABASE_URL": url}
+        | ({"DB_STATEMENT_TIMEOUT_MS": "0"} if args[0] == "build" else {}),
         capture_output=True,
         text=True,
         check=False,
@@ -166,18 +343,26 @@ def main() -> None:
     database = (args.database_url or "sqlite").split(":", 1)[0]
     print(f"database: {database}, {os.cpu_count()} cores; doccano exports ~3,000 examples/s")
     print(
+        "method: seeded realistic data (see the module docstring); each format exported once in "
+        "a fresh process reading it as the API streams it; wall-clock quotes/s, CPU seconds, "
+        "peak RSS of that process; load = 1-minute load average before -> after"
+    )
+    print(
         f"{'quotes':>8} {'format':>6} {'quotes/s':>10} {'seconds':>8} {'CPU s':>6} "
-        f"{'peak MB':>8} {'MB out':>7}"
+        f"{'peak MB':>8} {'MB out':>7}  load"
     )
     for size in args.quotes:
         with tempfile.TemporaryDirectory() as scratch:
             url = args.database_url or f"sqlite:///{scratch}/bench.sqlite3"
             project_id = run_child(url, "build", str(size))
             for fmt in ("jsonl", "csv"):
+                load_before = os.getloadavg()[0]
                 row = json.loads(run_child(url, project_id, fmt))
+                load_after = os.getloadavg()[0]
                 print(
                     f"{row['quotes']:>8,} {fmt:>6} {row['quotes_per_s']:>10,} {row['seconds']:>8} "
-                    f"{row['cpu_seconds']:>6} {row['peak_mb']:>8} {row['mb_out']:>7}",
+                    f"{row['cpu_seconds']:>6} {row['peak_mb']:>8} {row['mb_out']:>7}  "
+                    f"{load_before:.2f} -> {load_after:.2f}",
                     flush=True,
                 )
 

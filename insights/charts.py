@@ -10,6 +10,7 @@ import io
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from config.spreadsheets import spreadsheet_row
 from insights.figures import CountTable
 
 # Colours keyed by label value, readable on white and distinct for common colour blindness.
@@ -138,15 +139,11 @@ def chart_csv(table: CountTable) -> str:
     """The chart's numbers: one line per row, one column per series, then the row total."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([table.row_header.lower(), *table.series, "total"])
+    # Every text cell (speakers, outlets, answers) is kept from starting a spreadsheet formula.
+    writer.writerow(spreadsheet_row([table.row_header.lower(), *table.series, "total"]))
     for row, counts, total in table.matrix:
-        writer.writerow([_csv_safe(row), *counts, total])
+        writer.writerow(spreadsheet_row([row, *counts, total]))
     return out.getvalue()
-
-
-def _csv_safe(text: str) -> str:
-    """Keep spreadsheets from running a cell that starts like a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def legend_items(table: CountTable) -> list[tuple[str, str]]:

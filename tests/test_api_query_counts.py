@@ -1,8 +1,9 @@
 """Every list and read endpoint of the API runs a fixed number of SQL queries, whatever the size.
 
 Each endpoint is called on a small corpus and on one ten times larger (articles, quotes,
-speakers with aliases, outlets, members, labels by two annotators, gold, comments), and must
-stay under the same bound. An N+1 query (one query per row) fails the larger size.
+speakers with aliases, outlets, members, labels by two annotators with notes and time, gold,
+comments), and must stay under the same bound. An N+1 query (one query per row) fails the
+larger size.
 """
 
 import pytest
@@ -47,10 +48,10 @@ ENDPOINTS = [
     ("comments", "projects/{p}/quotes/{q}/comments/", 6),
     ("queue next", "projects/{p}/queue/next/", 20),
     ("agreement", "projects/{p}/agreement/", 14),
-    ("export jsonl", "projects/{p}/export/", 15),
-    ("export csv", "projects/{p}/export/?format=csv", 15),
-    ("export spacy", "projects/{p}/export/?format=spacy", 15),
-    ("export schema", "projects/{p}/export/schema/", 12),
+    ("export jsonl", "projects/{p}/export/", 17),
+    ("export csv", "projects/{p}/export/?format=csv", 17),
+    ("export spacy", "projects/{p}/export/?format=spacy", 17),
+    ("export schema", "projects/{p}/export/schema/", 19),
     ("insights search", "insights/search/?q=minister", 4),
     ("insights speaker", "insights/speakers/{s}/", 10),
     ("insights outlets", "insights/outlets/", 6),
@@ -91,7 +92,12 @@ class Corpus:
                 )
         for index, quote in enumerate(new):
             label_save(
-                project=project, quote=quote, annotator=self.first, labels=ANSWERS[index % 3]
+                project=project,
+                quote=quote,
+                annotator=self.first,
+                labels=ANSWERS[index % 3],
+                note=f"Note {index}" if index % 2 else "",
+                seconds=index + 0.5,
             )
             label_save(
                 project=project, quote=quote, annotator=self.second, labels=ANSWERS[index % 2]
@@ -107,6 +113,7 @@ class Corpus:
         self.quotes += new
         for index in range(articles):
             comment_add(project=project, quote=self.quotes[0], author=self.first, text=f"C{index}")
+            comment_add(project=project, quote=self.quotes[index], author=self.manager, text="M")
 
     def ids(self) -> dict:
         quote = self.quotes[0]

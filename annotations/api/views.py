@@ -8,7 +8,6 @@ from dataclasses import asdict
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Subquery
-from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -41,7 +40,13 @@ from annotations.api.serializers import (
     ProjectUpdateInput,
     QuoteRefInput,
 )
-from annotations.export import DatasetExporter, ExportOptions, dataset_card
+from annotations.export import (
+    DEFAULT_FORMAT,
+    FORMATS,
+    dataset_card,
+    export_request,
+    export_response,
+)
 from annotations.labelling.comments import comment_add, comment_list
 from annotations.labelling.gold import gold_set
 from annotations.labelling.labels import LabelState, label_save, labels_visible_to, my_answers
@@ -156,75 +161,41 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("format", enum=["jsonl", "csv", "spacy"], default="jsonl"),
+            OpenApiParameter("format", enum=list(FORMATS), default=DEFAULT_FORMAT),
             OpenApiParameter("gold_only", bool),
             OpenApiParameter("dimension", str),
             OpenApiParameter("min_agreement", float),
             OpenApiParameter("pseudonymise", bool, description="Managers may turn this off."),
         ],
-        responses={(200, "application/x-ndjson"): OpenApiTypes.BINARY},
+        responses={
+            (200, export_format.content_type.split(";")[0]): OpenApiTypes.BINARY
+            for export_format in FORMATS.values()
+        },
     )
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None):
         """The labelled dataset, one record per quote, streamed (reviewers and managers)."""
         project = project_for(request.user, pk, MANAGER, Membership.Role.REVIEWER)
-        params = request.query_params
-        fmt = params.get("format", "jsonl")
-        if fmt not in {"jsonl", "csv", "spacy"}:
-            raise ValidationError({"format": ["Use jsonl, csv or spacy."]})
-        options = ExportOptions(
-            gold_only=_flag(params, "gold_only", False),
-            dimension=params.get("dimension") or None,
-            min_agreement=_fraction(params, "min_agreement"),
-            pseudonymise=_flag(params, "pseudonymise", True),
-        )
-        if not options.pseudonymise:
-            require_role(request.user, project, MANAGER)
-        if options.dimension and not project.dimensions.filter(key=options.dimension).exists():
-            raise ValidationError({"dimension": [f"No dimension {options.dimension!r}."]})
-        exporter = DatasetExporter(project=project, options=options)
-        filename = f"claimlab-project-{project.id}"
-        if fmt == "spacy":
-            response = HttpResponse(exporter.docbin(), content_type="application/octet-stream")
-            response["Content-Disposition"] = f'attachment; filename="{filename}.spacy"'
-            return response
-        content_type = (
-            "application/x-ndjson; charset=utf-8" if fmt == "jsonl" else "text/csv; charset=utf-8"
-        )
-        response = StreamingHttpResponse(exporter.stream(fmt), content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-        return response
+        chosen, options = export_request(request.query_params, project=project, user=request.user)
+        return export_response(project=project, export_format=chosen, options=options)
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("pseudonymise", bool, description="Managers may turn this off.")
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     @action(detail=True, methods=["get"], url_path="export/schema")
     def export_schema(self, request, pk=None):
-        """The dataset card: dimensions, choice definitions, counts and field meanings."""
+        """The dataset card: dimensions, choice definitions, counts, field meanings and each
+        annotator's quality against gold."""
         project = project_for(request.user, pk, MANAGER, Membership.Role.REVIEWER)
-        return Response(dataset_card(project=project))
-
-
-def _flag(params, name: str, default: bool) -> bool:
-    raw = params.get(name)
-    if raw is None:
-        return default
-    if raw.lower() in {"1", "true", "yes"}:
-        return True
-    if raw.lower() in {"0", "false", "no"}:
-        return False
-    raise ValidationError({name: [f"{raw!r} is not a boolean (use true or false)."]})
-
-
-def _fraction(params, name: str) -> float | None:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValidationError({name: [f"{raw!r} is not a number."]}) from None
-    if not 0.0 <= value <= 1.0:
-        raise ValidationError({name: ["Use a number from 0 to 1."]})
-    return value
+        _, options = export_request(
+            {"pseudonymise": request.query_params.get("pseudonymise")},
+            project=project,
+            user=request.user,
+        )
+        return Response(dataset_card(project=project, pseudonymise=options.pseudonymise))
 
 
 class MemberViewSet(viewsets.ViewSet):

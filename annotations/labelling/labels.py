@@ -4,11 +4,12 @@ they cost (time spent and changes, for the dashboard and exports)."""
 import dataclasses
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from annotations import sql
@@ -274,11 +275,12 @@ def my_answers(*, project: Project, quote: Quote, annotator: AbstractBaseUser) -
     return {key: sorted(values) for key, values in answers.items()}
 
 
-@dataclass(frozen=True)
-class QuoteEffort:
+class QuoteEffort(NamedTuple):
     """What one annotator's work on one quote cost: the seconds they spent on it (display to
     submit, over every submission that measured it; None when none did) and how many times
-    they changed an answer after giving it (a LabelHistory row beyond each label's first)."""
+    they changed an answer after giving it (a LabelHistory row beyond each label's first).
+    A named tuple: an export makes one per quote and annotator, and a tuple is made several
+    times faster than a frozen dataclass."""
 
     quote_id: int
     annotator_id: int
@@ -286,21 +288,54 @@ class QuoteEffort:
     changes: int
 
 
-def labelling_effort(*, project: Project) -> dict[tuple[int, int], QuoteEffort]:
+def labelling_effort(
+    *, project: Project, quote_ids: tuple[int, int] | None = None
+) -> dict[tuple[int, int], QuoteEffort]:
     """(quote id, annotator id) → QuoteEffort, for everyone who has had a quote of the project
-    (two queries). Exports and the dashboard read time spent and changes from here."""
+    (with `quote_ids` (first, last): of those quotes only, so an export reads it a chunk at a
+    time). Two queries. Exports and the dashboard read time spent and changes from here.
+
+    Changes are history rows beyond each label's first. For the whole project they are counted
+    in one grouped join over the history; for a range of quotes per label through the history's
+    label index: PostgreSQL would otherwise hash-join the whole history table for every chunk
+    of an export (quadratic in the project's size). Both give the same numbers (tested).
+    """
+    assignments = Assignment.objects.filter(project=project)
+    if quote_ids is None:
+        changes = {
+            (row["label__quote_id"], row["label__annotator_id"]): row["rows"] - row["labels"]
+            for row in LabelHistory.objects.filter(label__project=project)
+            .order_by()
+            .values("label__quote_id", "label__annotator_id")
+            .annotate(rows=Count("id"), labels=Count("label_id", distinct=True))
+        }
+    else:
+        first, last = quote_ids
+        assignments = assignments.filter(quote_id__gte=first, quote_id__lte=last)
+        history_rows = (
+            LabelHistory.objects.filter(label_id=OuterRef("id"))
+            .order_by()
+            .values("label_id")
+            .annotate(rows=Count("id"))
+            .values("rows")
+        )
+        changes = {
+            (quote_id, annotator_id): changed
+            for quote_id, annotator_id, changed in Label.objects.filter(
+                project=project, quote_id__gte=first, quote_id__lte=last
+            )
+            .annotate(history_rows=Subquery(history_rows))
+            .order_by()
+            .values("quote_id", "annotator_id")
+            .annotate(changed=Sum(F("history_rows") - 1))
+            .values_list("quote_id", "annotator_id", "changed")
+            if changed is not None  # labels without history, as the grouped join leaves out
+        }
     seconds = {
         (quote_id, annotator_id): spent
-        for quote_id, annotator_id, spent in Assignment.objects.filter(project=project)
-        .order_by()
-        .values_list("quote_id", "annotator_id", "seconds_spent")
-    }
-    changes = {
-        (row["label__quote_id"], row["label__annotator_id"]): row["rows"] - row["labels"]
-        for row in LabelHistory.objects.filter(label__project=project)
-        .order_by()
-        .values("label__quote_id", "label__annotator_id")
-        .annotate(rows=Count("id"), labels=Count("label_id", distinct=True))
+        for quote_id, annotator_id, spent in assignments.order_by().values_list(
+            "quote_id", "annotator_id", "seconds_spent"
+        )
     }
     return {
         key: QuoteEffort(key[0], key[1], seconds.get(key), changes.get(key, 0))

@@ -16,14 +16,20 @@ from annotations.models import Project
 from claims.models import Quote
 
 
-def quotes_in_project(*, project: Project, include_rejected: bool = False) -> QuerySet[Quote]:
+def quotes_in_project(
+    *, project: Project, include_rejected: bool = False, include_gone: bool = False
+) -> QuerySet[Quote]:
     """Quotes of the project's articles, present in their current version, that nobody marked
     "not a quote" (those too, with `include_rejected`: the fixes on the annotator's card may
-    restore one). A quote gone in a later version keeps its labels but leaves every queue."""
+    restore one). A quote gone in a later version keeps its labels but leaves every queue; the
+    dataset export keeps it (`include_gone`, its SQL form sql.QUOTE_IN_PROJECT_ANY_VERSION),
+    flagged with the version its words went in."""
     article_ids = Project.articles.through.objects.filter(project_id=project.id).values(
         "article_id"
     )
-    quotes = Quote.objects.present().filter(article_id__in=article_ids)
+    quotes = Quote.objects.filter(article_id__in=article_ids)
+    if not include_gone:
+        quotes = quotes.present()
     return quotes if include_rejected else quotes.filter(is_rejected=False)
 
 

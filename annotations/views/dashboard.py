@@ -1,5 +1,6 @@
 """The agreement dashboard: alpha per question, kappa per pair, each annotator's progress and
-quality against gold, confusion per question, agreement by week."""
+quality against gold, confusion per question, agreement by week; and, for reviewers and
+managers, the dataset export form (views/export.py)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET
 from annotations.access import ADJUDICATING_ROLES, project_for_member
 from annotations.labelling.progress import project_progress
 from annotations.labelling.review import project_agreement, quality_report
+from annotations.views.export import export_panel
 
 
 @login_required
@@ -40,6 +42,11 @@ def dashboard(request: HttpRequest, project_id: int) -> HttpResponse:
         "result": result,
         "dimensions": dimensions,
         "progress": project_progress(project=project),
+        "export": export_panel(
+            project=project,
+            membership=membership,
+            questions=[(d.key, d.name) for d in result.dimensions],
+        ),
         "quality": quality,
         "quality_rows": [
             {

@@ -13,6 +13,10 @@ status in one transaction, and a claim older than the fetch lease counts as aban
 task is acknowledged only when it ends, so a killed worker's batch is delivered again and
 resumes where it stopped; `import_batch_resume` (the batch page's Retry, `extraction_requeue`)
 does the same for batches whose task was lost.
+
+Why ~580 lines in one module: staging, claiming, storing and resuming share the batch's states
+and its one transaction rule per chunk; split apart, each piece would need the others' private
+steps to keep "a chunk is all done or still staged" true.
 """
 
 import logging

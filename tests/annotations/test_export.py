@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from annotations.export import DatasetExporter, ExportOptions, item_agreement
+from annotations.export import DatasetExporter, ExportOptions, docbin, item_agreement
 from annotations.labelling.projects import membership_set, project_create
 from annotations.models import Gold, Label
 from tests.factories import ArticleFactory, QuoteFactory, SpeakerFactory, UserFactory
@@ -135,7 +135,7 @@ def test_docbin_holds_quote_speaker_and_cue_spans_linked_by_quote_id(labelled):
     from spacy.tokens import DocBin
 
     project, quote, other = labelled
-    data = DatasetExporter(project=project, options=ExportOptions()).docbin()
+    data = docbin(DatasetExporter(project=project, options=ExportOptions()))
     docs = list(DocBin().from_bytes(data).get_docs(spacy.blank("en").vocab))
     assert len(docs) == 1
     doc = docs[0]

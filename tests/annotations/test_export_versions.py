@@ -47,7 +47,13 @@ def test_each_record_names_the_version_its_offsets_index(setup):
     assert len(official["labels"]) == 2  # its labels leave with it
 
     header, *rows = list(csv.reader(io.StringIO("".join(exporter.csv()), newline="")))
-    assert header[-4:] == ["article_version", "same_story", "changed_in_version", "gone_in_version"]
+    # The version columns, then what annotators added (notes, time, changes, comments).
+    assert header[-8:-4] == [
+        "article_version",
+        "same_story",
+        "changed_in_version",
+        "gone_in_version",
+    ]
     by_id = {int(row[0]): dict(zip(header, row, strict=True)) for row in rows}
     assert by_id[setup["official"].id]["article_version"] == "1"
     assert by_id[setup["official"].id]["gone_in_version"] == "2"

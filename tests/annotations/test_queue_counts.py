@@ -94,6 +94,41 @@ def test_counts_follow_plain_writes_scope_and_corpus_changes():
     assert_exact()
 
 
+def test_articles_and_quotes_in_bulk_keep_every_count_exact():
+    # One statement adding or removing many articles (the settings page's "all articles"), with
+    # labelled, skipped, held and rejected quotes among them, and quotes in bulk: the counts
+    # are summed per statement on PostgreSQL (migration 0006), per row on SQLite.
+    project, _, (a, b) = labelling_project(quotes=6, k=2)
+    other, other_quotes, (c,) = labelling_project(quotes=4, annotators=1, k=1)
+    articles = ArticleFactory.create_batch(30)
+    for article in articles:
+        for start in (0, 3, 6):
+            QuoteFactory(article=article, content_start=start, content_end=start + 2)
+    Assignment.objects.create(
+        project=project, quote=other_quotes[0], annotator=a, status="submitted"
+    )
+    Assignment.objects.create(project=project, quote=other_quotes[1], annotator=b, status="skipped")
+    Assignment.objects.create(project=project, quote=other_quotes[2], annotator=a)
+    label_save(
+        project=other, quote=assign_next_quote(project=other, annotator=c), annotator=c, labels=FULL
+    )
+    Quote.objects.filter(pk=other_quotes[3].pk).update(is_rejected=True)
+    project.articles.add(*articles, *{quote.article for quote in other_quotes})
+    assert_exact()
+    Quote.objects.bulk_create(
+        Quote(article=article, kind="direct", content_start=1, content_end=4)
+        for article in articles
+    )
+    assert_exact()
+    project.articles.remove(*articles[:20], *{quote.article for quote in other_quotes})
+    assert_exact()
+    Quote.objects.filter(article__in=articles[20:], content_start=1, content_end=4).delete()
+    project.annotators_per_quote = 1
+    project.save()
+    assert_exact()
+    assert project_progress(project=project).quotes == quotes_in_project(project=project).count()
+
+
 def test_an_article_deleted_with_its_quotes_takes_its_rows():
     project, _, _ = labelling_project(quotes=2)
     extra = ArticleFactory()

@@ -308,3 +308,72 @@ def test_gold_statements_read_submitters_answers_and_gold():
         for g in Gold.objects.all()
     }
     assert len(gold) == 3  # unanimous on the quote both labelled
+
+
+def test_export_quote_rows_hold_the_quotes_in_project_with_labels_and_gold():
+    project, (first, second, third, fourth), (ann1, ann2) = labelling_project(quotes=4)
+    _, (elsewhere, *_), _ = labelling_project()
+    Quote.objects.filter(pk=second.pk).update(is_rejected=True)
+    Quote.objects.filter(pk=third.pk).update(gone_in_version=2)  # kept, with its labels
+    for annotator in (ann1, ann2):
+        label_save(project=project, quote=first, annotator=annotator, labels=FULL)
+    dimensions = list(project.dimensions.order_by("order", "id"))
+    ids = [d.id for d in dimensions]
+
+    def rows(**options):
+        options = {"dimension_ids": ids, "after_id": 0, "limit": 10, "gold_only": False} | options
+        return sql.export_quote_rows(project_id=project.id, **options)
+
+    expected = quotes_in_project(project=project, include_gone=True).order_by("id")
+    assert [row[0] for row in rows()] == list(expected.values_list("id", flat=True))
+    assert [row[0] for row in rows()] == [first.pk, third.pk, fourth.pk]
+    assert [row[0] for row in rows(after_id=first.pk, limit=1)] == [third.pk]
+    assert [row[0] for row in rows(gold_only=True)] == [first.pk]  # unanimous gold
+    row = rows()[0]
+    assert row[1:13] == (
+        first.article_id,
+        first.kind,
+        first.origin,
+        first.content_start,
+        first.content_end,
+        first.speaker_id,
+        first.speaker.name,
+        first.speaker.kind,
+        first.speaker_start,
+        first.speaker_end,
+        first.cue_start,
+        first.cue_end,
+    )
+    labels = sorted(row[13].split(","))
+    assert labels == sorted(
+        f"{annotator_id}:{dimension_id}:{choice_id}"
+        for annotator_id, dimension_id, choice_id in Label.choices.through.objects.filter(
+            label__quote=first
+        ).values_list("label__annotator_id", "label__dimension_id", "choice_id")
+    )
+    gold = sorted(row[14].split(","))
+    assert gold == sorted(
+        f"{dimension_id}:{method}:{choice_id}"
+        for dimension_id, method, choice_id in Gold.choices.through.objects.filter(
+            gold__quote=first
+        ).values_list("gold__dimension_id", "gold__method", "choice_id")
+    )
+    assert rows()[1][15:] == (None, 2)
+    one = rows(dimension_ids=[dimensions[0].id])[0]
+    assert {item.split(":")[1] for item in one[13].split(",")} == {str(dimensions[0].id)}
+    assert rows(dimension_ids=[])[0][13:15] == (None, None)
+    assert elsewhere.pk not in [row[0] for row in rows(limit=100)]
+
+
+def test_export_notes_are_each_annotators_note_on_a_range_of_quotes():
+    project, (first, second, third), (ann1, ann2) = labelling_project()
+    label_save(project=project, quote=first, annotator=ann1, labels=FULL, note="Hedged.")
+    label_save(project=project, quote=first, annotator=ann2, labels=FULL)
+    label_save(project=project, quote=third, annotator=ann1, labels=FULL, note="Sarcasm?")
+    notes = sql.export_notes(project_id=project.id, first_id=first.pk, last_id=second.pk)
+    assert notes == [(first.pk, ann1.pk, "Hedged.")] * 3  # one per label; they agree
+    assert sql.export_notes(project_id=project.id, first_id=first.pk, last_id=third.pk)[-1] == (
+        third.pk,
+        ann1.pk,
+        "Sarcasm?",
+    )

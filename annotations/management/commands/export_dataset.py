@@ -1,4 +1,5 @@
-"""Write a project's labelled dataset (JSONL, CSV or spaCy DocBin) and its dataset card."""
+"""Write a project's labelled dataset (in any format of annotations.export.FORMATS) and its
+dataset card."""
 
 import json
 import sys
@@ -6,7 +7,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations.export import DatasetExporter, ExportOptions, dataset_card
+from annotations.export import (
+    DEFAULT_FORMAT,
+    FORMATS,
+    DatasetExporter,
+    ExportOptions,
+    dataset_card,
+)
 from annotations.models import Project
 
 
@@ -18,8 +25,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("project", type=int, help="Project id.")
-        parser.add_argument("--format", choices=["jsonl", "csv", "spacy"], default="jsonl")
-        parser.add_argument("--output", "-o", help="File to write (required for spacy).")
+        parser.add_argument("--format", choices=list(FORMATS), default=DEFAULT_FORMAT)
+        parser.add_argument("--output", "-o", help="File to write (required for binary formats).")
         parser.add_argument("--card", help="Also write the dataset card (JSON) to this file.")
         parser.add_argument("--gold-only", action="store_true")
         parser.add_argument("--dimension")
@@ -38,30 +45,37 @@ class Command(BaseCommand):
         min_agreement = options["min_agreement"]
         if min_agreement is not None and not 0 <= min_agreement <= 1:
             raise CommandError("--min-agreement takes a number from 0 to 1.")
+        pseudonymise = not options["real_names"]
         exporter = DatasetExporter(
             project=project,
             options=ExportOptions(
                 gold_only=options["gold_only"],
                 dimension=options["dimension"],
                 min_agreement=min_agreement,
-                pseudonymise=not options["real_names"],
+                pseudonymise=pseudonymise,
             ),
         )
-        fmt, output = options["format"], options["output"]
-        if fmt == "spacy":
+        export_format, output = FORMATS[options["format"]], options["output"]
+        if not export_format.streams:
             if not output:
-                raise CommandError("--format spacy writes a binary file: give --output PATH.")
-            Path(output).write_bytes(exporter.docbin())
+                raise CommandError(
+                    f"--format {export_format.name} writes a binary file: give --output PATH."
+                )
+            Path(output).write_bytes(export_format.write(exporter))
         else:
-            chunks = exporter.stream(fmt)
+            pieces = export_format.write(exporter)
             if output:
                 with open(output, "w", encoding="utf-8", newline="") as handle:
-                    handle.writelines(chunks)
+                    handle.writelines(pieces)
             else:
-                for chunk in chunks:
-                    sys.stdout.write(chunk)
+                for piece in pieces:
+                    sys.stdout.write(piece)
         if options["card"]:
             Path(options["card"]).write_text(
-                json.dumps(dataset_card(project=project), indent=2, ensure_ascii=False),
+                json.dumps(
+                    dataset_card(project=project, pseudonymise=pseudonymise),
+                    indent=2,
+                    ensure_ascii=False,
+                ),
                 encoding="utf-8",
             )

@@ -1,0 +1,176 @@
+"""Reading a project's dataset from the database, a chunk of quotes at a time.
+
+Rows are read in id-ordered chunks as plain tuples (never model instances), so memory stays
+flat however large the project is: the quotes with their labels and gold (one statement,
+annotations/sql.py), then for the same quotes their articles, the annotators' notes, the time
+each spent and their label changes (labels.labelling_effort), and the discussion's comments.
+Each chunk costs the same few queries, whatever the number of quotes in it.
+"""
+
+import datetime
+import hashlib
+import hmac
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from annotations import sql
+from annotations.labelling.comments import comments_of_quotes
+from annotations.labelling.labels import QuoteEffort, labelling_effort
+from annotations.models import Choice, Comment, Dimension, Label, Project
+from claims.models import Article
+from claims.selectors import same_story_ids
+
+CHUNK_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    gold_only: bool = False
+    dimension: str | None = None
+    min_agreement: float | None = None
+    pseudonymise: bool = True
+
+
+def annotator_pseudonym(*, project_id: int, user_id: int) -> str:
+    """A stable, non-reversible name for an annotator within one project."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"{project_id}:{user_id}".encode(), hashlib.sha256
+    ).hexdigest()
+    return f"annotator-{digest[:10]}"
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    id: int
+    title: str
+    url: str | None
+    outlet: str | None
+    published_at: str | None  # ISO 8601
+    text: str
+    version: int
+    same_story: list[int]  # the project's articles telling the same story
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Up to CHUNK_SIZE quotes in id order (rows as sql.export_quote_rows gives them) and what
+    the records add to them, keyed by quote id and (quote id, annotator id)."""
+
+    rows: list[tuple]
+    notes: dict[tuple[int, int], str]
+    effort: dict[tuple[int, int], QuoteEffort]
+    comments: dict[int, list[tuple[int, str, datetime.datetime]]]  # author id, text, time
+
+
+class DatasetReader:
+    """The project's questions, choices and people, read once; then the quotes by chunks."""
+
+    def __init__(self, *, project: Project, options: ExportOptions) -> None:
+        self.project = project
+        self.options = options
+        dimensions = project.dimensions.filter(archived=False).order_by("order", "id")
+        if options.dimension:
+            dimensions = dimensions.filter(key=options.dimension)
+        self.dimensions: list[Dimension] = list(dimensions)
+        self.dimension_ids = [d.id for d in self.dimensions]
+        self.keys = {d.id: d.key for d in self.dimensions}
+        self.multiple = {d.key: d.multiple for d in self.dimensions}
+        self._choice_values: dict[int, str] = dict(
+            Choice.objects.filter(dimension_id__in=self.dimension_ids).values_list("id", "value")
+        )
+        self._names: dict[int, str] = {}
+        if not options.pseudonymise:
+            annotators = Label.objects.filter(project=project).values("annotator_id")
+            authors = Comment.objects.filter(project=project).values("author_id")
+            self._names = dict(
+                get_user_model()
+                .objects.filter(Q(id__in=annotators) | Q(id__in=authors))
+                .values_list("id", "username")
+            )
+
+    def chunks(self) -> Iterator[Chunk]:
+        """The project's quotes (any version, not rejected: scope.quotes_in_project with
+        include_gone) in id order, CHUNK_SIZE at a time."""
+        last_id = 0
+        while True:
+            with sql.export_chunk_reads():
+                chunk = self._chunk(after_id=last_id)
+            if chunk is None:
+                return
+            last_id = chunk.rows[-1][0]
+            yield chunk
+
+    def _chunk(self, *, after_id: int) -> Chunk | None:
+        project = self.project
+        rows = sql.export_quote_rows(
+            project_id=project.id,
+            dimension_ids=self.dimension_ids,
+            after_id=after_id,
+            limit=CHUNK_SIZE,
+            gold_only=self.options.gold_only,
+        )
+        if not rows:
+            return None
+        first_id, last_id = rows[0][0], rows[-1][0]
+        notes = {
+            (quote_id, annotator_id): note
+            for quote_id, annotator_id, note in sql.export_notes(
+                project_id=project.id, first_id=first_id, last_id=last_id
+            )
+        }
+        comments: dict[int, list] = {}
+        for quote_id, author_id, text, created_at in comments_of_quotes(
+            project=project, first_quote_id=first_id, last_quote_id=last_id
+        ):
+            comments.setdefault(quote_id, []).append((author_id, text, created_at))
+        effort = labelling_effort(project=project, quote_ids=(first_id, last_id))
+        return Chunk(rows=rows, notes=notes, effort=effort, comments=comments)
+
+    def articles(self, article_ids: set[int]) -> list[ArticleRow]:
+        """These articles, with the project's other articles telling the same story (versions:
+        claims/services/versions.py; a record's offsets index the version it names)."""
+        if not article_ids:
+            return []
+        rows = Article.objects.filter(id__in=article_ids).values_list(
+            "id", "title", "url", "outlet__name", "published_at", "text", "version"
+        )
+        in_project = Project.articles.through.objects.filter(project=self.project).values(
+            "article_id"
+        )
+        same_story = same_story_ids(article_ids=article_ids, within=in_project)
+        return [
+            ArticleRow(
+                id=article_id,
+                title=title,
+                url=url,
+                outlet=outlet,
+                published_at=published_at.isoformat() if published_at else None,
+                text=text,
+                version=version,
+                same_story=same_story.get(article_id, []),
+            )
+            for article_id, title, url, outlet, published_at, text, version in rows
+        ]
+
+    def choice(self, choice_id: int) -> str:
+        value = self._choice_values.get(choice_id)
+        if value is None:
+            # Only a hand-edited label points at a choice of another dimension: read it.
+            value = Choice.objects.values_list("value", flat=True).get(id=choice_id)
+            self._choice_values[choice_id] = value
+        return value
+
+    def person(self, user_id: int) -> str:
+        """An annotator's or comment author's name in the export: a pseudonym by default."""
+        name = self._names.get(user_id)
+        if name is None:
+            if self.options.pseudonymise:
+                name = annotator_pseudonym(project_id=self.project.id, user_id=user_id)
+            else:  # labelled or commented since the export began
+                name = get_user_model().objects.values_list("username", flat=True).get(id=user_id)
+            self._names[user_id] = name
+        return name
