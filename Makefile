@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve demo browser test test-postgres test-browser lint format eval bench bench-export bench-load bench-reanchor bench-import bench-search fuzz train-extractor lock clean
+.PHONY: install run serve demo browser test test-postgres test-browser lint format eval bench bench-export bench-load bench-doccano bench-reanchor bench-import bench-search fuzz train-extractor lock clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,13 @@ train-extractor: install
 # 50 simulated annotators against gunicorn + PostgreSQL (scratch database claimlab_load).
 bench-load: install
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
+
+# Side by side with doccano 1.8.4, installed outside the repo in DOCCANO_VENV (see
+# docs/benchmarks.md): 2 load pairs at saturation interleaved with bench/load.py, then
+# doccano's export of 100k examples.
+DOCCANO_VENV ?= ../doccano-venv
+bench-doccano: install
+	$(BIN)/python bench/doccano_compare.py --doccano-venv $(DOCCANO_VENV) --interleave 2 $(DOCCANO_ARGS)
 
 # schemathesis with a manager's and an annotator's token, permission probes and worker/database
 # faults against gunicorn (DEBUG=false) + PostgreSQL + Redis (scratch database claimlab_fuzz).
