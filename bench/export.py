@@ -341,7 +341,10 @@ def main() -> None:
     if args.database_url and len(args.quotes) > 1:
         sys.exit("With --database-url give one --quotes size (the database must start empty).")
     database = (args.database_url or "sqlite").split(":", 1)[0]
-    print(f"database: {database}, {os.cpu_count()} cores; doccano exports ~3,000 examples/s")
+    print(
+        f"database: {database}, {os.cpu_count()} cores "
+        "(doccano on the same machine: make bench-doccano, docs/benchmarks.md)"
+    )
     print(
         "method: seeded realistic data (see the module docstring); each format exported once in "
         "a fresh process reading it as the API streams it; wall-clock quotes/s, CPU seconds, "
