@@ -59,8 +59,8 @@ from bench.load import (  # noqa: E402
     free_port,
     gunicorn_stop,
     load_line,
-    percentile,
     process_cpu_seconds,
+    report_latencies,
 )
 
 CATEGORIES = ("favor", "against", "neutral")
@@ -367,35 +367,6 @@ class Annotator(threading.Thread):
         connection.close()
 
 
-def report(logs: list[ClientLog], elapsed: float) -> dict:
-    by_operation: dict[str, list[float]] = defaultdict(list)
-    for log in logs:
-        for operation, values in log.latencies.items():
-            by_operation[operation].extend(values)
-    by_operation["overall"] = [v for op in list(by_operation) for v in by_operation[op]]
-    figures = {}
-    print(
-        f"{'operation':<12} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
-    )
-    for operation in ("next", "save-label", "overall"):
-        values = sorted(by_operation.get(operation, []))
-        row = {
-            "requests": len(values),
-            "p50": percentile(values, 0.50) * 1000,
-            "p95": percentile(values, 0.95) * 1000,
-            "p99": percentile(values, 0.99) * 1000,
-            "max": (values[-1] * 1000) if values else float("nan"),
-        }
-        figures[operation] = row
-        print(
-            f"{operation:<12} {row['requests']:>9} {row['p50']:>8.1f} {row['p95']:>8.1f} "
-            f"{row['p99']:>8.1f} {row['max']:>8.1f}"
-        )
-    figures["rps"] = figures["overall"]["requests"] / elapsed
-    print(f"throughput: {figures['rps']:.0f} requests/s over {elapsed:.1f} s")
-    return figures
-
-
 # -- the runs -------------------------------------------------------------------------------------
 def doccano_load(args, venv: Path) -> dict:
     database_url = database_recreate(args.server_url, args.database)
@@ -461,7 +432,7 @@ def doccano_load(args, venv: Path) -> dict:
             elapsed = time.perf_counter() - began
             cpu_after = server_cpu(server, args.server_url, args.database)
             logs = [client.log for client in clients]
-            figures = report(logs, elapsed)
+            figures = report_latencies(logs, elapsed, operations=("next", "save-label"))
             requests = figures["overall"]["requests"] or 1
             spent = {
                 role: sum(s - cpu_before[role].get(pid, 0.0) for pid, s in pids.items())

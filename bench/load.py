@@ -320,7 +320,12 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[index]
 
 
-def report_latencies(logs: list[ClientLog], elapsed: float) -> dict[str, dict[str, float]]:
+def report_latencies(
+    logs: list[ClientLog],
+    elapsed: float,
+    operations: tuple[str, ...] = ("queue-next", "save-label"),
+) -> dict[str, dict[str, float]]:
+    """Print and return p50/p95/p99/max per operation and overall, and the throughput."""
     by_operation: dict[str, list[float]] = defaultdict(list)
     for log in logs:
         for operation, values in log.latencies.items():
@@ -330,7 +335,7 @@ def report_latencies(logs: list[ClientLog], elapsed: float) -> dict[str, dict[st
     print(
         f"{'operation':<12} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
     )
-    for operation in ("queue-next", "save-label", "overall"):
+    for operation in (*operations, "overall"):
         values = sorted(by_operation.get(operation, []))
         row = {
             "requests": len(values),
@@ -344,8 +349,8 @@ def report_latencies(logs: list[ClientLog], elapsed: float) -> dict[str, dict[st
             f"{operation:<12} {row['requests']:>9} {row['p50']:>8.1f} {row['p95']:>8.1f} "
             f"{row['p99']:>8.1f} {row['max']:>8.1f}"
         )
-    total = figures["overall"]["requests"]
-    print(f"throughput: {total / elapsed:.0f} requests/s over {elapsed:.1f} s")
+    figures["rps"] = figures["overall"]["requests"] / elapsed
+    print(f"throughput: {figures['rps']:.0f} requests/s over {elapsed:.1f} s")
     return figures
 
 

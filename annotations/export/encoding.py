@@ -117,6 +117,27 @@ _NO_ANNOTATORS_JSON = '"notes":{},"seconds_spent":{},"label_changes":{}'
 _NO_ANNOTATORS_CSV = "{},{},{}"
 
 
+def _work_members(chunk, quote_id: int, annotators) -> tuple[list[str], list[str], list[str]]:
+    """For (annotator id, encoded key + ':') pairs, the JSON members of the notes, seconds
+    spent and label changes objects: a note only where there is one, null seconds and 0
+    changes where the annotator's work was not measured."""
+    notes, effort = chunk.notes, chunk.effort
+    noted, seconds, changes = [], [], []
+    for annotator_id, key in annotators:
+        work = effort.get((quote_id, annotator_id))
+        if work is None:
+            seconds.append(key + "null")
+            changes.append(key + "0")
+        else:
+            spent = work.seconds
+            seconds.append(key + ("null" if spent is None else repr(spent)))
+            changes.append(key + str(work.changes))
+        note = notes.get((quote_id, annotator_id))
+        if note is not None:
+            noted.append(key + encode_basestring(note))
+    return noted, seconds, changes
+
+
 class DatasetExporter:
     """Streams a project's labelled quotes; construct once per request."""
 
@@ -288,20 +309,9 @@ class DatasetExporter:
         """'"notes":{…},"seconds_spent":{…},"label_changes":{…}' for the labels' annotators."""
         if not answers.annotators:
             return _NO_ANNOTATORS_JSON
-        notes, effort = chunk.notes, chunk.effort
-        noted, seconds, changes = [], [], []
-        for annotator_id, _, key in answers.annotators:
-            work = effort.get((quote_id, annotator_id))
-            if work is None:
-                seconds.append(key + "null")
-                changes.append(key + "0")
-            else:
-                spent = work.seconds
-                seconds.append(key + ("null" if spent is None else repr(spent)))
-                changes.append(key + str(work.changes))
-            note = notes.get((quote_id, annotator_id))
-            if note is not None:
-                noted.append(key + encode_basestring(note))
+        noted, seconds, changes = _work_members(
+            chunk, quote_id, ((annotator_id, key) for annotator_id, _, key in answers.annotators)
+        )
         return (
             f'"notes":{{{",".join(noted)}}},"seconds_spent":{{{",".join(seconds)}}},'
             f'"label_changes":{{{",".join(changes)}}}'
@@ -311,20 +321,7 @@ class DatasetExporter:
         """The CSV cells notes_json, seconds_spent_json, label_changes_json."""
         if not answers.annotators_by_name:
             return _NO_ANNOTATORS_CSV
-        notes, effort = chunk.notes, chunk.effort
-        noted, seconds, changes = [], [], []
-        for annotator_id, key in answers.annotators_by_name:
-            work = effort.get((quote_id, annotator_id))
-            if work is None:
-                seconds.append(key + "null")
-                changes.append(key + "0")
-            else:
-                spent = work.seconds
-                seconds.append(key + ("null" if spent is None else repr(spent)))
-                changes.append(key + str(work.changes))
-            note = notes.get((quote_id, annotator_id))
-            if note is not None:
-                noted.append(key + encode_basestring(note))
+        noted, seconds, changes = _work_members(chunk, quote_id, answers.annotators_by_name)
         return (
             f"{_csv_json_text('{' + ', '.join(noted) + '}') if noted else '{}'},"
             f"{_csv_json_text('{' + ', '.join(seconds) + '}')},"
