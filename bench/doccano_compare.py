@@ -28,6 +28,11 @@ examples/s (wall), CPU seconds and the child's peak RSS.
 
 `--interleave N` alternates doccano and Claimlab (`bench/load.py --clients C --think 0
 --duration D`) N times, the order swapped every pair, and prints the ratios Claimlab / doccano.
+
+Why ~700 lines in one file: a third of it is the driver script doccano's own Python runs (a
+string handed over on stdin, since doccano's code cannot be imported into our venv), and the
+bench must stay one file a user can run with doccano installed anywhere; the clients, the
+server CPU and the report come from bench/load.py.
 """
 
 import argparse
@@ -53,6 +58,7 @@ from bench.labelling_data import AGREEMENT, ANSWER_SKEW  # noqa: E402
 from bench.labelling_data import _sentence as sentence  # noqa: E402
 from bench.load import (  # noqa: E402
     ClientLog,
+    _headers,
     admin_connection,
     database_drop,
     database_recreate,
@@ -303,15 +309,6 @@ def texts(count: int, seed: int) -> list[str]:
 
 
 # -- clients --------------------------------------------------------------------------------------
-def _headers(token: str) -> dict[str, str]:
-    return {
-        "Authorization": f"Token {token}",
-        "Content-Type": "application/json",
-        "Accept": "application/json",
-        "Host": "127.0.0.1",
-    }
-
-
 class Annotator(threading.Thread):
     """One doccano annotator: the next example by offset, then one category on it."""
 

@@ -12,7 +12,7 @@ from ``gender``; the role word for roles); "the Commission's spokesperson" speak
 Commission. Datelines ("WASHINGTON —", "LONDON (Reuters) -") and bylines are never speakers.
 When none of this applies, the name stays empty and the mention keeps what the text says.
 
-Why ~580 lines in one module: the rules above read each other's partial answers (a group's
+Why ~610 lines in one module: the rules above read each other's partial answers (a group's
 members are resolved as single mentions, a role falls back on the article's people met so
 far); gender, names and mentions already live apart (gender.py, names.py, mentions.py), and
 the group rules are the next candidate to move out.
