@@ -12,6 +12,18 @@ def log_in(page, live_server, username, password=PASSWORD):
     page.wait_for_selector(".topbar .who")
 
 
+def htmx_settled(page):
+    """Wait until htmx has finished swapping and settling what it last loaded.
+
+    htmx binds the forms of swapped-in content only when it settles (20 ms after the swap), so
+    a key pressed on a new button before then submits the form without htmx: a full page load.
+    """
+    from playwright.sync_api import expect
+
+    busy = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+    expect(page.locator(busy)).to_have_count(0)
+
+
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from annotations.labelling.labels import label_save
 from annotations.models import Choice, Project
-from tests.browser.pages import log_in
+from tests.browser.pages import htmx_settled, log_in
 from tests.factories import ArticleFactory, QuoteFactory, UserFactory
 
 
@@ -67,22 +67,27 @@ def test_a_manager_sets_up_a_project_and_edits_the_schema(
     page.fill(f"#id_n{stance.id}-shortcut", "1")
     page.locator(f"#n{stance.id}-add").click()
     expect(page.locator("#schema-editor")).to_contain_text("“1” is already the key of “Favor”")
+    htmx_settled(page)
     page.fill(f"#id_n{stance.id}-shortcut", "5")
     page.locator(f"#n{stance.id}-add").click()
     expect(page.locator(".flash")).to_contain_text("Choice “Mixed” added")
+    htmx_settled(page)
 
     # Rename a question.
     page.fill(f"#id_d{attribution.id}-name", "Who said it")
     page.locator(f"#d{attribution.id}-save").click()
     expect(page.locator(f"#dim-{attribution.id}-h")).to_contain_text("Who said it")
+    htmx_settled(page)
 
     # Reorder from the keyboard: sourcing up twice; focus stays on its button.
     page.locator(f"#d{sourcing.id}-up").focus()
     page.keyboard.press("Enter")
     expect(page.locator(".flash")).to_contain_text("Moved “Sourcing” up")
     expect(page.locator(f"#d{sourcing.id}-up")).to_be_focused()
+    htmx_settled(page)
     page.keyboard.press("Enter")
     expect(page.locator(".schema-dim h2").first).to_contain_text("Sourcing")
+    htmx_settled(page)
 
     # Archive a used choice (never deleted).
     neutral = Choice.objects.get(dimension=stance, value="neutral")
