@@ -93,6 +93,17 @@ class LabelHistoryAdmin(admin.ModelAdmin):
     list_select_related = ["label", "changed_by"]
     raw_id_fields = ["label"]
 
+    # Append-only: what an annotator said is never rewritten or removed here (Label.changes
+    # counts these rows).
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):

@@ -135,6 +135,13 @@ class Label(models.Model):
     dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="labels")
     choices = models.ManyToManyField(Choice, related_name="labels")
     note = models.TextField(blank=True)
+    # Kept by the one place that rewrites a label (sql.labels_rewrite), so exports and the
+    # dashboard read it without counting the history rows of every label.
+    changes = models.PositiveIntegerField(
+        db_default=0,
+        help_text="Times the answer or its note was changed after it was given: the label's "
+        "history rows beyond the first.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

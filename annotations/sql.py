@@ -449,10 +449,15 @@ def labels_insert(
 
 
 def labels_rewrite(*, label_ids: list[int], note: str, now: datetime.datetime) -> None:
-    """Changed labels: their note and time, and their old choices gone (new ones follow)."""
+    """Changed labels: their note, time and count of changes, and their old choices gone (new
+    ones follow)."""
     params = {"note": note, "now": db_datetime(now)}
     ids = placeholders(label_ids, params, "label")
-    execute(f"UPDATE {LABEL} SET note = %(note)s, updated_at = %(now)s WHERE id IN ({ids})", params)
+    execute(
+        f"UPDATE {LABEL} SET note = %(note)s, updated_at = %(now)s, changes = changes + 1 "
+        f"WHERE id IN ({ids})",
+        params,
+    )
     execute(f"DELETE FROM {LABEL_CHOICES} WHERE label_id IN ({ids})", params)
 
 
@@ -472,6 +477,41 @@ def label_history_insert(
             (label_id, json.dumps(values), note, changed_by, db_datetime(now))
             for label_id, values in entries
         ],
+    )
+
+
+def _quote_range(first_id: int | None, last_id: int | None, params: dict) -> str:
+    if first_id is None:
+        return ""
+    params.update(first=first_id, last=last_id)
+    return " AND quote_id BETWEEN %(first)s AND %(last)s"
+
+
+def seconds_spent(
+    *, project_id: int, first_id: int | None = None, last_id: int | None = None
+) -> list[tuple[int, int, float | None]]:
+    """(quote id, annotator id, seconds spent) of the project's assignments (of the quotes
+    first_id..last_id if given)."""
+    params: dict = {"project": project_id}
+    within = _quote_range(first_id, last_id, params)
+    return fetch_all(
+        f"SELECT quote_id, annotator_id, seconds_spent FROM {ASSIGNMENT} "
+        f"WHERE project_id = %(project)s{within}",
+        params,
+    )
+
+
+def label_changes(
+    *, project_id: int, first_id: int | None = None, last_id: int | None = None
+) -> list[tuple[int, int, int]]:
+    """(quote id, annotator id, changes over the quote's questions) where there were any (of
+    the quotes first_id..last_id if given)."""
+    params: dict = {"project": project_id}
+    within = _quote_range(first_id, last_id, params)
+    return fetch_all(
+        f"SELECT quote_id, annotator_id, SUM(changes) FROM {LABEL} "
+        f"WHERE project_id = %(project)s AND changes > 0{within} GROUP BY quote_id, annotator_id",
+        params,
     )
 
 

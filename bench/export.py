@@ -166,7 +166,7 @@ def build(quotes: int) -> int:
             ],
             batch_size=5000,
         )
-        labels, answers, notes = [], [], []
+        labels, answers, changed_pairs = [], [], []
         assignments, comments, gold, gold_answers = [], [], [], []
         for quote in quote_rows:
             first_answers = {}
@@ -191,7 +191,9 @@ def build(quotes: int) -> int:
                         )
                     )
                     answers.append(choice)
-                notes.append(rng.random() < CHANGE_SHARE)
+                changed_pairs.append(rng.random() < CHANGE_SHARE)
+                if changed_pairs[-1]:  # the first question's answer, changed once (history below)
+                    labels[-len(dimensions)].changes = 1
                 spent = None
                 if rng.random() >= UNTIMED_SHARE:
                     spent = round(rng.lognormvariate(3.1, 0.7), 1)  # median about 22 s
@@ -241,7 +243,7 @@ def build(quotes: int) -> int:
         history = []
         per_pair = len(dimensions)
         for index, label in enumerate(labels):
-            changed = notes[index // per_pair] and index % per_pair == 0
+            changed = changed_pairs[index // per_pair] and index % per_pair == 0
             if changed:  # first answered otherwise, then changed to what it is
                 history.append(
                     LabelHistory(

@@ -121,18 +121,14 @@ def _work_members(chunk, quote_id: int, annotators) -> tuple[list[str], list[str
     """For (annotator id, encoded key + ':') pairs, the JSON members of the notes, seconds
     spent and label changes objects: a note only where there is one, null seconds and 0
     changes where the annotator's work was not measured."""
-    notes, effort = chunk.notes, chunk.effort
+    notes, spent_by, changed_by = chunk.notes, chunk.seconds, chunk.changes
     noted, seconds, changes = [], [], []
     for annotator_id, key in annotators:
-        work = effort.get((quote_id, annotator_id))
-        if work is None:
-            seconds.append(key + "null")
-            changes.append(key + "0")
-        else:
-            spent = work.seconds
-            seconds.append(key + ("null" if spent is None else repr(spent)))
-            changes.append(key + str(work.changes))
-        note = notes.get((quote_id, annotator_id))
+        pair = (quote_id, annotator_id)
+        spent = spent_by.get(pair)
+        seconds.append(key + ("null" if spent is None else repr(spent)))
+        changes.append(key + str(changed_by.get(pair, 0)))
+        note = notes.get(pair)
         if note is not None:
             noted.append(key + encode_basestring(note))
     return noted, seconds, changes
@@ -159,10 +155,12 @@ class DatasetExporter:
         """The text of an article of the chunk being read."""
         return self._articles[article_id].text
 
-    def _load_articles(self, article_ids: set[int]) -> None:
-        """Keep the chunk's articles (text and encoded parts); memory is one chunk's worth."""
+    def _load_articles(self, chunk: Chunk) -> None:
+        """Keep the chunk's articles (text and encoded parts): the previous chunk's that it
+        shares and the ones it brings; memory is one chunk's worth."""
+        article_ids = {row[1] for row in chunk.rows}
         kept = {id_: self._articles[id_] for id_ in article_ids & self._articles.keys()}
-        for article in self.reader.articles(article_ids - kept.keys()):
+        for article in chunk.articles:
             fields = {
                 "id": article.id,
                 "title": article.title,
@@ -344,7 +342,7 @@ class DatasetExporter:
         threshold = self.options.min_agreement
         answers_for, gold_for = self._answers_for, self._gold_for
         for chunk in self.reader.chunks():
-            self._load_articles({row[1] for row in chunk.rows})
+            self._load_articles(chunk)
             articles = self._articles
             out = []
             for (

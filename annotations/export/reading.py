@@ -3,28 +3,41 @@
 Rows are read in id-ordered chunks as plain tuples (never model instances), so memory stays
 flat however large the project is: the quotes with their labels and gold (one statement,
 annotations/sql.py), then for the same quotes their articles, the annotators' notes, the time
-each spent and their label changes (labels.labelling_effort), and the discussion's comments.
+each spent and their label changes (labels.effort_parts), and the discussion's comments.
 Each chunk costs the same few queries, whatever the number of quotes in it.
+
+On PostgreSQL, outside a transaction, the chunks are read ahead in a pipeline of two threads,
+each on a connection of its own (_read_ahead): one reads the quote rows (the database's largest
+share), the other what the records add to them, while this thread encodes. So an export takes
+about the longest of the three stages rather than their sum (docs/benchmarks.md). Inside a
+transaction (a test, a caller's atomic block) another connection would not see its rows, so the
+chunks are read in turn on the caller's connection. The statements are the same either way.
 """
 
 import datetime
 import hashlib
 import hmac
-from collections.abc import Iterator
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection, connections
 from django.db.models import Q
 
 from annotations import sql
 from annotations.labelling.comments import comments_of_quotes
-from annotations.labelling.labels import QuoteEffort, labelling_effort
+from annotations.labelling.labels import effort_parts
 from annotations.models import Choice, Comment, Dimension, Label, Project
 from claims.models import Article
 from claims.selectors import same_story_ids
 
 CHUNK_SIZE = 2000
+# Chunks read ahead of the one being encoded (each is a few MB: memory stays flat).
+READ_AHEAD = 2
 
 
 @dataclass(frozen=True)
@@ -58,11 +71,14 @@ class ArticleRow:
 @dataclass(frozen=True)
 class Chunk:
     """Up to CHUNK_SIZE quotes in id order (rows as sql.export_quote_rows gives them) and what
-    the records add to them, keyed by quote id and (quote id, annotator id)."""
+    the records add to them, keyed by quote id and (quote id, annotator id); with the articles
+    of these quotes that the previous chunk did not have."""
 
     rows: list[tuple]
+    articles: list[ArticleRow]
     notes: dict[tuple[int, int], str]
-    effort: dict[tuple[int, int], QuoteEffort]
+    seconds: dict[tuple[int, int], float | None]  # labels.effort_parts
+    changes: dict[tuple[int, int], int]
     comments: dict[int, list[tuple[int, str, datetime.datetime]]]  # author id, text, time
 
 
@@ -94,27 +110,40 @@ class DatasetReader:
 
     def chunks(self) -> Iterator[Chunk]:
         """The project's quotes (any version, not rejected: scope.quotes_in_project with
-        include_gone) in id order, CHUNK_SIZE at a time."""
+        include_gone) in id order, CHUNK_SIZE at a time; read ahead where that can be done."""
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            return _read_ahead(lambda: self._completed(_read_ahead(self._quote_rows)))
+        return self._completed(self._quote_rows())
+
+    def _quote_rows(self) -> Iterator[list[tuple]]:
+        """The quotes with their labels and gold, a chunk's rows at a time."""
         last_id = 0
         while True:
             with sql.export_chunk_reads():
-                chunk = self._chunk(after_id=last_id)
-            if chunk is None:
+                rows = sql.export_quote_rows(
+                    project_id=self.project.id,
+                    dimension_ids=self.dimension_ids,
+                    after_id=last_id,
+                    limit=CHUNK_SIZE,
+                    gold_only=self.options.gold_only,
+                )
+            if not rows:
                 return
-            last_id = chunk.rows[-1][0]
-            yield chunk
+            last_id = rows[-1][0]
+            yield rows
 
-    def _chunk(self, *, after_id: int) -> Chunk | None:
+    def _completed(self, row_chunks: Iterator[list[tuple]]) -> Iterator[Chunk]:
+        """Each chunk's rows with what the records add to them."""
+        previous_articles: set[int] = set()
+        with closing(row_chunks):
+            for rows in row_chunks:
+                with sql.export_chunk_reads():
+                    chunk = self._chunk(rows, previous_articles=previous_articles)
+                previous_articles = {row[1] for row in rows}
+                yield chunk
+
+    def _chunk(self, rows: list[tuple], *, previous_articles: set[int]) -> Chunk:
         project = self.project
-        rows = sql.export_quote_rows(
-            project_id=project.id,
-            dimension_ids=self.dimension_ids,
-            after_id=after_id,
-            limit=CHUNK_SIZE,
-            gold_only=self.options.gold_only,
-        )
-        if not rows:
-            return None
         first_id, last_id = rows[0][0], rows[-1][0]
         notes = {
             (quote_id, annotator_id): note
@@ -127,8 +156,16 @@ class DatasetReader:
             project=project, first_quote_id=first_id, last_quote_id=last_id
         ):
             comments.setdefault(quote_id, []).append((author_id, text, created_at))
-        effort = labelling_effort(project=project, quote_ids=(first_id, last_id))
-        return Chunk(rows=rows, notes=notes, effort=effort, comments=comments)
+        seconds, changes = effort_parts(project=project, quote_ids=(first_id, last_id))
+        articles = self.articles({row[1] for row in rows} - previous_articles)
+        return Chunk(
+            rows=rows,
+            articles=articles,
+            notes=notes,
+            seconds=seconds,
+            changes=changes,
+            comments=comments,
+        )
 
     def articles(self, article_ids: set[int]) -> list[ArticleRow]:
         """These articles, with the project's other articles telling the same story (versions:
@@ -174,3 +211,50 @@ class DatasetReader:
                 name = get_user_model().objects.values_list("username", flat=True).get(id=user_id)
             self._names[user_id] = name
         return name
+
+
+_DONE = object()
+
+
+def _read_ahead(chunks: Callable[[], Iterator[Chunk]]) -> Iterator[Chunk]:
+    """The chunks, read by a thread on a database connection of its own, READ_AHEAD ahead of
+    the consumer. An error in the thread is raised here; a consumer that stops early (a client
+    that went away) stops the thread, and the thread's connection is closed either way."""
+    ready: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
+    stop = threading.Event()
+
+    def hand_over(item) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        last: object = RuntimeError("The export's reading thread stopped unexpectedly.")
+        try:
+            for chunk in chunks():
+                if not hand_over(chunk):
+                    return
+            last = _DONE
+        except Exception as error:  # noqa: BLE001 - handed to the consumer, which raises it
+            last = error
+        finally:
+            connections.close_all()  # this thread's connections only
+            hand_over(last)
+
+    thread = threading.Thread(target=read, name="export-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
