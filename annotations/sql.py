@@ -746,11 +746,12 @@ def _joined(*columns: str) -> str:
 
 @contextmanager
 def export_chunk_reads():
-    """One transaction for the reads of one chunk of an export; on PostgreSQL without JIT.
+    """One transaction for reading one chunk's quote rows; on PostgreSQL without JIT.
 
-    The planner's cost estimates for a chunk of 2,000 quotes (the quote rows with their label
-    subqueries, the per-label history counts) pass jit_above_cost, and compiling took longer
-    (about 90 ms for the quote rows) than running the statements.
+    The planner's cost estimate for a chunk of 2,000 quotes with their label and gold
+    subqueries passes jit_above_cost, and compiling took longer (about 90 ms) than running the
+    statement. The chunk's other reads (notes, time, changes, comments, articles) are range
+    scans estimated far below it, and run without this.
     """
     with transaction.atomic():
         if connection.vendor == "postgresql":

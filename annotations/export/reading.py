@@ -137,8 +137,7 @@ class DatasetReader:
         previous_articles: set[int] = set()
         with closing(row_chunks):
             for rows in row_chunks:
-                with sql.export_chunk_reads():
-                    chunk = self._chunk(rows, previous_articles=previous_articles)
+                chunk = self._chunk(rows, previous_articles=previous_articles)
                 previous_articles = {row[1] for row in rows}
                 yield chunk
 
