@@ -66,10 +66,11 @@ bench-reanchor: install
 bench-import: install
 	$(BIN)/python bench/import_batch.py
 
-# Retrain the extractor's cue classifier on ../shared/data/polnear/train and rewrite
-# claims/extraction/cue_weights.json (deterministic; the parsed corpus is cached in /tmp).
+# Retrain the extractor's cue classifier and source selector on ../shared/data/polnear/train
+# and rewrite claims/extraction/cue_weights.json and source_weights.json (deterministic; the
+# parsed corpus is cached in /tmp). TRAIN_ARGS=--only=sources retrains the selector alone.
 train-extractor: install
-	nice -n 10 $(BIN)/python bench/train_extractor.py
+	nice -n 10 $(BIN)/python bench/train_extractor.py $(TRAIN_ARGS)
 
 # 50 simulated annotators against gunicorn + PostgreSQL (scratch database claimlab_load).
 bench-load: install

@@ -1,16 +1,26 @@
-"""Train the cue classifier on PolNeAR train and write claims/extraction/cue_weights.json.
+"""Train the cue classifier and the source selector on PolNeAR train and write their weights.
 
 Usage: .venv/bin/python bench/train_extractor.py [--model NAME] [--cache DIR] [--output FILE]
+           [--only cues|sources] [--sources-output FILE] [--held-out-only]
 
 Reads ../shared/data/polnear/train (relative to the project root) and parses it once with the
-extraction pipeline, caching the parsed docs (a spaCy DocBin) in --cache. Every candidate cue
-the extractor sees (``cue_candidates``, the run-time code) is labelled positive when it lies
-in a gold cue and a content span it gives matches that attribution's content (character
-Jaccard >= 0.5, the scorer's rule). A logistic regression (scikit-learn, fixed seed) learns
-the weights on four fifths of the articles; the threshold is the one of five that gives the
-best quote F1 (scope "all") on the other fifth, scored with the official scorer over the
-whole extractor. The final weights are refitted on all of train and written sorted and
-rounded, so the same data and model give the same file byte for byte.
+extraction pipeline, caching the parsed docs (a spaCy DocBin) in --cache.
+
+Cue classifier (claims/extraction/cue_weights.json). Every candidate cue the extractor sees
+(``cue_candidates``, the run-time code) is labelled positive when it lies in a gold cue and a
+content span it gives matches that attribution's content (character Jaccard >= 0.5, the
+scorer's rule). A logistic regression (scikit-learn, fixed seed) learns the weights on four
+fifths of the articles; the threshold is the one of five that gives the best quote F1 (scope
+"all") on the other fifth, scored with the official scorer over the whole extractor. The final
+weights are refitted on all of train and written sorted and rounded, so the same data and model
+give the same file byte for byte.
+
+Source selector (claims/extraction/source_weights.json). Every draft quote whose content
+matches a gold attribution with a source gives one example: the candidates of
+``source_choices`` (the run-time code), those inside the gold source marked right ("nobody"
+when none is). A conditional logit (numpy only, full-batch steps from zero: deterministic)
+learns on four fifths; the switch, add and name thresholds are chosen on the other fifth
+(``tune_sources``), and the weights refitted on all of train.
 """
 
 import argparse
@@ -29,8 +39,14 @@ sys.path.insert(0, str(PROJECT))
 
 from claims.extraction import load_pipeline, quotes_from_doc  # noqa: E402
 from claims.extraction.cues import WEIGHTS_PATH, CueModel  # noqa: E402
-from claims.extraction.extractor import cue_candidates  # noqa: E402
+from claims.extraction.extractor import cue_candidates, source_choices  # noqa: E402
 from claims.extraction.records import quote_record  # noqa: E402
+from claims.extraction.sources import (  # noqa: E402
+    SOURCE_WEIGHTS_PATH,
+    SourceChoice,
+    SourceModel,
+    decide,
+)
 
 SHARED = PROJECT.parent / "shared"
 POLNEAR_TRAIN = SHARED / "data" / "polnear" / "train"
@@ -44,6 +60,12 @@ HELD_OUT_EVERY = 5  # every fifth article tunes the threshold
 THRESHOLDS = [0.25, 0.3, 0.35, 0.4, 0.45]
 SEED = 0
 FIGURES = ("precision", "recall", "f1", "speaker_accuracy")
+# The source selector: L2 penalty, features seen fewer times are left out, full-batch steps.
+SOURCE_L2 = 1.0
+SOURCE_MIN_COUNT = 3
+SOURCE_STEPS = 400
+SOURCE_SWITCHES = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95]
+SOURCE_NAMED = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2]
 
 
 def load_scorer():
@@ -133,6 +155,161 @@ def fit(features: list[list[str]], labels: list[int]) -> tuple[dict[str, float],
     return weights, round(float(classifier.intercept_[0]), 4)
 
 
+def source_examples(docs, gold_items: list[list[dict]]) -> list[tuple[SourceChoice, list[int]]]:
+    """Each draft matched to a gold attribution that has a source: its candidates (with their
+    features and the rules' pick) and which of them lie in the gold source (index 0,
+    "nobody", when none does). Drafts are matched by content (character Jaccard >= 0.5, the
+    scorer's rule)."""
+    groups = []
+    for doc, items in zip(docs, gold_items, strict=True):
+        for choice in source_choices(doc, scope="all"):
+            content = set(range(*choice.draft.content))
+            overlap, item = max(
+                ((jaccard(content, item["content"]), index) for index, item in enumerate(items)),
+                default=(0.0, -1),
+            )
+            if overlap < 0.5 or not items[item]["speaker"]:
+                continue
+            source = items[item]["speaker"]
+            positives = [
+                index
+                for index, token in enumerate(choice.tokens)
+                if token is not None and source & set(range(token.idx, token.idx + len(token)))
+            ]
+            groups.append((choice, positives or [0]))
+    return groups
+
+
+def fit_sources(groups) -> dict[str, float]:
+    """A conditional logit (softmax over each draft's candidates), numpy only: the log of
+    the probability of the gold candidates, L2-penalised, by full-batch Adam steps."""
+    import numpy as np
+
+    counts = Counter(word for choice, _ in groups for words in choice.features for word in words)
+    vocabulary = sorted(word for word, count in counts.items() if count >= SOURCE_MIN_COUNT)
+    index_of = {word: index for index, word in enumerate(vocabulary)}
+    rows, columns, group_of, gold = [], [], [], []
+    starts = []
+    row = 0
+    for number, (choice, positives) in enumerate(groups):
+        starts.append(row)
+        for position, words in enumerate(choice.features):
+            for word in words:
+                if word in index_of:
+                    rows.append(row)
+                    columns.append(index_of[word])
+            group_of.append(number)
+            gold.append(position in positives)
+            row += 1
+    rows, columns = np.array(rows), np.array(columns)
+    group_of, gold = np.array(group_of), np.array(gold, dtype=float)
+    starts = np.array(starts)
+    weights = np.zeros(len(vocabulary))
+    moment, velocity = np.zeros_like(weights), np.zeros_like(weights)
+    for step in range(1, SOURCE_STEPS + 1):
+        scores = np.bincount(rows, weights=weights[columns], minlength=row)
+        top = np.maximum.reduceat(scores, starts)[group_of]
+        exps = np.exp(scores - top)
+        probabilities = exps / np.add.reduceat(exps, starts)[group_of]
+        gold_share = np.add.reduceat(probabilities * gold, starts)[group_of]
+        # d(-log sum of the gold probabilities)/d score = p - p * gold / gold share
+        slope = probabilities - probabilities * gold / gold_share
+        gradient = np.bincount(columns, weights=slope[rows], minlength=len(weights))
+        gradient += SOURCE_L2 * weights
+        moment = 0.9 * moment + 0.1 * gradient
+        velocity = 0.999 * velocity + 0.001 * gradient**2
+        rate = 0.1 / (1 + step / 100)
+        weights -= (
+            rate * (moment / (1 - 0.9**step)) / (np.sqrt(velocity / (1 - 0.999**step)) + 1e-8)
+        )
+    loss = -np.log(np.add.reduceat(probabilities * gold, starts)).mean()
+    print(
+        f"  source selector: {len(groups):,} drafts, {row:,} candidates, "
+        f"{len(vocabulary):,} features, log loss {loss:.3f}"
+    )
+    return {
+        word: round(float(weight), 4)
+        for word, weight in zip(vocabulary, weights, strict=True)
+        if abs(weight) >= MIN_WEIGHT
+    }
+
+
+def tune_sources(groups, weights: dict[str, float]) -> tuple[float, float, float]:
+    """The switch, add and name thresholds on held-out drafts, through the run-time
+    ``decide``: the ones that gain most sources the gold marks (mention right) over those
+    they lose, and the highest name threshold that blanks at least three wrong sources for
+    each right one."""
+    scorer = SourceModel(weights=weights, switch=1.1, add=1.1, named=0.0)
+    scored = [
+        (choice, scorer.probabilities(choice.features), positives) for choice, positives in groups
+    ]
+
+    def outcome(model: SourceModel) -> tuple[int, int, int, int]:
+        gained = lost = wrong_unnamed = right_unnamed = 0
+        for choice, probabilities, positives in scored:
+            pick, named = decide(choice, probabilities, model)
+            was = choice.rule != 0 and any(index in choice.phrase for index in positives)
+            now = was if pick == choice.rule else pick in positives
+            gained += now and not was
+            lost += was and not now
+            if pick == choice.rule and not named:
+                wrong_unnamed += not was
+                right_unnamed += was
+        return gained, lost, wrong_unnamed, right_unnamed
+
+    rows = []
+    for switch in SOURCE_SWITCHES:
+        gained, lost, _, _ = outcome(SourceModel(weights, switch=switch, add=1.1, named=0.0))
+        rows.append((gained - lost, switch))
+        print(f"  switch at {switch}: {gained} sources gained, {lost} lost")
+    switch = max(rows)[1]
+    rows = []
+    for add in SOURCE_SWITCHES:
+        gained, lost, _, _ = outcome(SourceModel(weights, switch=switch, add=add, named=0.0))
+        rows.append((gained - lost, add))
+        print(f"  add at {add}: {gained} sources gained, {lost} lost (with the switches)")
+    add = max(rows)[1]
+    named = 0.0
+    for threshold in SOURCE_NAMED:
+        _, _, wrong, right = outcome(SourceModel(weights, switch=switch, add=add, named=threshold))
+        print(f"  named at {threshold}: {wrong} wrong sources and {right} right ones unnamed")
+        if wrong >= 3 * right:
+            named = threshold
+    return switch, add, named
+
+
+def train_sources(docs, items: list[list[dict]], output: Path, write: bool) -> None:
+    fit_part = [index for index in range(len(docs)) if index % HELD_OUT_EVERY]
+    held_out = [index for index in range(len(docs)) if not index % HELD_OUT_EVERY]
+    groups = source_examples([docs[i] for i in fit_part], [items[i] for i in fit_part])
+    weights = fit_sources(groups)
+    held = source_examples([docs[i] for i in held_out], [items[i] for i in held_out])
+    switch, add, named = tune_sources(held, weights)
+    print(f"source selector: switch {switch}, add {add}, named {named}")
+    if not write:
+        return
+    groups = source_examples(docs, items)
+    weights = fit_sources(groups)
+    artefact = {
+        "about": (
+            "Source selector weights for claims.extraction.sources, made by "
+            "bench/train_extractor.py from PolNeAR train (derived numbers only, no text)."
+        ),
+        "articles": len(docs),
+        "drafts": len(groups),
+        "l2": SOURCE_L2,
+        "switch": switch,
+        "add": add,
+        "named": named,
+        "weights": dict(sorted(weights.items())),
+    }
+    output.write_text(json.dumps(artefact, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(
+        f"{len(weights):,} source weights written to {output} "
+        f"({output.stat().st_size / 1024:.0f} KB)"
+    )
+
+
 def score_extractor(
     docs, names: list[str], gold: dict, model: CueModel, scorer, scope: str = "all"
 ) -> dict:
@@ -160,6 +337,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="Fit on four fifths, report the held-out fifth and write nothing.",
     )
+    parser.add_argument(
+        "--only",
+        choices=["cues", "sources"],
+        help="Train only the cue classifier or only the source selector (default: both).",
+    )
+    parser.add_argument("--sources-output", type=Path, default=SOURCE_WEIGHTS_PATH)
     args = parser.parse_args(argv)
     if not (POLNEAR_TRAIN / "text").is_dir():
         print(
@@ -174,6 +357,10 @@ def main(argv: list[str] | None = None) -> int:
     nlp = load_pipeline(args.model)
     docs = parsed_docs(paths, nlp, args.model, args.cache)
     items = [gold.get(name, []) for name in names]
+    if args.only != "cues":
+        train_sources(docs, items, args.sources_output, write=not args.held_out_only)
+        if args.only == "sources":
+            return 0
 
     fit_part = [index for index in range(len(docs)) if index % HELD_OUT_EVERY]
     held_out = [index for index in range(len(docs)) if not index % HELD_OUT_EVERY]

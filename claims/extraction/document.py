@@ -54,6 +54,7 @@ class Draft:
     speaker: tuple[int, int] | None
     mention: Mention | None
     confidence: float
+    named: bool = True  # False: the source is too uncertain to give it a name
 
 
 def no_speaker_ranges(text: str) -> list[tuple[int, int]]:

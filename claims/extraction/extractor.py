@@ -20,6 +20,13 @@ from claims.extraction.fallback import rule_drafts
 from claims.extraction.gender import first_name_gender, mention_gender
 from claims.extraction.names import canonical_speaker_name, kind_of_name, speaker_description
 from claims.extraction.quotemarks import find_quoted, merge_split_quotes
+from claims.extraction.sources import (
+    SourceChoice,
+    SourceModel,
+    load_source_model,
+    reselect_sources,
+    source_choice,
+)
 from claims.extraction.speakers import (
     PERSON,
     UNNAMED,
@@ -77,30 +84,53 @@ def extract_quotes_many(
 
 
 def quotes_from_doc(
-    doc: Doc, *, cue_model: CueModel | None = None, scope: str = SCOPE_CLAIMS
+    doc: Doc,
+    *,
+    cue_model: CueModel | None = None,
+    scope: str = SCOPE_CLAIMS,
+    source_model: SourceModel | bool | None = True,
 ) -> list[ExtractedQuote]:
     """Quotes in an already processed document (parsed, or only tokenized on the fallback).
 
-    ``cue_model`` replaces the shipped cue weights (the training recipe tunes with it);
+    ``cue_model`` replaces the shipped cue weights and ``source_model`` the shipped source
+    selector (False: the rules' sources alone); the training recipe tunes with them.
     ``scope`` is as for ``extract_quotes``.
     """
     _check_scope(scope)
-    text = doc.text
-    if not text.strip():
+    if not doc.text.strip():
         return []
-    quoted = merge_split_quotes(text, find_quoted(text))
-    article = ArticleDoc(doc, quoted, cue_model or load_cue_model(), scope)
+    article = ArticleDoc(doc, merge_split_quotes(doc.text, find_quoted(doc.text)), None, scope)
+    article.cue_model = cue_model or load_cue_model()
+    drafts = _drafts(article)
+    if source_model is True:
+        source_model = load_source_model()
+    if source_model and doc.has_annotation("DEP"):
+        reselect_sources(article, drafts, source_model)
+    return _finish(article, drafts)
+
+
+def _drafts(article: ArticleDoc) -> list[Draft]:
+    """Every attribution found, before duplicates are dropped and speakers resolved."""
     # A blank pipeline (model missing) has no parse: regular expressions stand in for it.
-    if doc.has_annotation("DEP"):
+    if article.doc.has_annotation("DEP"):
         drafts = attach_quotes(article, parsed_drafts(article))
     else:
         drafts = rule_drafts(article)
-    headline = headline_draft(text)
+    headline = headline_draft(article.text)
     if headline is not None:
         drafts.append(headline)
-    if scope == SCOPE_ALL:
-        drafts.extend(line_drafts(text, headline))
-    return _finish(article, drafts)
+    if article.scope == SCOPE_ALL:
+        drafts.extend(line_drafts(article.text, headline))
+    return drafts
+
+
+def source_choices(doc: Doc, *, scope: str = SCOPE_ALL) -> list[SourceChoice]:
+    """The selector's candidates for every draft of a parsed doc, before any choice: what
+    the training recipe labels against gold sources (the same code runs at run time)."""
+    quoted = merge_split_quotes(doc.text, find_quoted(doc.text))
+    article = ArticleDoc(doc, quoted, load_cue_model(), scope)
+    choices = [source_choice(article, draft) for draft in _drafts(article)]
+    return [choice for choice in choices if choice is not None and len(choice.tokens) > 1]
 
 
 def resolve_speakers(
@@ -205,7 +235,10 @@ def resolve_drafts(article: ArticleDoc, drafts: list[Draft]) -> list[Resolved]:
 def _resolve_draft(resolver: SpeakerResolver, draft: Draft) -> Resolved:
     if draft.speaker is None:
         return Resolved("", UNNAMED, "")
-    return resolver.resolve_span(*draft.speaker)
+    resolved = resolver.resolve_span(*draft.speaker)
+    if not draft.named and resolved.name:
+        return Resolved("", UNNAMED, resolved.description)
+    return resolved
 
 
 def _from_text(mention: Mention | None) -> Resolved:
