@@ -6,6 +6,7 @@ dimensions, so that only identical sets agree). Undefined results are None with 
 never NaN.
 """
 
+import dataclasses
 import itertools
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
@@ -140,6 +141,10 @@ class GoldAgreement:
     accuracy: float | None
     kappa: float | None
     reason: str = ""
+
+    def as_dict(self) -> dict:
+        """The figures as JSON-ready fields: the dataset card and the dashboard's API."""
+        return dataclasses.asdict(self)
 
 
 def gold_agreement(

@@ -41,7 +41,6 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -64,6 +63,7 @@ from bench.load import (  # noqa: E402
     database_recreate,
     free_port,
     gunicorn_stop,
+    gunicorn_wait,
     load_line,
     process_cpu_seconds,
     report_latencies,
@@ -272,17 +272,7 @@ class Doccano:
         server = subprocess.Popen(  # noqa: S603
             command, cwd=self.backend, env=self.env, start_new_session=True
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                raise SystemExit(f"doccano's gunicorn exited with {server.returncode}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    return server
-            except OSError:
-                time.sleep(0.3)
-        gunicorn_stop(server)
-        raise SystemExit("doccano's gunicorn did not start within 60 s")
+        return gunicorn_wait(server, port, name="doccano's gunicorn")
 
 
 def server_cpu(server, server_url: str, database: str) -> dict[str, dict[int, float]]:

@@ -178,17 +178,23 @@ def gunicorn_start(
     ]
     # Our own venv's gunicorn with fixed arguments (hence the S603 exemption).
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
-    deadline = time.monotonic() + 60
+    return gunicorn_wait(server, port, name="gunicorn")
+
+
+def gunicorn_wait(server, port: int, *, name: str, seconds: float = 60):
+    """The started gunicorn once it accepts connections on the port; stopped, and the run
+    ended with its name, if it exits or does not listen within `seconds`."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.returncode}")
+            raise SystemExit(f"{name} exited with {server.returncode}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return server
         except OSError:
             time.sleep(0.2)
     gunicorn_stop(server)
-    raise SystemExit("gunicorn did not start within 60 s")
+    raise SystemExit(f"{name} did not start within {seconds:.0f} s")
 
 
 def gunicorn_stop(server) -> None:

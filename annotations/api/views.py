@@ -267,23 +267,14 @@ def _quality_output(report: QualityReport) -> dict:
     """The dashboard's quality figures as JSON: each annotator against gold, a confusion matrix
     per question, agreement by week."""
 
-    def against_gold(figures) -> dict:
-        return {
-            "compared": figures.compared,
-            "matches": figures.matches,
-            "accuracy": figures.accuracy,
-            "kappa": figures.kappa,
-            "reason": figures.reason,
-        }
-
     return {
         "annotators": [
             {
                 "annotator": person.username,
                 "submitted": person.submitted,
-                "overall": against_gold(person.overall),
+                "overall": person.overall.as_dict(),
                 "dimensions": {
-                    key: against_gold(figures) for key, figures in person.per_dimension.items()
+                    key: figures.as_dict() for key, figures in person.per_dimension.items()
                 },
                 "median_seconds": person.median_seconds,
                 "timed_quotes": person.timed_quotes,

@@ -3,21 +3,10 @@ how each annotator did against gold."""
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from annotations.agreement import GoldAgreement
 from annotations.export.reading import annotator_pseudonym
 from annotations.labelling.review import quality_report
 from annotations.labelling.scope import quotes_in_project
 from annotations.models import Gold, Label, Project
-
-
-def _against_gold(figures: GoldAgreement) -> dict:
-    return {
-        "compared": figures.compared,
-        "matches": figures.matches,
-        "accuracy": figures.accuracy,
-        "kappa": figures.kappa,
-        "reason": figures.reason,
-    }
 
 
 def _quality(*, project: Project, pseudonymise: bool) -> list[dict]:
@@ -30,10 +19,8 @@ def _quality(*, project: Project, pseudonymise: bool) -> list[dict]:
                 else person.username
             ),
             "submitted": person.submitted,
-            "overall": _against_gold(person.overall),
-            "dimensions": {
-                key: _against_gold(figures) for key, figures in person.per_dimension.items()
-            },
+            "overall": person.overall.as_dict(),
+            "dimensions": {key: figures.as_dict() for key, figures in person.per_dimension.items()},
         }
         for person in quality_report(project=project).annotators
     ]
