@@ -78,11 +78,11 @@ def expired_assignments_release(*, project: Project, now: datetime.datetime | No
     )
 
 
-@transaction.atomic
 def _assign_next_quote(
     *, project: Project, annotator: AbstractBaseUser, now: datetime.datetime
 ) -> Quote | None:
-    """The pick itself, with expired assignments already given up at `now`.
+    """The pick itself, with expired assignments already given up at `now`: attempts, each in
+    a transaction of its own (_pick_attempt), until one hands a quote out or none is left.
 
     Candidates come from the queue's counts (QueueCount: places held per quote, kept by
     database triggers on assignments, quotes and the project's articles), one index walk
@@ -90,8 +90,9 @@ def _assign_next_quote(
     quote's own assignments under its lock, as before.
 
     Why this is safe under concurrency (PostgreSQL, READ COMMITTED):
-    1. The annotator's own calls are serialised by a lock on their user row, so one person
-       never races themselves into two new assignments (double clicks, two tabs).
+    1. The annotator's own calls are serialised by a lock on their user row, taken first in
+       every attempt, so one person never races themselves into two new assignments (double
+       clicks, two tabs); each attempt looks for their open assignment again under it.
     2. Every transaction that adds a live assignment to a quote — or makes one live again —
        first locks that quote's row and holds the lock until it commits (assign_next_quote,
        label_save, label_undo_last). Once we hold the lock, a *new* statement (READ COMMITTED
@@ -102,42 +103,57 @@ def _assign_next_quote(
     3. Candidates are locked with SKIP LOCKED, so concurrent callers spread over different
        quotes instead of queueing on the best one. Only when every candidate is locked do we
        wait for the best one — otherwise the queue would look empty while places are left.
-    4. Each attempt runs in a savepoint; a quote found full is unlocked again (rolling back
-       to a savepoint releases its row locks) before the next attempt. So this function never
-       waits for a quote while holding another, and cannot deadlock with its own kind. The
-       counts rows and total shares that our insert updates (through the triggers) are the
-       last locks we take: nothing is waited for after them but the commit.
+    4. An attempt that finds its quote full rolls back, which unlocks the quote (and the
+       user row) before the next attempt. So this function never waits for a quote while
+       holding another, and cannot deadlock with its own kind. The counts rows and total
+       shares that our insert updates (through the triggers) are the last locks we take:
+       nothing is waited for after them but the commit. (A transaction per attempt rather
+       than savepoints inside one: the usual call, whose first candidate has room, then
+       sends no SAVEPOINT and RELEASE; called inside a transaction, each attempt is a
+       savepoint, with the same effect.)
     5. The unique constraint on (project, quote, annotator) backs up "never twice".
     Expired assignments are deleted, which only ever shrinks a quote's count.
     """
-    sql.user_lock(user_id=annotator.pk)
-    cutoff = assignment_expiry_cutoff(project=project, now=now)
-    for _, quote_id, is_expired, in_project in sql.open_assignments(
-        project_id=project.id, annotator_id=annotator.pk, cutoff=cutoff
-    ):
-        if in_project and not is_expired:
-            return sql.quote_for_labelling(quote_id=quote_id)
-
     passed_over: list[int] = []
     while True:
-        with transaction.atomic():
-            candidate_id = sql.queue_candidate_id(
-                project=project,
-                annotator_id=annotator.pk,
-                passed_over=passed_over,
-                skip_locked=True,
-            ) or sql.queue_candidate_id(
-                project=project,
-                annotator_id=annotator.pk,
-                passed_over=passed_over,
-                skip_locked=False,
-            )
-            if candidate_id is None:
-                return None
-            if _place_take(project=project, quote_id=candidate_id, annotator=annotator, now=now):
-                return sql.quote_for_labelling(quote_id=candidate_id)
-            transaction.set_rollback(True)  # unlock the full quote before trying the next
+        handed_out, candidate_id = _pick_attempt(
+            project=project, annotator=annotator, now=now, passed_over=passed_over
+        )
+        if handed_out is not None or candidate_id is None:
+            return handed_out
         passed_over.append(candidate_id)
+
+
+def _pick_attempt(
+    *, project: Project, annotator: AbstractBaseUser, now: datetime.datetime, passed_over
+) -> tuple[Quote | None, int | None]:
+    """One attempt of _assign_next_quote, in one transaction: (the quote handed out, None),
+    (None, the candidate found full: rolled back), or (None, None) when nothing is left."""
+    with transaction.atomic():
+        sql.user_lock(user_id=annotator.pk)
+        cutoff = assignment_expiry_cutoff(project=project, now=now)
+        for _, quote_id, is_expired, in_project in sql.open_assignments(
+            project_id=project.id, annotator_id=annotator.pk, cutoff=cutoff
+        ):
+            if in_project and not is_expired:
+                return sql.quote_for_labelling(quote_id=quote_id), None
+        candidate_id = sql.queue_candidate_id(
+            project=project,
+            annotator_id=annotator.pk,
+            passed_over=passed_over,
+            skip_locked=True,
+        ) or sql.queue_candidate_id(
+            project=project,
+            annotator_id=annotator.pk,
+            passed_over=passed_over,
+            skip_locked=False,
+        )
+        if candidate_id is None:
+            return None, None
+        if _place_take(project=project, quote_id=candidate_id, annotator=annotator, now=now):
+            return sql.quote_for_labelling(quote_id=candidate_id), None
+        transaction.set_rollback(True)  # unlock the full quote before trying the next
+        return None, candidate_id
 
 
 def _place_take(
