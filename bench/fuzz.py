@@ -30,6 +30,10 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import load  # noqa: E402
+
 SERVER = "postgres://postgres@127.0.0.1:5432"
 DATABASE = "claimlab_fuzz"
 WORKER_TESTS = "tests/claims/test_worker_e2e.py"
@@ -41,27 +45,14 @@ def run(command: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
 
 
 def database_recreate(env: dict) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(f"{SERVER}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {DATABASE}")
-    connection.close()
+    load.database_recreate(f"{SERVER}/postgres", DATABASE)
     for step in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"]):
         if run([sys.executable, "manage.py", *step], env).returncode:
             sys.exit(f"{step[0]} failed")
 
 
 def database_drop() -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(f"{SERVER}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    connection.close()
+    load.database_drop(f"{SERVER}/postgres", DATABASE)
 
 
 SEED = r"""

@@ -49,11 +49,9 @@ class ClientLog:
 
 # -- database -------------------------------------------------------------------------------------
 def admin_connection(server_url: str):
-    import psycopg2
+    import psycopg
 
-    connection = psycopg2.connect(server_url.rsplit("/", 1)[0] + "/postgres")
-    connection.autocommit = True
-    return connection
+    return psycopg.connect(server_url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
 
 
 def database_recreate(server_url: str, name: str) -> str:

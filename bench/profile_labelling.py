@@ -10,6 +10,7 @@ Run: .venv/bin/python bench/profile_labelling.py [--rounds 200] [--cprofile]
 """
 
 import argparse
+import contextlib
 import cProfile
 import io
 import json
@@ -86,9 +87,13 @@ def main() -> int:
         spent = {"queue-next": 0.0, "save-label": 0.0}
 
         def pair(token: str, *, capture: bool = False):
+            def capture_queries():
+                return CaptureQueriesContext(connection) if capture else contextlib.nullcontext()
+
             auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
             started = time.process_time()
-            with CaptureQueriesContext(connection) as queue_queries:
+            # Only the captured call runs with Django's debug cursor (it formats every query).
+            with capture_queries() as queue_queries:
                 response = client.get(f"{base}/queue/next/", **auth)
             spent["queue-next"] += time.process_time() - started
             if response.status_code != 200:
@@ -96,7 +101,7 @@ def main() -> int:
             quote_id = response.json()["quote"]["id"]
             labels = answers(chooser)
             started = time.process_time()
-            with CaptureQueriesContext(connection) as save_queries:
+            with capture_queries() as save_queries:
                 response = client.post(
                     f"{base}/labels/",
                     json.dumps({"quote": quote_id, "labels": labels}),

@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.load import database_drop, database_recreate  # noqa: E402
+
 DATABASE = "claimlab_search_bench"
 QUOTES_PER_ARTICLE = 24
 SPEAKERS = 4_000
@@ -71,30 +73,6 @@ COMMON = [
     "deal",
     "leaders",
 ]
-
-
-def admin_connection(server_url: str):
-    import psycopg2
-
-    connection = psycopg2.connect(server_url.rsplit("/", 1)[0] + "/postgres")
-    connection.autocommit = True
-    return connection
-
-
-def database_recreate(server_url: str, name: str) -> str:
-    connection = admin_connection(server_url)
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    return server_url.rsplit("/", 1)[0] + "/" + name
-
-
-def database_drop(server_url: str, name: str) -> None:
-    connection = admin_connection(server_url)
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    connection.close()
 
 
 def setup_django(database_url: str) -> None:

@@ -32,7 +32,7 @@ from config.celery import app  # the configured app (eager without a broker), as
 
 logger = logging.getLogger(__name__)
 
-# What a lost database connection raises (psycopg2 and sqlite3 alike, through Django).
+# What a lost database connection raises (psycopg and sqlite3 alike, through Django).
 DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
 
 

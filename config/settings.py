@@ -168,12 +168,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # DB_STATEMENT_TIMEOUT_MS=0. SQLite keeps its own 20 s wait for a write lock.
 DB_CONNECT_TIMEOUT_SECONDS = env_int("DB_CONNECT_TIMEOUT_SECONDS", 5)
 DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 20_000)
+DB_PREPARE_THRESHOLD = env_int("DB_PREPARE_THRESHOLD", 5)
 if DB_CONNECT_TIMEOUT_SECONDS < 0 or DB_STATEMENT_TIMEOUT_MS < 0:
     raise ImproperlyConfigured("DB_CONNECT_TIMEOUT_SECONDS and DB_STATEMENT_TIMEOUT_MS are >= 0")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     if DB_CONNECT_TIMEOUT_SECONDS:
         _options["connect_timeout"] = DB_CONNECT_TIMEOUT_SECONDS
+    # psycopg 3 binds parameters on the server and prepares a statement the
+    # DB_PREPARE_THRESHOLD-th time a connection runs it: PostgreSQL then parses and plans each
+    # of the labelling loop's statements once per connection, not per request (about half its
+    # database CPU; docs/architecture.md). A negative threshold turns preparing off, as a
+    # transaction-pooling PgBouncer without max_prepared_statements needs.
+    _options["server_side_binding"] = True
+    _options["prepare_threshold"] = DB_PREPARE_THRESHOLD if DB_PREPARE_THRESHOLD >= 0 else None
     if DB_STATEMENT_TIMEOUT_MS:
         _options["options"] = " ".join(
             filter(

@@ -58,6 +58,8 @@ def test_settings_put_both_timeouts_on_postgresql_connections():
         "sslmode": "require",
         "connect_timeout": 3,
         "options": "-c statement_timeout=1500",
+        "server_side_binding": True,
+        "prepare_threshold": 5,
     }, result.stderr
 
 
@@ -69,7 +71,21 @@ def test_zero_turns_the_timeouts_off():
         DB_CONNECT_TIMEOUT_SECONDS="0",
         DB_STATEMENT_TIMEOUT_MS="0",
     )
-    assert json.loads(result.stdout) == {}, result.stderr
+    assert json.loads(result.stdout) == {
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }, result.stderr
+
+
+def test_a_negative_prepare_threshold_turns_preparing_off():
+    """For a transaction-pooling PgBouncer that cannot keep prepared statements."""
+    result = run_django(
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS']['prepare_threshold']))",
+        DATABASE_URL="postgres://u@db.example.org:5432/claims",
+        DB_PREPARE_THRESHOLD="-1",
+    )
+    assert json.loads(result.stdout) is None, result.stderr
 
 
 def test_a_negative_timeout_is_an_error():

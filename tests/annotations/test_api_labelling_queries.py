@@ -2,6 +2,7 @@
 queries, however many quotes, labels and annotators the project has (bench/load.py times them)."""
 
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from annotations.labelling.labels import label_save
@@ -97,3 +98,28 @@ def test_changing_labels_runs_a_fixed_number_of_queries(django_assert_max_num_qu
     assert {label["dimension"]: label["values"] for label in response.json()} == {
         key: [value] for key, value in changed.items()
     }
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+def test_the_labelling_loop_reuses_prepared_statements():
+    """After a few rounds on one connection PostgreSQL runs the loop's statements from their
+    prepared plans (settings: server-side binding, DB_PREPARE_THRESHOLD), not parsed afresh."""
+    project, me = _project_of_size(12, 0)
+    api = APIClient()
+    api.force_authenticate(me)
+    for _ in range(8):
+        quote_id = api.get(f"/api/v1/projects/{project.id}/queue/next/").json()["quote"]["id"]
+        response = api.post(
+            f"/api/v1/projects/{project.id}/labels/",
+            {"quote": quote_id, "labels": LABELS},
+            format="json",
+        )
+        assert response.status_code == 200
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("annotations_queuecount" in statement for statement in prepared)
+    assert any("INSERT INTO annotations_labelhistory" in statement for statement in prepared)
