@@ -372,3 +372,22 @@ class QueueAnnotatorCount(models.Model):
 
     def __str__(self) -> str:
         return f"annotator {self.annotator_id} in project {self.project_id}"
+
+
+class SchemaVersion(models.Model):
+    """A token that changes whenever one of the project's questions or choices is written —
+    by triggers on Dimension and Choice (migration 0008), so the services, the admin, imports
+    and plain SQL all change it — and never comes back (a random 63-bit number, not a
+    counter: a rolled-back edit or a reused project id cannot make an old token current
+    again). Label saves keep the schema they read per process, under this token
+    (annotations.labelling.schema.schema_read)."""
+
+    derived_by_database = True
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"schema of project {self.project_id}: {self.version}"

@@ -37,6 +37,7 @@ from annotations.models import (
     QueueAnnotatorCount,
     QueueCount,
     QueueTotal,
+    SchemaVersion,
 )
 from claims.models import Article, Outlet, Quote, Speaker
 from claims.sql import (
@@ -83,6 +84,7 @@ GOLD_CHOICES = Gold.choices.through._meta.db_table
 QUEUE_COUNT = QueueCount._meta.db_table
 QUEUE_TOTAL = QueueTotal._meta.db_table
 QUEUE_MINE = QueueAnnotatorCount._meta.db_table
+SCHEMA_VERSION = SchemaVersion._meta.db_table
 
 # Shared fragments: an assignment aliased "a", a quote "q"; parameters %(cutoff)s (the expiry
 # cutoff) and %(project)s. They are the SQL forms of queue.assignment_expired_q,
@@ -110,16 +112,20 @@ QUOTE_OUT_OF_QUEUE = "(q.is_rejected OR q.gone_in_version IS NOT NULL)"
 
 # -- projects and members ---------------------------------------------------------------------
 def project_with_membership(*, project_id: int, user_id: int) -> tuple[Project, Membership] | None:
-    """The project and the user's membership in it, in one query; None for a non-member."""
+    """The project and the user's membership in it, in one query; None for a non-member. The
+    project carries `schema_version`, its SchemaVersion token (None if it has none), which
+    lets a label save use the schema it already read (schema.schema_read)."""
     found = fetch_all(
-        f"SELECT {', '.join(columns(Project, 'p') + columns(Membership, 'm'))} "
+        f"SELECT {', '.join(columns(Project, 'p') + columns(Membership, 'm'))}, v.version "
         f"FROM {PROJECT} p JOIN {MEMBERSHIP} m ON m.project_id = p.id "
+        f"LEFT JOIN {SCHEMA_VERSION} v ON v.project_id = p.id "
         "WHERE p.id = %s AND m.user_id = %s",
         [project_id, user_id],
     )
     if not found:
         return None
-    project, membership = instances_from_row([Project, Membership], found[0])
+    project, membership = instances_from_row([Project, Membership], found[0][:-1])
+    project.schema_version = found[0][-1]
     membership.project = project
     return project, membership
 
@@ -162,23 +168,25 @@ def quote_for_labelling(*, quote_id: int) -> Quote:
 
 
 # -- the schema ------------------------------------------------------------------------------
-def schema_rows(*, project_id: int) -> list[tuple[Dimension, list[Choice]]]:
-    """The project's questions in order, each with its choices in order (one query)."""
+def schema_rows(*, project_id: int) -> tuple[int | None, list[tuple[Dimension, list[Choice]]]]:
+    """The project's SchemaVersion token as of this read (None when the project has no
+    questions) and its questions in order, each with its choices in order (one query)."""
     quote_name = connection.ops.quote_name
     order = quote_name("order")
     rows = fetch_all(
-        f"SELECT {', '.join(columns(Dimension, 'd') + columns(Choice, 'c'))} "
+        f"SELECT v.version, {', '.join(columns(Dimension, 'd') + columns(Choice, 'c'))} "
         f"FROM {DIMENSION} d LEFT JOIN {CHOICE} c ON c.dimension_id = d.id "
+        f"LEFT JOIN {SCHEMA_VERSION} v ON v.project_id = d.project_id "
         f"WHERE d.project_id = %s ORDER BY d.{order}, d.id, c.{order}, c.id",
         [project_id],
     )
     schema: dict[int, tuple[Dimension, list[Choice]]] = {}
     for row in rows:
-        dimension, choice = instances_from_row([Dimension, Choice], row)
+        dimension, choice = instances_from_row([Dimension, Choice], row[1:])
         entry = schema.setdefault(dimension.id, (dimension, []))
         if choice is not None:
             entry[1].append(choice)
-    return list(schema.values())
+    return (rows[0][0] if rows else None), list(schema.values())
 
 
 # -- the queue --------------------------------------------------------------------------------

@@ -457,10 +457,30 @@ def choice_restore(*, choice: Choice) -> Choice:
     return choice
 
 
+# project id → (SchemaVersion token, schema): what this process last read of each project.
+_SCHEMAS: dict[int, tuple[int, list[tuple[Dimension, list[Choice]]]]] = {}
+_SCHEMAS_MAX = 1000
+
+
 def schema_read(*, project: Project) -> list[tuple[Dimension, list[Choice]]]:
-    """The project's questions in order, each with its choices in order (one query, as every
-    label save reads it)."""
-    return sql.schema_rows(project_id=project.id)
+    """The project's questions in order, each with its choices in order, as every label save
+    reads it: one query, or none when `project` came with its schema token
+    (sql.project_with_membership, as the API and pages load it) and this process has read
+    the schema under that token already. Any write to a question or choice changes the token
+    (database triggers, migration 0008), so a cached schema is never older than the project
+    row the request read. The instances are shared between requests: read them, never change
+    them."""
+    version = getattr(project, "schema_version", None)
+    if version is not None:
+        cached = _SCHEMAS.get(project.id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+    version, schema = sql.schema_rows(project_id=project.id)
+    if version is not None:
+        if len(_SCHEMAS) >= _SCHEMAS_MAX:
+            _SCHEMAS.clear()
+        _SCHEMAS[project.id] = (version, schema)
+    return schema
 
 
 def dimensions_active(project: Project) -> list[Dimension]:

@@ -15,7 +15,16 @@ from annotations.labelling.queue import (
     assignment_live_q,
 )
 from annotations.labelling.scope import quotes_in_project
-from annotations.models import Assignment, Choice, Dimension, Gold, Label, LabelHistory, Membership
+from annotations.models import (
+    Assignment,
+    Choice,
+    Dimension,
+    Gold,
+    Label,
+    LabelHistory,
+    Membership,
+    SchemaVersion,
+)
 from claims.models import Quote
 from tests.annotations.queue_reference import queue_candidate_tiers
 from tests.factories import UserFactory, labelling_project
@@ -80,7 +89,8 @@ def test_quote_for_labelling_converts_every_field_as_the_orm():
 def test_schema_rows_are_the_questions_and_choices_in_order():
     project, _, _ = labelling_project()
     Dimension.objects.filter(project=project, key="sourcing").update(order=0, archived=True)
-    rows = sql.schema_rows(project_id=project.id)
+    version, rows = sql.schema_rows(project_id=project.id)
+    assert version == SchemaVersion.objects.get(project=project).version
     expected = list(Dimension.objects.filter(project=project).order_by("order", "id"))
     assert [d for d, _ in rows] == expected
     assert {d.key: d.archived for d, _ in rows}["sourcing"] is True
