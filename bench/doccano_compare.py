@@ -59,6 +59,7 @@ from bench.load import (  # noqa: E402
     ClientLog,
     _headers,
     admin_connection,
+    analyze_later,
     database_drop,
     database_recreate,
     free_port,
@@ -390,6 +391,7 @@ def doccano_load(args, venv: Path) -> dict:
                 f"gunicorn (doccano's venv): {args.workers} sync workers on 127.0.0.1:{port}; "
                 f"{args.clients} clients in this process, ≤{args.duration:.0f} s, no think time; "
                 f"clients in pairs on the same examples (k = 2)"
+                + (f"; ANALYZE {args.analyze_after:.0f} s in" if args.analyze_after else "")
             )
             load_before = load_line()
             print(f"machine load average before the run: {load_before}")
@@ -414,8 +416,11 @@ def doccano_load(args, venv: Path) -> dict:
             cpu_before = server_cpu(server, args.server_url, args.database)
             gate.wait()
             began = time.perf_counter()
+            analyzer = analyze_later(database_url, args.analyze_after)
             for client in clients:
                 client.join()
+            if analyzer is not None:
+                analyzer.cancel()
             elapsed = time.perf_counter() - began
             cpu_after = server_cpu(server, args.server_url, args.database)
             logs = [client.log for client in clients]
@@ -518,6 +523,8 @@ def claimlab_load(args) -> dict:
         args.server_url,
         "--database",  # not bench/load.py's default: a neighbour may be running it
         args.database + "_claimlab",
+        "--analyze-after",
+        str(args.analyze_after),
     ]
     print("$ " + " ".join(command[1:]), flush=True)
     done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
@@ -635,6 +642,12 @@ def main() -> int:
         default="collaborative",
         help="collaborative: one file with both annotators' labels per example (like "
         "Claimlab's export); individual: one file per member",
+    )
+    parser.add_argument(
+        "--analyze-after",
+        type=float,
+        default=10.0,
+        help="seconds into each load run to ANALYZE, as autovacuum's first pass would (0: never)",
     )
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-export", action="store_true")
