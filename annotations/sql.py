@@ -65,6 +65,7 @@ def _literal(value: str) -> str:
 ASSIGNED = _literal(Status.ASSIGNED)
 SUBMITTED = _literal(Status.SUBMITTED)
 SKIPPED = _literal(Status.SKIPPED)
+UNANIMOUS = _literal(Gold.Method.UNANIMOUS)
 
 QUOTE = Quote._meta.db_table
 ARTICLE = Article._meta.db_table
@@ -291,14 +292,23 @@ def _place_params(project_id, quote_id, annotator_id, cutoff) -> dict:
 
 def quote_places(
     *, project_id: int, quote_id: int, cutoff: datetime.datetime
-) -> list[tuple[int, bool, str]]:
-    """Who holds an assignment on the quote: annotator id, whether it is live, its status."""
+) -> tuple[list[tuple[int, bool, str]], bool]:
+    """Who holds an assignment on the quote (annotator id, whether it is live, its status), and
+    whether the quote has unanimous gold on any question — in one statement, which a label
+    save runs under the quote's lock."""
     rows = fetch_all(
         f"SELECT a.annotator_id, {ASSIGNMENT_LIVE}, a.status FROM {ASSIGNMENT} a "
-        "WHERE a.project_id = %(project)s AND a.quote_id = %(quote)s",
+        "WHERE a.project_id = %(project)s AND a.quote_id = %(quote)s "
+        f"UNION ALL SELECT NULL, NULL, NULL FROM {GOLD} g WHERE g.project_id = %(project)s "
+        f"AND g.quote_id = %(quote)s AND g.method = {UNANIMOUS}",
         _place_params(project_id, quote_id, None, cutoff),
     )
-    return [(annotator_id, bool(live), status) for annotator_id, live, status in rows]
+    places = [
+        (annotator_id, bool(live), status)
+        for annotator_id, live, status in rows
+        if annotator_id is not None
+    ]
+    return places, len(places) < len(rows)
 
 
 def assignment_insert(

@@ -136,11 +136,12 @@ def label_save(
     now = timezone.now()
     cutoff = assignment_expiry_cutoff(project=project, now=now)
     # Who holds a place on this quote, whether the caller's own is live, and who has
-    # submitted (for the unanimous gold below).
+    # submitted (for the unanimous gold below), and whether the quote has unanimous gold.
     mine_live, others, submitters = False, 0, {annotator.pk}
-    for annotator_id, live, status in sql.quote_places(
+    places, unanimous_gold = sql.quote_places(
         project_id=project.id, quote_id=quote.pk, cutoff=cutoff
-    ):
+    )
+    for annotator_id, live, status in places:
         if annotator_id == annotator.pk:
             mine_live = live
         else:
@@ -236,7 +237,12 @@ def label_save(
             now=now,
             seconds=seconds,
         )
-    gold_unanimous_sync(project=project, quote_ids=[quote.pk], submitters={quote.pk: submitters})
+    # Unanimous gold needs k submitters; below that the sync could only take away stale
+    # unanimous gold, so it runs when there is some (both read under the quote's lock).
+    if len(submitters) >= project.annotators_per_quote or unanimous_gold:
+        gold_unanimous_sync(
+            project=project, quote_ids=[quote.pk], submitters={quote.pk: submitters}
+        )
     return sorted(states.values(), key=lambda state: (state.dimension.order, state.dimension.id))
 
 

@@ -194,3 +194,32 @@ def test_changing_k_through_the_api_resyncs_gold_too():
     )
     assert response.status_code == 200
     assert not Gold.objects.filter(quote=quote).exists()
+
+
+def test_a_save_below_k_takes_away_unanimous_gold_left_stale():
+    """Gold that rested on a submission since removed behind the services' back (an admin
+    deleting the assignment) goes at the next save of the quote, though that save alone
+    cannot make k."""
+    from annotations.models import Assignment
+
+    project, (quote, *_), (ann1, ann2) = labelling_project(k=2)
+    for annotator in (ann1, ann2):
+        label_save(project=project, quote=quote, annotator=annotator, labels=FULL)
+    assert Gold.objects.filter(quote=quote, method="unanimous").count() == 3
+    Assignment.objects.filter(quote=quote, annotator=ann2).delete()
+
+    label_save(project=project, quote=quote, annotator=ann1, labels={**FULL, "stance": "against"})
+
+    assert gold_of(project, quote) == {}
+
+
+def test_a_first_save_below_k_does_not_read_gold():
+    """Unanimous gold needs k submitters: the first of them does not ask for it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project, (quote, *_), (ann1, _) = labelling_project(k=2)
+    with CaptureQueriesContext(connection) as queries:
+        label_save(project=project, quote=quote, annotator=ann1, labels=FULL)
+    assert not any("FROM annotations_gold g LEFT JOIN" in q["sql"] for q in queries)
+    assert not Gold.objects.filter(quote=quote).exists()

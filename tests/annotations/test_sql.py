@@ -182,7 +182,10 @@ def test_place_counts_match_the_orm_and_expired_places_go():
         == (live, 1, expired)
         == (2, 1, 1)
     )
-    places = sql.quote_places(project_id=project.id, quote_id=quote.pk, cutoff=cutoff(project))
+    places, unanimous_gold = sql.quote_places(
+        project_id=project.id, quote_id=quote.pk, cutoff=cutoff(project)
+    )
+    assert unanimous_gold is False
     assert sorted(places) == sorted(
         [(ann1.pk, True, "assigned"), (ann2.pk, False, "assigned"), (ann3.pk, True, "submitted")]
     )
