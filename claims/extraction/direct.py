@@ -129,9 +129,13 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
     # "He told the crowd:" may end the paragraph before the quote.
     if before > 0 and "\n" in doc[before].text and doc[before - 1].text == ":":
         before -= 1
-    for index in range(before, max(before - 6, -1), -1):
+    # A few quoted words that are a preposition's object ("said on the podcast “Town
+    # Hall”") are a title, not words a cue before them introduces ("calling the governor
+    # “a disgrace”", "He said: “…").
+    titled = words < MIN_UNATTRIBUTED_WORDS and _object_of_preposition(article, item)
+    for index in range(before, -1 if titled else max(before - 6, -1), -1):
         token = doc[index]
-        if "\n" in token.text or article.quote_at(token.idx) is not None:
+        if titled or "\n" in token.text or article.quote_at(token.idx) is not None:
             break
         if _speech_verb(token):
             return quote_draft(article, item, token, 0.8)
@@ -145,6 +149,15 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
         speaker, mention = mention_for(article, subject)
         return Draft("direct", content, None, speaker, mention, 0.45)
     return Draft("direct", content, None, None, None, 0.4)
+
+
+def _object_of_preposition(article: ArticleDoc, item: Quoted) -> bool:
+    doc = article.doc
+    first, last = article.token_at(item.inner_start), article.token_at(item.inner_end - 1)
+    return any(
+        doc[index].dep_ == "pobj" and not first <= doc[index].head.i <= last
+        for index in range(first, last + 1)
+    )
 
 
 def named_then_speech_verb(article: ArticleDoc, item: Quoted, after: int) -> Draft | None:

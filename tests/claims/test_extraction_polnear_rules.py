@@ -115,3 +115,17 @@ def test_a_dash_and_a_name_after_a_quote_sign_it(nlp):
         ("Esther Tapia", "person"),
         ("Carla Sanchez", "person"),
     ]
+
+
+def test_a_quoted_title_after_the_aside_is_not_the_second_half_of_the_quote(nlp):
+    text = "“Being a mayor, that is my job,” Tom Reyes said in May on the podcast “Town Hall.”"
+    quotes = extract_quotes(text, nlp=nlp)
+    quote = quote_with_cue(quotes, "said")
+    assert quote.content.text == "Being a mayor, that is my job"
+    assert quote.speaker == "Tom Reyes"
+    # "“A,” he said, “B.”" is still one quote.
+    joined = extract_quotes("“We will win,” he said, “because we always do.”", nlp=nlp)
+    assert [quote.content.text for quote in joined] == [
+        "We will win,” he said, “because we always do."
+    ]
+
