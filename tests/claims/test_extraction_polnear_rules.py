@@ -129,3 +129,21 @@ def test_a_quoted_title_after_the_aside_is_not_the_second_half_of_the_quote(nlp)
         "We will win,” he said, “because we always do."
     ]
 
+
+def test_an_impression_with_seems_or_appears_is_an_attribution_with_no_source(nlp):
+    text = (
+        "The new budget appears to be stalled in the Senate, despite the governor's plea.\n\n"
+        "Voters in the county seemed unperturbed by the news."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    stalled = quote_with_cue(quotes, "appears")
+    assert stalled.content.text == "The new budget appears to be stalled in the Senate"
+    assert stalled.speaker_mention is None and stalled.speaker == ""
+    calm = quote_with_cue(quotes, "seemed")
+    assert calm.content.text == "Voters in the county seemed unperturbed by the news"
+    # Scope "claims" reports speech and thought only, and "appeared at" is no impression.
+    assert not [q for q in extract_quotes(text, nlp=nlp) if q.cue and q.cue.text == "appears"]
+    presence = extract_quotes(
+        "Governor Ann Lee appeared at the fair on Monday.", nlp=nlp, scope="all"
+    )
+    assert not [q for q in presence if q.cue and q.cue.text == "appeared"]
