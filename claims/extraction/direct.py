@@ -201,34 +201,58 @@ _NOMINAL_DEPS = frozenset(
 )
 
 
-_DASHES = ("―", "—", "–", "-", "--")
+# A signature's dash: hyphen, figure dash, en dash, em dash, horizontal bar, two- and
+# three-em dashes, minus; one or two of them.
+_DASH_CHARS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b"
+_SIGNATURE = re.compile(rf"[ \t\u00a0]*[{_DASH_CHARS}]{{1,2}}[ \t\u00a0]*(?=\w)")
+# What may follow a signature's name on its line: the end, or a comma or bracket before a
+# place or role ("― Michelle Marks, Philadelphia").
+_AFTER_SIGNATURE = frozenset([",", ".", "(", ";"])
 
 
 def signature(article: ArticleDoc, item: Quoted) -> Draft | None:
-    """ "“…” ― Sonya Herridge": a dash and a name after the quote, on its line, sign it."""
-    doc = article.doc
-    index = article.token_at(item.outer_end)
-    if index < len(doc) and doc[index].idx < item.outer_end:
-        index += 1
-    while index < len(doc) and doc[index].is_space and "\n" not in doc[index].text:
-        index += 1
-    if index + 1 >= len(doc) or doc[index].text not in _DASHES:
+    """ "“…” ― Sonya Herridge": a dash and a name after the quote, on its line or opening
+    the next one when the quote ends its paragraph ("“…”\n\n- Bernie Sanders."), sign it."""
+    doc, text = article.doc, article.text
+    position = item.outer_end
+    line_end = text.find("\n", position)
+    if line_end == -1:
+        line_end = len(text)
+    if not text[position:line_end].strip():
+        # The quote ends its paragraph: a signature would open the next non-empty line.
+        position = line_end
+        while position < len(text) and text[position] in " \t\r\n\u00a0":
+            position += 1
+        if text.count("\n", line_end, position) > 2:
+            return None
+        line_end = text.find("\n", position)
+        if line_end == -1:
+            line_end = len(text)
+    match = _SIGNATURE.match(text, position)
+    if match is None or match.end() >= line_end:
         return None
-    if "\n" in article.text[item.outer_end : doc[index].idx]:
+    first = article.token_at(match.end())
+    # "-Michelle Marks": the tokenizer may leave the dash on the first name.
+    if doc[first].idx != match.end() and doc[first].text[:1] not in _DASH_CHARS:
         return None
-    first = last = index + 1
     if doc[first].ent_type_ != "PERSON" and doc[first].pos_ != "PROPN":
         return None
+    last = first
     while (
         last + 1 < len(doc)
-        and "\n" not in doc[last].whitespace_
+        and doc[last + 1].idx < line_end
         and (doc[last + 1].ent_type_ == "PERSON" or doc[last + 1].pos_ == "PROPN")
     ):
         last += 1
-    speaker = article.span_of(doc[first], doc[last])
-    mention_text = article.text[speaker[0] : speaker[1]]
+    following = doc[last + 1] if last + 1 < len(doc) and doc[last + 1].idx < line_end else None
+    if following is not None and following.text not in _AFTER_SIGNATURE:
+        return None  # a sentence that starts with a name, not a signature
+    speaker = (match.end(), doc[last].idx + len(doc[last].text))
+    mention_text = text[speaker[0] : speaker[1]]
     mention = Mention(speaker[0], mention_text, doc[last].lower_, mention_text, "PERSON")
-    cue = article.span_of(doc[index], doc[index])
+    dash = text[match.start() : match.end()].strip(" \t\u00a0")
+    cue_start = text.index(dash, match.start())
+    cue = (cue_start, cue_start + len(dash))
     return Draft("direct", article.quote_content(item), cue, speaker, mention, 0.8)
 
 

@@ -147,3 +147,37 @@ def test_an_impression_with_seems_or_appears_is_an_attribution_with_no_source(nl
         "Governor Ann Lee appeared at the fair on Monday.", nlp=nlp, scope="all"
     )
     assert not [q for q in presence if q.cue and q.cue.text == "appeared"]
+
+
+def test_a_dash_and_a_name_opening_the_next_line_sign_a_quote_that_ends_its_paragraph(nlp):
+    text = (
+        "Letters from our readers.\n\n"
+        '"Our schools need money now, not after the next election."\n\n'
+        "- Maria Gonzalez.\n\n"
+        '"Nobody here has seen a new factory in ten years."\n\n'
+        "\u2012 Peter Novak, Dayton\n\n"
+        '"I still have not decided who will get my vote this time."\n\n'
+        "-Helen Brooks, a retired teacher\n\n"
+        '"The roads in this county have not been repaired for years."\n'
+        "\u2e3a Samuel Ortiz\n"
+    )
+    quotes = extract_quotes(text, nlp=nlp)
+    assert [(quote.speaker, quote.speaker_mention.text) for quote in quotes] == [
+        ("Maria Gonzalez", "Maria Gonzalez"),
+        ("Peter Novak", "Peter Novak"),
+        ("Helen Brooks", "Helen Brooks"),
+        ("Samuel Ortiz", "Samuel Ortiz"),
+    ]
+    assert [quote.cue.text for quote in quotes] == ["-", "\u2012", "-", "\u2e3a"]
+
+
+def test_a_line_that_opens_with_a_dash_and_a_sentence_is_no_signature(nlp):
+    text = (
+        'Governor Ann Lee said: "We will cut the sales tax by half next year."\n\n'
+        "\u2014 Reduce the regulations on small farms.\n\n"
+        '"We heard the same promise four years ago, and nothing changed."\n\n'
+        "\u2014 Mark Davis said the plan would cost too much.\n"
+    )
+    quotes = extract_quotes(text, nlp=nlp)
+    promise = [quote for quote in quotes if quote.content.text.startswith("We heard")]
+    assert promise and promise[0].speaker != "Mark Davis"
