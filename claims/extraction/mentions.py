@@ -115,7 +115,7 @@ def subject_of(verb: Token) -> Token | None:
     for _ in range(4):
         for child in verb.children:
             if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and not first):
-                return child
+                return _last_of_run(child, verb)
         first = False
         head = verb.head
         if verb.dep_ == "xcomp" and head != verb and head.lower_ not in VERB_FORMS:
@@ -133,6 +133,19 @@ def subject_of(verb: Token) -> Token | None:
         else:
             break
     return subject_before(verb) or subject_after(verb)
+
+
+def _last_of_run(subject: Token, verb: Token) -> Token:
+    """ "Clinton top aide Huma Abedin emailed": the parse may give the verb two subjects, the
+    second running on from the first; the phrase is one, and its last noun is its head."""
+    for child in verb.children:
+        if (
+            child.dep_ == subject.dep_
+            and child.i > subject.i
+            and child.left_edge.i == subject.right_edge.i + 1
+        ):
+            return child
+    return subject
 
 
 def subject_after(verb: Token) -> Token | None:

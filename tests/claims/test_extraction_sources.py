@@ -50,3 +50,48 @@ def test_the_shipped_selector_loads_and_a_missing_one_leaves_the_rules(nlp, tmp_
     text = '"We will win this state," Governor Ann Lee said on Monday.'
     rules = quote_with_cue(quotes_from_doc(nlp(text), source_model=None), "said")
     assert rules.speaker == "Ann Lee"
+
+
+def _parsed(nlp, words, heads, deps, tags, pos, ents):
+    """A doc with the parse given (heads as absolute indexes), to pin down a misparse."""
+    from spacy.tokens import Doc
+
+    return Doc(
+        nlp.vocab,
+        words=words,
+        spaces=[True] * (len(words) - 2) + [False, False],
+        heads=heads,
+        deps=deps,
+        tags=tags,
+        pos=pos,
+        ents=ents,
+        sent_starts=[True] + [False] * (len(words) - 1),
+    )
+
+
+def test_a_subject_the_parse_split_in_two_is_the_whole_phrase_and_its_last_name(nlp):
+    # "Clark top aide Nora Keller said …" misparsed as two subjects of "said", "Clark" first.
+    doc = _parsed(
+        nlp,
+        ["Clark", "top", "aide", "Nora", "Keller", "said", "the", "vote", "was", "delayed", "."],
+        [5, 2, 4, 4, 5, 5, 7, 9, 9, 5, 5],
+        [
+            "nsubj",
+            "amod",
+            "compound",
+            "compound",
+            "nsubj",
+            "ROOT",
+            "det",
+            "nsubjpass",
+            "auxpass",
+            "ccomp",
+            "punct",
+        ],
+        ["NNP", "JJ", "NN", "NNP", "NNP", "VBD", "DT", "NN", "VBD", "VBN", "."],
+        ["PROPN", "ADJ", "NOUN", "PROPN", "PROPN", "VERB", "DET", "NOUN", "AUX", "VERB", "PUNCT"],
+        ["B-PERSON", "O", "O", "B-PERSON", "I-PERSON", "O", "O", "O", "O", "O", "O"],
+    )
+    for source_model in (False, True):
+        said = quote_with_cue(quotes_from_doc(doc, scope="all", source_model=source_model), "said")
+        assert said.speaker == "Nora Keller", source_model
