@@ -135,6 +135,7 @@ def merge_split_quotes(text: str, quoted: list[Quoted]) -> list[Quoted]:
                 and any(word.lower() in VERB_FORMS for word in _WORD.findall(between))
                 and not _second_report(between)
                 and not _runs_into(between)
+                and not _handed_on(text, item)
             ):
                 said = (previous.inner_end - previous.inner_start) + (
                     item.inner_end - item.inner_start
@@ -158,6 +159,16 @@ def merge_split_quotes(text: str, quoted: list[Quoted]) -> list[Quoted]:
                 continue
         merged.append(item)
     return merged
+
+
+def _handed_on(text: str, item: Quoted) -> bool:
+    """ "“A,” said X. “B,” added Y.": a second quote ending with a comma, followed by more
+    words on its line, is handed to an attribution of its own, not the rest of A."""
+    if not item.closed or text[item.inner_end - 1 : item.inner_end] != ",":
+        return False
+    line_end = text.find("\n", item.outer_end)
+    rest = text[item.outer_end : line_end if line_end != -1 else len(text)]
+    return bool(_WORD.search(rest))
 
 
 def _runs_into(between: str) -> bool:

@@ -181,3 +181,15 @@ def test_a_line_that_opens_with_a_dash_and_a_sentence_is_no_signature(nlp):
     quotes = extract_quotes(text, nlp=nlp)
     promise = [quote for quote in quotes if quote.content.text.startswith("We heard")]
     assert promise and promise[0].speaker != "Mark Davis"
+
+
+def test_a_second_quote_handed_to_its_own_cue_is_not_joined_to_the_first(nlp):
+    text = (
+        '"He will have to stop the personal insults," said Sen. Laura Finch. "He will have '
+        'to earn the job with his temperament," added Rep. Omar Haddad.'
+    )
+    quotes = extract_quotes(text, nlp=nlp)
+    assert [(quote.content.text, quote.speaker) for quote in quotes] == [
+        ("He will have to stop the personal insults", "Laura Finch"),
+        ("He will have to earn the job with his temperament", "Omar Haddad"),
+    ]
