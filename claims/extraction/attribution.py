@@ -26,6 +26,7 @@ from claims.extraction.mentions import (
 
 # "In a poll …, X …": the poll reports the rest of the sentence (scope "all").
 POLL_NOUNS = frozenset(["poll", "polls", "survey", "surveys", "polling"])
+ONE_POLL = frozenset(["poll", "survey", "average"])
 # "The plan appears to be stalled": an impression with no source, which PolNeAR annotates
 # (scope "all"). The content is the whole clause, its subject included.
 APPEARANCE_VERBS = frozenset(["seem", "seems", "seemed", "appear", "appears", "appeared"])
@@ -201,11 +202,17 @@ def appearance(article: ArticleDoc, verb: Token) -> Draft | None:
 
 def in_poll(article: ArticleDoc, token: Token) -> Draft | None:
     """ "In a poll released Monday, 31% of voters …": a poll or survey that opens the
-    sentence reports the rest of it (scope "all")."""
-    if token.dep_ != "prep" or token.i != token.sent.start:
+    sentence reports the rest of it, and so does one poll, survey or polling average later
+    in the sentence ("Trump leads in the latest NBC poll"; scope "all")."""
+    if token.dep_ != "prep":
         return None
+    opens = token.i == token.sent.start
     for child in token.children:
-        if child.dep_ == "pobj" and child.lower_ in POLL_NOUNS:
+        if child.dep_ != "pobj":
+            continue
+        # Later in the sentence only one poll reports ("… leads in the latest poll"),
+        # not polls in general ("… is ahead in the polls").
+        if child.lower_ in POLL_NOUNS if opens else child.lower_ in ONE_POLL:
             return source_phrase(article, token, child, child.right_edge.i, token, 0.6)
     return None
 

@@ -68,6 +68,15 @@ def test_a_poll_opening_the_sentence_reports_the_rest_of_it(nlp):
     assert not [q for q in extract_quotes(text, nlp=nlp) if q.cue and q.cue.text == "In"]
 
 
+def test_one_poll_later_in_the_sentence_reports_the_sentence_but_polls_in_general_do_not(nlp):
+    text = "Governor Ann Lee holds a narrow lead in the latest state poll."
+    quote = quote_with_cue(extract_quotes(text, nlp=nlp, scope="all"), "in")
+    assert quote.content.text == "Governor Ann Lee holds a narrow lead"
+    assert "poll" in quote.speaker_mention.text
+    general = extract_quotes("Governor Ann Lee is far ahead in the polls.", nlp=nlp, scope="all")
+    assert not [q for q in general if q.cue and q.cue.text == "in"]
+
+
 def test_a_clause_set_off_after_a_stance_object_is_not_content(nlp):
     text = "Smith criticized the new tax plan, which the council approved last week."
     quote = quote_with_cue(extract_quotes(text, nlp=nlp, scope="all"), "criticized")
