@@ -95,3 +95,55 @@ def test_a_subject_the_parse_split_in_two_is_the_whole_phrase_and_its_last_name(
     for source_model in (False, True):
         said = quote_with_cue(quotes_from_doc(doc, scope="all", source_model=source_model), "said")
         assert said.speaker == "Nora Keller", source_model
+
+
+def test_a_name_set_off_by_commas_next_to_a_role_subject_is_the_speaker(nlp):
+    # "The ambassador at the time, Ann Lee, wrote …" with the name misparsed as an adverbial
+    # noun of "wrote" (npadvmod) and the role as the subject.
+    words = ["The", "ambassador", "at", "the", "time", ",", "Ann", "Lee", ",", "wrote"]
+    words += ["that", "the", "deal", "failed", "."]
+    doc = _parsed(
+        nlp,
+        words,
+        [1, 9, 9, 4, 2, 9, 7, 9, 9, 9, 13, 12, 13, 9, 9],
+        [
+            "det",
+            "nsubj",
+            "prep",
+            "det",
+            "pobj",
+            "punct",
+            "compound",
+            "npadvmod",
+            "punct",
+            "ROOT",
+            "mark",
+            "det",
+            "nsubj",
+            "ccomp",
+            "punct",
+        ],
+        ["DT", "NN", "IN", "DT", "NN", ",", "NNP", "NNP", ",", "VBD", "IN", "DT", "NN", "VBD", "."],
+        [
+            "DET",
+            "NOUN",
+            "ADP",
+            "DET",
+            "NOUN",
+            "PUNCT",
+            "PROPN",
+            "PROPN",
+            "PUNCT",
+            "VERB",
+            "SCONJ",
+            "DET",
+            "NOUN",
+            "VERB",
+            "PUNCT",
+        ],
+        ["O"] * 6 + ["B-PERSON", "I-PERSON"] + ["O"] * 7,
+    )
+    wrote = quote_with_cue(quotes_from_doc(doc, scope="all", source_model=False), "wrote")
+    mention = wrote.speaker_mention.text  # the doc has a space before each comma
+    assert mention.startswith("The ambassador") and mention.endswith(", Ann Lee")
+    assert wrote.speaker == "Ann Lee"
