@@ -24,6 +24,7 @@ CONTINUATION_CHARS = 400
 # An attribution whose content is at least this share quoted is a direct quote, else mixed.
 DIRECT_SHARE = 0.8
 _LINE_START = re.compile(r"^", re.MULTILINE)
+_WORD = re.compile(r"\w")
 
 
 def attach_quotes(article: ArticleDoc, drafts: list[Draft]) -> list[Draft]:
@@ -71,12 +72,22 @@ def attach_quotes(article: ArticleDoc, drafts: list[Draft]) -> list[Draft]:
             draft = attribute_quote(article, item)
             if draft is not None:
                 result.append(draft)
-    continue_speakers(result)
+    continue_speakers(article.text, result)
     return result
 
 
-def continue_speakers(drafts: list[Draft]) -> None:
-    """A quote nobody is said to say continues the speaker of the quote just before it."""
+def _introduced_anew(text: str, previous_end: int, start: int) -> bool:
+    """ "“A.”\n\nSanders delivered a snappy retort: “B.”": B's paragraph opens with words
+    of its own before the quote, so it is not the previous quote's paragraph continued."""
+    between = text[previous_end:start]
+    if "\n" not in between:
+        return False
+    return bool(_WORD.search(between[between.rindex("\n") :]))
+
+
+def continue_speakers(text: str, drafts: list[Draft]) -> None:
+    """A quote nobody is said to say continues the speaker of the quote just before it,
+    unless a new paragraph introduces it with words of its own."""
     drafts.sort(key=lambda draft: draft.content)
     previous: Draft | None = None
     for draft in drafts:
@@ -85,6 +96,7 @@ def continue_speakers(drafts: list[Draft]) -> None:
             and draft.kind == "direct"
             and previous is not None
             and draft.content[0] - previous.content[1] <= CONTINUATION_CHARS
+            and not _introduced_anew(text, previous.content[1], draft.content[0])
         ):
             draft.speaker, draft.mention = previous.speaker, previous.mention
             draft.confidence = 0.5
@@ -141,6 +153,9 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
             return quote_draft(article, item, token, 0.8)
         if _ends_search(token):
             break
+    introduced = introduced_by_colon(article, item)
+    if introduced is not None:
+        return introduced
     if words < MIN_UNATTRIBUTED_WORDS:
         return None
     content = article.quote_content(item)
@@ -149,6 +164,34 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
         speaker, mention = mention_for(article, subject)
         return Draft("direct", content, None, speaker, mention, 0.45)
     return Draft("direct", content, None, None, None, 0.4)
+
+
+def introduced_by_colon(article: ArticleDoc, item: Quoted) -> Draft | None:
+    """ "Sanders delivered a snappy retort: “…”", "Hannity interjected: “…”": a clause
+    ending in a colon right before the quote introduces it, whatever its verb; its subject
+    is the speaker and its verb the cue."""
+    doc = article.doc
+    before = article.token_at(item.outer_start) - 1
+    while before > 0 and doc[before].is_space:
+        before -= 1
+    if before < 1 or doc[before].text != ":":
+        return None
+    verb = doc[before - 1]
+    for _ in range(6):
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX") or verb.i >= before or verb.sent != doc[before].sent:
+        return None
+    subjects = [child for child in verb.children if child.dep_ == "nsubj" and child.i < verb.i]
+    if not subjects or article.quote_at(subjects[0].idx) is not None:
+        return None
+    subject = subjects[0]
+    if subject.lower_ in ("it", "that", "this", "which", "what", "there"):
+        return None
+    speaker, mention = mention_for(article, subject)
+    cue = article.span_of(verb, verb)
+    return Draft("direct", article.quote_content(item), cue, speaker, mention, 0.6)
 
 
 def _object_of_preposition(article: ArticleDoc, item: Quoted) -> bool:

@@ -202,3 +202,34 @@ def test_a_second_quote_handed_to_its_own_cue_is_not_joined_to_the_first(nlp):
         ("He will have to stop the personal insults", "Laura Finch"),
         ("He will have to earn the job with his temperament", "Omar Haddad"),
     ]
+
+
+def test_a_clause_ending_in_a_colon_introduces_the_quote_after_it(nlp):
+    text = (
+        '"We will build the bridge this year," Governor Ann Lee said.\n\n'
+        'Mayor Tom Reyes delivered a sharp retort: "Nobody in this city believes that."'
+    )
+    quotes = extract_quotes(text, nlp=nlp)
+    retort = [quote for quote in quotes if quote.content.text.startswith("Nobody")]
+    assert len(retort) == 1
+    assert retort[0].speaker == "Tom Reyes"
+    assert retort[0].cue.text == "delivered"
+
+
+def test_a_quote_its_own_paragraph_introduces_does_not_continue_the_previous_speaker(nlp):
+    text = (
+        '"We will build the bridge this year," Governor Ann Lee said.\n\n'
+        "The crowd stood up and the band played on. "
+        '"I have heard these promises for twenty years and nothing has ever changed here."'
+    )
+    quotes = extract_quotes(text, nlp=nlp)
+    last = [quote for quote in quotes if quote.content.text.startswith("I have heard")]
+    assert len(last) == 1
+    assert last[0].speaker != "Ann Lee"
+    # A quote opening the next paragraph still continues the speaker before it.
+    continued = extract_quotes(
+        '"We will build the bridge this year," Governor Ann Lee said.\n\n'
+        '"And we will pay for it without raising a single tax in this state."',
+        nlp=nlp,
+    )
+    assert [quote.speaker for quote in continued] == ["Ann Lee", "Ann Lee"]
