@@ -6,7 +6,7 @@ import re
 
 from spacy.tokens import Token
 
-from claims.extraction.document import ArticleDoc, Draft, Mention, word_count
+from claims.extraction.document import QUOTE_CHARS, ArticleDoc, Draft, Mention, word_count
 from claims.extraction.lexicon import PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
 from claims.extraction.mentions import (
     mention_for,
@@ -24,7 +24,7 @@ CONTINUATION_CHARS = 400
 # An attribution whose content is at least this share quoted is a direct quote, else mixed.
 DIRECT_SHARE = 0.8
 _LINE_START = re.compile(r"^", re.MULTILINE)
-_WORD = re.compile(r"\w")
+_WORD = re.compile(r"\w+")
 
 
 def attach_quotes(article: ArticleDoc, drafts: list[Draft]) -> list[Draft]:
@@ -80,6 +80,8 @@ def _introduced_anew(text: str, previous_end: int, start: int) -> bool:
     """ "“A.”\n\nSanders delivered a snappy retort: “B.”": B's paragraph opens with words
     of its own before the quote, so it is not the previous quote's paragraph continued."""
     between = text[previous_end:start]
+    if between.rstrip(" \t\u00a0" + QUOTE_CHARS).endswith(":") and len(_WORD.findall(between)) > 1:
+        return True  # "It continued: “B”", "From Bush's Facebook post: “B”"
     if "\n" not in between:
         return False
     return bool(_WORD.search(between[between.rindex("\n") :]))

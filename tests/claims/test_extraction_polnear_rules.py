@@ -226,6 +226,13 @@ def test_a_quote_its_own_paragraph_introduces_does_not_continue_the_previous_spe
     last = [quote for quote in quotes if quote.content.text.startswith("I have heard")]
     assert len(last) == 1
     assert last[0].speaker != "Ann Lee"
+    # Nor does a quote that a clause ending in a colon introduces.
+    letter = extract_quotes(
+        '"We will build the bridge this year," Governor Ann Lee said. The council sent a letter. '
+        'It went on: "No money has been set aside for any bridge in this budget."',
+        nlp=nlp,
+    )
+    assert [quote.speaker for quote in letter if quote.content.text.startswith("No money")] == [""]
     # A quote opening the next paragraph still continues the speaker before it.
     continued = extract_quotes(
         '"We will build the bridge this year," Governor Ann Lee said.\n\n'
