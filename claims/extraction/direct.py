@@ -130,6 +130,8 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
             if continues or index == after:
                 return quote_draft(article, item, token, 0.85)
             break
+        if continues and words >= MIN_UNATTRIBUTED_WORDS and _handed_to(token, after):
+            return quote_draft(article, item, token, 0.8)
         if _ends_search(token):
             if continues and token.text not in ".;":
                 named = named_then_speech_verb(article, item, after)
@@ -219,6 +221,21 @@ def named_then_speech_verb(article: ArticleDoc, item: Quoted, after: int) -> Dra
             return draft if draft.speaker is not None else None
         seen_name = seen_name or token.ent_type_ == "PERSON"
     return None
+
+
+def _handed_to(token: Token, after: int) -> bool:
+    """ "“…,” Toomey fumed on Tuesday", "“…?” Trump answered", "“…,” exhorted the host": the
+    verb a quote ending in a comma, "?" or "!" is handed to reports it, in the lexicon or not,
+    when its subject stands between the quote and it or right after it (inverted)."""
+    if token.pos_ != "VERB" or token.tag_ not in ("VBD", "VBZ", "VBP"):
+        return False
+    if token.i == after:
+        following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        return following is not None and following.pos_ in ("DET", "PROPN", "NOUN", "ADJ")
+    return any(
+        child.dep_ == "nsubj" and after <= child.left_edge.i and child.i < token.i
+        for child in token.children
+    )
 
 
 def _speech_verb(token: Token) -> bool:

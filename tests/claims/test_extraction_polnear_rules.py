@@ -240,3 +240,14 @@ def test_a_quote_its_own_paragraph_introduces_does_not_continue_the_previous_spe
         nlp=nlp,
     )
     assert [quote.speaker for quote in continued] == ["Ann Lee", "Ann Lee"]
+
+
+def test_the_verb_a_quote_is_handed_to_is_its_cue_even_outside_the_lexicon(nlp):
+    text = (
+        "The bill stalled again on Tuesday.\n\n"
+        '"If they were serious about this, they would have voted for the only bill with '
+        'support from both parties," Senator Paul Hartley fumed on Tuesday.'
+    )
+    quote = quote_with_cue(extract_quotes(text, nlp=nlp), "fumed")
+    assert quote.speaker == "Paul Hartley"
+    assert quote.kind == "direct"
