@@ -1,6 +1,7 @@
-"""Scope "all" rules that follow PolNeAR's attributions (extractor 1.3.0 and 2.0.0): quotation
-marks kept in direct contents, one quote per stretch of text, "Name: …" lines, polls that open
-a sentence, and stance objects without the clause set off after them."""
+"""Rules that follow PolNeAR's attributions (extractor 1.3.0, 2.0.0 and 2.3.0): quotation
+marks kept in direct contents, one quote per stretch of text, "Name: …" lines, polls, stance
+objects without the clause set off after them, split quotes and titles, impressions, dash
+signatures, and which quotes continue the previous speaker."""
 
 from claims.extraction import extract_quotes
 from claims.extraction.dedup import without_near_duplicates

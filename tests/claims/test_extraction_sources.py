@@ -1,5 +1,6 @@
 """The learned source selector (extractor 2.2.0): the noun phrase that reports, not a word of
-what is reported, and a source it doubts left without a name."""
+what is reported, and a source it doubts left without a name; and the source rules for two
+misparses (2.3.0)."""
 
 from claims.extraction import extract_quotes, quotes_from_doc
 from claims.extraction.sources import SourceModel, load_source_model
