@@ -26,6 +26,18 @@ from claims.extraction.mentions import (
 
 # "In a poll …, X …": the poll reports the rest of the sentence (scope "all").
 POLL_NOUNS = frozenset(["poll", "polls", "survey", "surveys", "polling"])
+ONE_POLL = frozenset(["poll", "survey", "average"])
+# "The plan appears to be stalled": an impression with no source, which PolNeAR annotates
+# (scope "all"). The content is the whole clause, its subject included.
+APPEARANCE_VERBS = frozenset(["seem", "seems", "seemed", "appear", "appears", "appeared"])
+# What the verb must govern to be an impression ("seems to …", "seemed unperturbed", "it
+# seems that …"), not a presence ("appeared at the convention").
+_APPEARANCE_COMPLEMENTS = frozenset(["xcomp", "acomp", "attr", "oprd", "ccomp"])
+# A seeming verb in these roles is the clause's own verb; under "said" or inside a
+# complement (ccomp, xcomp) the impression is what someone reports, not the writer's.
+_APPEARANCE_DEPS = frozenset(["ROOT", "conj"])
+_SUBJECT_DEPS = frozenset(["nsubj", "nsubjpass", "expl", "csubj"])
+_SET_OFF = frozenset([",", ";", ":", "—", "–", "--", "("])
 
 
 def parsed_drafts(article: ArticleDoc) -> list[Draft]:
@@ -44,6 +56,11 @@ def parsed_drafts(article: ArticleDoc) -> list[Draft]:
             if draft is not None:
                 drafts.append(draft)
             continue
+        if lower in APPEARANCE_VERBS and article.scope == SCOPE_ALL:
+            draft = appearance(article, token)
+            if draft is not None:
+                drafts.append(draft)
+                continue
         if model is None:
             if (lower in VERB_FORMS or lower in INTENT_FORMS) and token.tag_.startswith("VB"):
                 drafts.extend(reported(article, token))
@@ -68,6 +85,8 @@ def candidate(article: ArticleDoc, token: Token) -> tuple[str, Token, list[str]]
     """
     if token.lower_ == "according":
         return None  # "according to X" has its own rule
+    if article.scope == SCOPE_ALL and appearance_subject(token) is not None:
+        return None  # "X seems to …" has its own rule
     kind, head = content_kind(token)
     if head is None or not in_scope(article.scope, kind, token):
         return None
@@ -139,13 +158,61 @@ def according_to(article: ArticleDoc, according: Token) -> Draft | None:
     return source_phrase(article, according, sources[0], max(sources[0].right_edge.i, to.i), to)
 
 
+def appearance_subject(verb: Token) -> Token | None:
+    """The subject of "seems"/"appears" used for an impression ("The plan appears to be
+    stalled", "Voters seemed unperturbed", "It seems that …"), else None."""
+    if verb.lower_ not in APPEARANCE_VERBS or not verb.tag_.startswith("VB"):
+        return None
+    if verb.dep_ not in _APPEARANCE_DEPS:
+        return None
+    children = list(verb.children)
+    if not any(child.dep_ in _APPEARANCE_COMPLEMENTS for child in children):
+        return None
+    subjects = [child for child in children if child.dep_ in _SUBJECT_DEPS]
+    return subjects[0] if subjects else None
+
+
+def appearance(article: ArticleDoc, verb: Token) -> Draft | None:
+    """ "The statistics appear to be fabricated": an impression nobody is said to have. Its
+    content runs from the subject to the end of the verb's clause, without a further clause
+    joined by "and"/"but"; the cue is the verb."""
+    subject = appearance_subject(verb)
+    if subject is None:
+        return None
+    around = article.quote_at(verb.idx)
+    if around is not None and not around.in_aside(verb.idx):
+        return None  # an impression inside a quote is the quoted speaker's
+    first = subject.left_edge.i
+    last = verb.i
+    for child in verb.rights:
+        if child.dep_ in ("conj", "cc") or (child.is_punct and child.i == verb.right_edge.i):
+            break
+        last = max(last, child.right_edge.i)
+    # What a comma or dash sets off after the verb ("…, despite …", "…, when …") is the
+    # writer's addition, not part of the impression.
+    for index in range(verb.i + 1, last + 1):
+        if article.doc[index].text in _SET_OFF:
+            last = index - 1
+            break
+    content = article.trimmed(first, last, keep_that=True)
+    if content is None:
+        return None
+    return Draft("indirect", content, article.span_of(verb, verb), None, None, 0.5)
+
+
 def in_poll(article: ArticleDoc, token: Token) -> Draft | None:
     """ "In a poll released Monday, 31% of voters …": a poll or survey that opens the
-    sentence reports the rest of it (scope "all")."""
-    if token.dep_ != "prep" or token.i != token.sent.start:
+    sentence reports the rest of it, and so does one poll, survey or polling average later
+    in the sentence ("Trump leads in the latest NBC poll"; scope "all")."""
+    if token.dep_ != "prep":
         return None
+    opens = token.i == token.sent.start
     for child in token.children:
-        if child.dep_ == "pobj" and child.lower_ in POLL_NOUNS:
+        if child.dep_ != "pobj":
+            continue
+        # Later in the sentence only one poll reports ("… leads in the latest poll"),
+        # not polls in general ("… is ahead in the polls").
+        if child.lower_ in POLL_NOUNS if opens else child.lower_ in ONE_POLL:
             return source_phrase(article, token, child, child.right_edge.i, token, 0.6)
     return None
 

@@ -6,7 +6,7 @@ import re
 
 from spacy.tokens import Token
 
-from claims.extraction.document import ArticleDoc, Draft, Mention, word_count
+from claims.extraction.document import QUOTE_CHARS, ArticleDoc, Draft, Mention, word_count
 from claims.extraction.lexicon import PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
 from claims.extraction.mentions import (
     mention_for,
@@ -24,6 +24,7 @@ CONTINUATION_CHARS = 400
 # An attribution whose content is at least this share quoted is a direct quote, else mixed.
 DIRECT_SHARE = 0.8
 _LINE_START = re.compile(r"^", re.MULTILINE)
+_WORD = re.compile(r"\w+")
 
 
 def attach_quotes(article: ArticleDoc, drafts: list[Draft]) -> list[Draft]:
@@ -71,12 +72,24 @@ def attach_quotes(article: ArticleDoc, drafts: list[Draft]) -> list[Draft]:
             draft = attribute_quote(article, item)
             if draft is not None:
                 result.append(draft)
-    continue_speakers(result)
+    continue_speakers(article.text, result)
     return result
 
 
-def continue_speakers(drafts: list[Draft]) -> None:
-    """A quote nobody is said to say continues the speaker of the quote just before it."""
+def _introduced_anew(text: str, previous_end: int, start: int) -> bool:
+    """ "“A.”\n\nSanders delivered a snappy retort: “B.”": B's paragraph opens with words
+    of its own before the quote, so it is not the previous quote's paragraph continued."""
+    between = text[previous_end:start]
+    if between.rstrip(" \t\u00a0" + QUOTE_CHARS).endswith(":") and len(_WORD.findall(between)) > 1:
+        return True  # "It continued: “B”", "From Bush's Facebook post: “B”"
+    if "\n" not in between:
+        return False
+    return bool(_WORD.search(between[between.rindex("\n") :]))
+
+
+def continue_speakers(text: str, drafts: list[Draft]) -> None:
+    """A quote nobody is said to say continues the speaker of the quote just before it,
+    unless a new paragraph introduces it with words of its own."""
     drafts.sort(key=lambda draft: draft.content)
     previous: Draft | None = None
     for draft in drafts:
@@ -85,6 +98,7 @@ def continue_speakers(drafts: list[Draft]) -> None:
             and draft.kind == "direct"
             and previous is not None
             and draft.content[0] - previous.content[1] <= CONTINUATION_CHARS
+            and not _introduced_anew(text, previous.content[1], draft.content[0])
         ):
             draft.speaker, draft.mention = previous.speaker, previous.mention
             draft.confidence = 0.5
@@ -116,6 +130,8 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
             if continues or index == after:
                 return quote_draft(article, item, token, 0.85)
             break
+        if continues and words >= MIN_UNATTRIBUTED_WORDS and _handed_to(token, after):
+            return quote_draft(article, item, token, 0.8)
         if _ends_search(token):
             if continues and token.text not in ".;":
                 named = named_then_speech_verb(article, item, after)
@@ -129,14 +145,21 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
     # "He told the crowd:" may end the paragraph before the quote.
     if before > 0 and "\n" in doc[before].text and doc[before - 1].text == ":":
         before -= 1
-    for index in range(before, max(before - 6, -1), -1):
+    # A few quoted words that are a preposition's object ("said on the podcast “Town
+    # Hall”") are a title, not words a cue before them introduces ("calling the governor
+    # “a disgrace”", "He said: “…").
+    titled = words < MIN_UNATTRIBUTED_WORDS and _object_of_preposition(article, item)
+    for index in range(before, -1 if titled else max(before - 6, -1), -1):
         token = doc[index]
-        if "\n" in token.text or article.quote_at(token.idx) is not None:
+        if titled or "\n" in token.text or article.quote_at(token.idx) is not None:
             break
         if _speech_verb(token):
             return quote_draft(article, item, token, 0.8)
         if _ends_search(token):
             break
+    introduced = introduced_by_colon(article, item)
+    if introduced is not None:
+        return introduced
     if words < MIN_UNATTRIBUTED_WORDS:
         return None
     content = article.quote_content(item)
@@ -145,6 +168,43 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
         speaker, mention = mention_for(article, subject)
         return Draft("direct", content, None, speaker, mention, 0.45)
     return Draft("direct", content, None, None, None, 0.4)
+
+
+def introduced_by_colon(article: ArticleDoc, item: Quoted) -> Draft | None:
+    """ "Sanders delivered a snappy retort: “…”", "Hannity interjected: “…”": a clause
+    ending in a colon right before the quote introduces it, whatever its verb; its subject
+    is the speaker and its verb the cue."""
+    doc = article.doc
+    before = article.token_at(item.outer_start) - 1
+    while before > 0 and doc[before].is_space:
+        before -= 1
+    if before < 1 or doc[before].text != ":":
+        return None
+    verb = doc[before - 1]
+    for _ in range(6):
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX") or verb.i >= before or verb.sent != doc[before].sent:
+        return None
+    subjects = [child for child in verb.children if child.dep_ == "nsubj" and child.i < verb.i]
+    if not subjects or article.quote_at(subjects[0].idx) is not None:
+        return None
+    subject = subjects[0]
+    if subject.lower_ in ("it", "that", "this", "which", "what", "there"):
+        return None
+    speaker, mention = mention_for(article, subject)
+    cue = article.span_of(verb, verb)
+    return Draft("direct", article.quote_content(item), cue, speaker, mention, 0.6)
+
+
+def _object_of_preposition(article: ArticleDoc, item: Quoted) -> bool:
+    doc = article.doc
+    first, last = article.token_at(item.inner_start), article.token_at(item.inner_end - 1)
+    return any(
+        doc[index].dep_ == "pobj" and not first <= doc[index].head.i <= last
+        for index in range(first, last + 1)
+    )
 
 
 def named_then_speech_verb(article: ArticleDoc, item: Quoted, after: int) -> Draft | None:
@@ -161,6 +221,21 @@ def named_then_speech_verb(article: ArticleDoc, item: Quoted, after: int) -> Dra
             return draft if draft.speaker is not None else None
         seen_name = seen_name or token.ent_type_ == "PERSON"
     return None
+
+
+def _handed_to(token: Token, after: int) -> bool:
+    """ "“…,” Toomey fumed on Tuesday", "“…?” Trump answered", "“…,” exhorted the host": the
+    verb a quote ending in a comma, "?" or "!" is handed to reports it, in the lexicon or not,
+    when its subject stands between the quote and it or right after it (inverted)."""
+    if token.pos_ != "VERB" or token.tag_ not in ("VBD", "VBZ", "VBP"):
+        return False
+    if token.i == after:
+        following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        return following is not None and following.pos_ in ("DET", "PROPN", "NOUN", "ADJ")
+    return any(
+        child.dep_ == "nsubj" and after <= child.left_edge.i and child.i < token.i
+        for child in token.children
+    )
 
 
 def _speech_verb(token: Token) -> bool:
@@ -188,34 +263,58 @@ _NOMINAL_DEPS = frozenset(
 )
 
 
-_DASHES = ("―", "—", "–", "-", "--")
+# A signature's dash: hyphen, figure dash, en dash, em dash, horizontal bar, two- and
+# three-em dashes, minus; one or two of them.
+_DASH_CHARS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b"
+_SIGNATURE = re.compile(rf"[ \t\u00a0]*[{_DASH_CHARS}]{{1,2}}[ \t\u00a0]*(?=\w)")
+# What may follow a signature's name on its line: the end, or a comma or bracket before a
+# place or role ("― Michelle Marks, Philadelphia").
+_AFTER_SIGNATURE = frozenset([",", ".", "(", ";"])
 
 
 def signature(article: ArticleDoc, item: Quoted) -> Draft | None:
-    """ "“…” ― Sonya Herridge": a dash and a name after the quote, on its line, sign it."""
-    doc = article.doc
-    index = article.token_at(item.outer_end)
-    if index < len(doc) and doc[index].idx < item.outer_end:
-        index += 1
-    while index < len(doc) and doc[index].is_space and "\n" not in doc[index].text:
-        index += 1
-    if index + 1 >= len(doc) or doc[index].text not in _DASHES:
+    """ "“…” ― Sonya Herridge": a dash and a name after the quote, on its line or opening
+    the next one when the quote ends its paragraph ("“…”\n\n- Bernie Sanders."), sign it."""
+    doc, text = article.doc, article.text
+    position = item.outer_end
+    line_end = text.find("\n", position)
+    if line_end == -1:
+        line_end = len(text)
+    if not text[position:line_end].strip():
+        # The quote ends its paragraph: a signature would open the next non-empty line.
+        position = line_end
+        while position < len(text) and text[position] in " \t\r\n\u00a0":
+            position += 1
+        if text.count("\n", line_end, position) > 2:
+            return None
+        line_end = text.find("\n", position)
+        if line_end == -1:
+            line_end = len(text)
+    match = _SIGNATURE.match(text, position)
+    if match is None or match.end() >= line_end:
         return None
-    if "\n" in article.text[item.outer_end : doc[index].idx]:
+    first = article.token_at(match.end())
+    # "-Michelle Marks": the tokenizer may leave the dash on the first name.
+    if doc[first].idx != match.end() and doc[first].text[:1] not in _DASH_CHARS:
         return None
-    first = last = index + 1
     if doc[first].ent_type_ != "PERSON" and doc[first].pos_ != "PROPN":
         return None
+    last = first
     while (
         last + 1 < len(doc)
-        and "\n" not in doc[last].whitespace_
+        and doc[last + 1].idx < line_end
         and (doc[last + 1].ent_type_ == "PERSON" or doc[last + 1].pos_ == "PROPN")
     ):
         last += 1
-    speaker = article.span_of(doc[first], doc[last])
-    mention_text = article.text[speaker[0] : speaker[1]]
+    following = doc[last + 1] if last + 1 < len(doc) and doc[last + 1].idx < line_end else None
+    if following is not None and following.text not in _AFTER_SIGNATURE:
+        return None  # a sentence that starts with a name, not a signature
+    speaker = (match.end(), doc[last].idx + len(doc[last].text))
+    mention_text = text[speaker[0] : speaker[1]]
     mention = Mention(speaker[0], mention_text, doc[last].lower_, mention_text, "PERSON")
-    cue = article.span_of(doc[index], doc[index])
+    dash = text[match.start() : match.end()].strip(" \t\u00a0")
+    cue_start = text.index(dash, match.start())
+    cue = (cue_start, cue_start + len(dash))
     return Draft("direct", article.quote_content(item), cue, speaker, mention, 0.8)
 
 

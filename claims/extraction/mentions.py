@@ -56,6 +56,7 @@ def mention_for(article: ArticleDoc, subject: Token) -> tuple[tuple[int, int], M
     while last > subject.i and (doc[last].is_punct or doc[last].is_space):
         last -= 1
     last = _name_after_role(article, subject, last)
+    first, last = _name_set_off(article, subject, first, last)
     span = article.span_of(doc[first], doc[last])
     mention_text = article.text[span[0] : span[1]]
     entity = article.entity_of.get(subject.i)
@@ -71,6 +72,29 @@ def mention_for(article: ArticleDoc, subject: Token) -> tuple[tuple[int, int], M
         name = ""
     mention = Mention(span[0], mention_text, subject.lower_, name, label)
     return span, mention
+
+
+def _name_set_off(article: ArticleDoc, subject: Token, first: int, last: int) -> tuple[int, int]:
+    """ "The American ambassador at the time, John Herbst, wrote", "Deborah Tamargo, the
+    chairwoman of the county party, recalled": a person's name set off by commas next to a
+    role subject, which the parse hung on the verb as an adverbial noun (npadvmod, never a
+    name's own role). The mention runs over the name, which the resolver then takes."""
+    doc = article.doc
+    verb = subject.head
+    if subject.pos_ != "NOUN" or subject.dep_ not in ("nsubj", "nsubjpass") or verb.i <= last:
+        return first, last
+    for child in verb.children:
+        entity = article.entity_of.get(child.i)
+        if child.dep_ != "npadvmod" or entity is None or entity.label_ != "PERSON":
+            continue
+        if entity.root.i != child.i or article.quote_at(child.idx) is not None:
+            continue
+        after_role = last < entity.start < verb.i and doc[entity.start - 1].text == ","
+        if after_role and (entity.end == verb.i or doc[entity.end].text == ","):
+            return first, entity.end - 1  # the role, then the name
+        if entity.end == first - 1 and doc[first - 1].text == ",":
+            return entity.start, last  # the name, then the role
+    return first, last
 
 
 def _name_after_role(article: ArticleDoc, subject: Token, last: int) -> int:
@@ -115,7 +139,7 @@ def subject_of(verb: Token) -> Token | None:
     for _ in range(4):
         for child in verb.children:
             if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and not first):
-                return child
+                return _last_of_run(child, verb)
         first = False
         head = verb.head
         if verb.dep_ == "xcomp" and head != verb and head.lower_ not in VERB_FORMS:
@@ -133,6 +157,19 @@ def subject_of(verb: Token) -> Token | None:
         else:
             break
     return subject_before(verb) or subject_after(verb)
+
+
+def _last_of_run(subject: Token, verb: Token) -> Token:
+    """ "Clinton top aide Huma Abedin emailed": the parse may give the verb two subjects, the
+    second running on from the first; the phrase is one, and its last noun is its head."""
+    for child in verb.children:
+        if (
+            child.dep_ == subject.dep_
+            and child.i > subject.i
+            and child.left_edge.i == subject.right_edge.i + 1
+        ):
+            return child
+    return subject
 
 
 def subject_after(verb: Token) -> Token | None:

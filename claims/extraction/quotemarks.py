@@ -134,6 +134,8 @@ def merge_split_quotes(text: str, quoted: list[Quoted]) -> list[Quoted]:
                 and len(between) < MAX_ASIDE_CHARS
                 and any(word.lower() in VERB_FORMS for word in _WORD.findall(between))
                 and not _second_report(between)
+                and not _runs_into(between)
+                and not _handed_on(text, item)
             ):
                 said = (previous.inner_end - previous.inner_start) + (
                     item.inner_end - item.inner_start
@@ -157,6 +159,24 @@ def merge_split_quotes(text: str, quoted: list[Quoted]) -> list[Quoted]:
                 continue
         merged.append(item)
     return merged
+
+
+def _handed_on(text: str, item: Quoted) -> bool:
+    """ "“A,” said X. “B,” added Y.": a second quote ending with a comma, followed by more
+    words on its line, is handed to an attribution of its own, not the rest of A."""
+    if not item.closed or text[item.inner_end - 1 : item.inner_end] != ",":
+        return False
+    line_end = text.find("\n", item.outer_end)
+    rest = text[item.outer_end : line_end if line_end != -1 else len(text)]
+    return bool(_WORD.search(rest))
+
+
+def _runs_into(between: str) -> bool:
+    """ "“A,” he said on CNN's “State of the Union”", "…,” adding that she is “B”": an aside
+    that runs straight into the second quote, with no comma, colon or sentence end before it,
+    quotes a title or a fragment of its own sentence, not the rest of A."""
+    last = between.rstrip()[-1:]
+    return last.isalnum() or last in "’')"
 
 
 # A sentence end in running text: "?" or "!", or a "." after a word ("said.", "Monday.", not
