@@ -4,6 +4,7 @@ schema edit, by any door, is seen by the next save, and never by another project
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from annotations.labelling.schema import (
@@ -85,21 +86,11 @@ def test_a_cached_schema_saves_a_query():
     api.force_authenticate(ann)
     url = f"/api/v1/projects/{project.id}/labels/"
     api.post(url, {"quote": quotes[0].id, "labels": LABELS}, format="json")
-    recorder = _Recorder()
-    with connection.execute_wrapper(recorder):
+    with CaptureQueriesContext(connection) as queries:
         saved = api.post(url, {"quote": quotes[1].id, "labels": LABELS}, format="json")
     assert saved.status_code == 200
-    assert recorder.statements
-    assert not any("annotations_choice" in sql for sql in recorder.statements)
-
-
-class _Recorder:
-    def __init__(self):
-        self.statements: list[str] = []
-
-    def __call__(self, execute, sql, params, many, context):
-        self.statements.append(sql)
-        return execute(sql, params, many, context)
+    assert queries.captured_queries
+    assert not any("annotations_choice" in query["sql"] for query in queries)
 
 
 def test_projects_never_share_a_cached_schema():
