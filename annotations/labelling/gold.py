@@ -21,11 +21,15 @@ def gold_unanimous_sync(
     project: Project,
     quote_ids: list[int] | None = None,
     submitters: dict[int, set[int]] | None = None,
+    unanimous_there: bool | None = None,
 ) -> int:
     """Make unanimous gold match the labels: where a quote's submitted annotators (k or more)
     give one identical answer on a dimension, that is its gold; stale unanimous gold goes.
     Reviewer and majority gold are never touched. Returns how many gold rows were written.
-    A caller that has just read who submitted each of `quote_ids` passes it as `submitters`.
+    A caller that has just read who submitted each of `quote_ids` passes it as `submitters`,
+    and one that has read whether those quotes have any unanimous gold passes that as
+    `unanimous_there`: with no quote at k submitters and none, nothing can change, and the
+    gold is not read.
     """
     k = project.annotators_per_quote
     if quote_ids is not None and not quote_ids:
@@ -35,6 +39,8 @@ def gold_unanimous_sync(
         for quote_id, annotator_id in sql.submitters(project_id=project.id, quote_ids=quote_ids):
             submitters[quote_id].add(annotator_id)
     complete = [quote_id for quote_id, people in submitters.items() if len(people) >= k]
+    if not complete and unanimous_there is False:
+        return 0
 
     answers: dict = defaultdict(lambda: defaultdict(set))
     if complete:

@@ -237,12 +237,12 @@ def label_save(
             now=now,
             seconds=seconds,
         )
-    # Unanimous gold needs k submitters; below that the sync could only take away stale
-    # unanimous gold, so it runs when there is some (both read under the quote's lock).
-    if len(submitters) >= project.annotators_per_quote or unanimous_gold:
-        gold_unanimous_sync(
-            project=project, quote_ids=[quote.pk], submitters={quote.pk: submitters}
-        )
+    gold_unanimous_sync(
+        project=project,
+        quote_ids=[quote.pk],
+        submitters={quote.pk: submitters},
+        unanimous_there=unanimous_gold,
+    )
     return sorted(states.values(), key=lambda state: (state.dimension.order, state.dimension.id))
 
 
