@@ -22,53 +22,35 @@ PROJECT_OF_CHOICE = (
 )
 
 
-def _sqlite_triggers() -> list[str]:
+def _sqlite_triggers() -> dict[str, str]:
+    """Trigger name → its CREATE statement."""
     token = TOKEN["sqlite"]
-    statements = []
-    for op in ("INSERT", "UPDATE"):
-        statements += [
-            f"""CREATE TRIGGER annotations_schema_dimension_{op.lower()}
-            AFTER {op} ON annotations_dimension BEGIN
-              INSERT INTO {TABLE} (project_id, version) VALUES (NEW.project_id, {token}) {UPSERT};
-            END""",
-            f"""CREATE TRIGGER annotations_schema_choice_{op.lower()}
-            AFTER {op} ON annotations_choice BEGIN
-              INSERT INTO {TABLE} (project_id, version)
-              SELECT d.project_id, {token} FROM annotations_dimension d
-              WHERE d.id = NEW.dimension_id {UPSERT};
-            END""",
-        ]
-    statements += [
-        f"""CREATE TRIGGER annotations_schema_dimension_moved
-        AFTER UPDATE OF project_id ON annotations_dimension
-        WHEN OLD.project_id <> NEW.project_id BEGIN
-          UPDATE {TABLE} SET version = {token} WHERE project_id = OLD.project_id;
-        END""",
-        f"""CREATE TRIGGER annotations_schema_dimension_delete
-        AFTER DELETE ON annotations_dimension BEGIN
-          UPDATE {TABLE} SET version = {token} WHERE project_id = OLD.project_id;
-        END""",
-        f"""CREATE TRIGGER annotations_schema_choice_delete
-        AFTER DELETE ON annotations_choice BEGIN
-          UPDATE {TABLE} SET version = {token}
-          WHERE project_id = {PROJECT_OF_CHOICE.format(row="OLD")};
-        END""",
-    ]
-    return statements
-
-
-SQLITE_TRIGGERS = [
-    f"annotations_schema_{name}"
-    for name in (
-        "dimension_insert",
-        "choice_insert",
-        "dimension_update",
-        "choice_update",
-        "dimension_moved",
-        "dimension_delete",
-        "choice_delete",
-    )
-]
+    triggers = {}
+    for op in ("insert", "update"):
+        triggers[f"annotations_schema_dimension_{op}"] = f"""AFTER {op.upper()} ON
+          annotations_dimension BEGIN
+          INSERT INTO {TABLE} (project_id, version) VALUES (NEW.project_id, {token}) {UPSERT};
+        END"""
+        triggers[f"annotations_schema_choice_{op}"] = f"""AFTER {op.upper()} ON
+          annotations_choice BEGIN
+          INSERT INTO {TABLE} (project_id, version)
+          SELECT d.project_id, {token} FROM annotations_dimension d
+          WHERE d.id = NEW.dimension_id {UPSERT};
+        END"""
+    triggers["annotations_schema_dimension_moved"] = f"""AFTER UPDATE OF project_id ON
+      annotations_dimension WHEN OLD.project_id <> NEW.project_id BEGIN
+      UPDATE {TABLE} SET version = {token} WHERE project_id = OLD.project_id;
+    END"""
+    triggers["annotations_schema_dimension_delete"] = f"""AFTER DELETE ON
+      annotations_dimension BEGIN
+      UPDATE {TABLE} SET version = {token} WHERE project_id = OLD.project_id;
+    END"""
+    triggers["annotations_schema_choice_delete"] = f"""AFTER DELETE ON
+      annotations_choice BEGIN
+      UPDATE {TABLE} SET version = {token}
+      WHERE project_id = {PROJECT_OF_CHOICE.format(row="OLD")};
+    END"""
+    return {name: f"CREATE TRIGGER {name} {body}" for name, body in triggers.items()}
 
 
 def _postgres_functions() -> list[str]:
@@ -108,7 +90,10 @@ POSTGRES_BACKWARD = [
 
 def _forward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
-    statements = {"sqlite": _sqlite_triggers, "postgresql": _postgres_functions}.get(vendor)
+    statements = {
+        "sqlite": lambda: list(_sqlite_triggers().values()),
+        "postgresql": _postgres_functions,
+    }.get(vendor)
     if statements is None:
         raise NotImplementedError(f"schema version triggers for {vendor}")
     backfill = f"INSERT INTO {TABLE} (project_id, version) SELECT id, {TOKEN[vendor]} FROM annotations_project"
@@ -119,7 +104,7 @@ def _forward(apps, schema_editor):
 def _backward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     backward = {
-        "sqlite": [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS],
+        "sqlite": [f"DROP TRIGGER IF EXISTS {name}" for name in _sqlite_triggers()],
         "postgresql": POSTGRES_BACKWARD,
     }[vendor]
     for statement in backward:
