@@ -206,13 +206,11 @@ def in_poll(article: ArticleDoc, token: Token) -> Draft | None:
     in the sentence ("Trump leads in the latest NBC poll"; scope "all")."""
     if token.dep_ != "prep":
         return None
-    opens = token.i == token.sent.start
+    # Later in the sentence only one poll reports ("… leads in the latest poll"), not polls
+    # in general ("… is ahead in the polls").
+    nouns = POLL_NOUNS if token.i == token.sent.start else ONE_POLL
     for child in token.children:
-        if child.dep_ != "pobj":
-            continue
-        # Later in the sentence only one poll reports ("… leads in the latest poll"),
-        # not polls in general ("… is ahead in the polls").
-        if child.lower_ in POLL_NOUNS if opens else child.lower_ in ONE_POLL:
+        if child.dep_ == "pobj" and child.lower_ in nouns:
             return source_phrase(article, token, child, child.right_edge.i, token, 0.6)
     return None
 
