@@ -111,6 +111,16 @@ QUOTE_IN_PROJECT_ANY_VERSION = (
 QUOTE_OUT_OF_QUEUE = "(q.is_rejected OR q.gone_in_version IS NOT NULL)"
 
 
+# One person's labels on one quote with their dimension keys and choice values.
+_ANSWERS_FROM = (
+    f"FROM {LABEL} l JOIN {DIMENSION} d ON d.id = l.dimension_id "
+    f"LEFT JOIN {LABEL_CHOICES} lc ON lc.label_id = l.id "
+    f"LEFT JOIN {CHOICE} c ON c.id = lc.choice_id "
+    "WHERE l.project_id = %(project)s AND l.quote_id = %(quote)s "
+    "AND l.annotator_id = %(annotator)s"
+)
+
+
 # -- projects and members ---------------------------------------------------------------------
 def project_with_membership(*, project_id: int, user_id: int) -> tuple[Project, Membership] | None:
     """The project and the user's membership in it, in one query; None for a non-member. The
@@ -273,6 +283,36 @@ def place_counts(
     return live, mine, expired
 
 
+def assignment_take(
+    *,
+    project_id: int,
+    quote_id: int,
+    annotator_id: int,
+    k: int,
+    cutoff: datetime.datetime,
+    now: datetime.datetime,
+) -> bool:
+    """Hand the quote to the annotator in one statement when it plainly has room: fewer than k
+    live places, none expired and none ever the annotator's. Whether the open assignment went
+    in; when not, place_counts tells why (queue._place_take)."""
+    return bool(
+        execute(
+            f"INSERT INTO {ASSIGNMENT} (project_id, quote_id, annotator_id, status, "
+            "assigned_at, completed_at, seconds_spent) "
+            f"SELECT %(project)s, %(quote)s, %(annotator)s, {ASSIGNED}, %(now)s, NULL, NULL "
+            f"WHERE (SELECT COUNT(CASE WHEN {ASSIGNMENT_LIVE} THEN 1 END) < %(k)s "
+            f"AND COUNT(CASE WHEN {ASSIGNMENT_EXPIRED} OR a.annotator_id = %(annotator)s "
+            f"THEN 1 END) = 0 FROM {ASSIGNMENT} a "
+            "WHERE a.project_id = %(project)s AND a.quote_id = %(quote)s)",
+            {
+                **_place_params(project_id, quote_id, annotator_id, cutoff),
+                "k": k,
+                "now": db_datetime(now),
+            },
+        )
+    )
+
+
 def expired_places_delete(*, project_id: int, quote_id: int, cutoff: datetime.datetime) -> None:
     execute(
         f"DELETE FROM {ASSIGNMENT} WHERE id IN (SELECT a.id FROM {ASSIGNMENT} a "
@@ -290,25 +330,46 @@ def _place_params(project_id, quote_id, annotator_id, cutoff) -> dict:
     }
 
 
+# A person's labels on one quote: dimension id → (label id, note, updated at, choice ids).
+OwnLabels = dict[int, tuple[int, str, datetime.datetime, set[int]]]
+
+
 def quote_places(
-    *, project_id: int, quote_id: int, cutoff: datetime.datetime
-) -> tuple[list[tuple[int, bool, str]], bool]:
-    """Who holds an assignment on the quote (annotator id, whether it is live, its status), and
-    whether the quote has unanimous gold on any question — in one statement, which a label
-    save runs under the quote's lock."""
+    *, project_id: int, quote_id: int, annotator_id: int, cutoff: datetime.datetime
+) -> tuple[list[tuple[int, bool, str]], bool, OwnLabels]:
+    """What a label save reads under the quote's lock, in one statement: who holds an
+    assignment on the quote (annotator id, whether it is live, its status), whether the quote
+    has unanimous gold on any question, and the annotator's own labels on it (dimension id →
+    (label id, note, updated at, choice ids)).
+
+    The three reads are one UNION ALL, its rows told apart by the first column; the labels'
+    part comes first, so that PostgreSQL (which types a UNION pair by pair) takes each
+    column's type from a part that has one rather than from NULLs.
+    """
     rows = fetch_all(
-        f"SELECT a.annotator_id, {ASSIGNMENT_LIVE}, a.status FROM {ASSIGNMENT} a "
-        "WHERE a.project_id = %(project)s AND a.quote_id = %(quote)s "
-        f"UNION ALL SELECT NULL, NULL, NULL FROM {GOLD} g WHERE g.project_id = %(project)s "
-        f"AND g.quote_id = %(quote)s AND g.method = {UNANIMOUS}",
-        _place_params(project_id, quote_id, None, cutoff),
+        f"SELECT 3, l.dimension_id, NULL, l.note, l.id, l.updated_at, c.choice_id FROM {LABEL} l "
+        f"LEFT JOIN {LABEL_CHOICES} c ON c.label_id = l.id WHERE l.project_id = %(project)s "
+        "AND l.quote_id = %(quote)s AND l.annotator_id = %(annotator)s "
+        f"UNION ALL SELECT 1, a.annotator_id, {ASSIGNMENT_LIVE}, a.status, NULL, NULL, NULL "
+        f"FROM {ASSIGNMENT} a WHERE a.project_id = %(project)s AND a.quote_id = %(quote)s "
+        f"UNION ALL SELECT 2, NULL, NULL, NULL, NULL, NULL, NULL FROM {GOLD} g "
+        f"WHERE g.project_id = %(project)s AND g.quote_id = %(quote)s AND g.method = {UNANIMOUS}",
+        _place_params(project_id, quote_id, annotator_id, cutoff),
     )
-    places = [
-        (annotator_id, bool(live), status)
-        for annotator_id, live, status in rows
-        if annotator_id is not None
-    ]
-    return places, len(places) < len(rows)
+    places: list[tuple[int, bool, str]] = []
+    unanimous_gold = False
+    labels: OwnLabels = {}
+    for part, number, live, text, label_id, updated_at, choice_id in rows:
+        if part == 1:
+            places.append((number, bool(live), text))
+        elif part == 2:
+            unanimous_gold = True
+        else:
+            updated_at = field_from_db(Label, "updated_at", updated_at)
+            entry = labels.setdefault(number, (label_id, text, updated_at, set()))
+            if choice_id is not None:
+                entry[3].add(choice_id)
+    return places, unanimous_gold, labels
 
 
 def assignment_insert(
@@ -363,6 +424,33 @@ def assignment_submit(
     )
 
 
+def _annotator_counts_parts(params: dict) -> str:
+    """annotator_counts' four parts, each row (part, n, n, n, NULL, NULL): the two last
+    columns are answers_and_counts' (key, value)."""
+    return (
+        f"SELECT 1, n.submitted, n.assigned, n.skipped, NULL, NULL FROM {QUEUE_MINE} n "
+        "WHERE n.project_id = %(project)s AND n.annotator_id = %(annotator)s "
+        f"UNION ALL SELECT 2, COALESCE(SUM(t.quotes_open), 0), 0, 0, NULL, NULL "
+        f"FROM {QUEUE_TOTAL} t WHERE t.project_id = %(project)s "
+        f"UNION ALL SELECT 3, COUNT(*), 0, 0, NULL, NULL FROM {QUEUE_COUNT} c "
+        "WHERE c.project_id = %(project)s AND NOT c.rejected AND c.held >= 1 "
+        f"AND c.held < %(k)s AND EXISTS (SELECT 1 FROM {ASSIGNMENT} m "
+        "WHERE m.project_id = %(project)s AND m.quote_id = c.quote_id "
+        f"AND m.annotator_id = %(annotator)s AND m.status <> {SKIPPED}) "
+        f"UNION ALL SELECT 4, COUNT(*), 0, 0, NULL, NULL FROM {ASSIGNMENT} m "
+        f"JOIN {QUEUE_COUNT} c ON c.quote_id = m.quote_id AND c.project_id = m.project_id "
+        "WHERE m.project_id = %(project)s AND m.annotator_id = %(annotator)s "
+        f"AND m.status = {SKIPPED} AND NOT c.rejected AND c.held < %(k)s"
+    )
+
+
+def _annotator_counts_of(rows: list[tuple]) -> tuple[int, int, int, int]:
+    parts = {part: values for part, *values in rows}
+    submitted, assigned, skipped = parts.get(1, (0, 0, 0, None, None))[:3]
+    pool = parts[2][0] - parts[3][0] - parts[4][0]
+    return submitted, assigned, skipped, pool
+
+
 def annotator_counts(*, project: Project, annotator_id: int) -> tuple[int, int, int, int]:
     """The annotator's submitted, open and skipped assignments on the project's quotes, and
     the quotes still in the pool for them (never theirs, fewer than k places held).
@@ -373,26 +461,29 @@ def annotator_counts(*, project: Project, annotator_id: int) -> tuple[int, int, 
     quotes with 1 to k - 1 places held) and the quotes they skipped that are still open.
     """
     params = {"project": project.id, "annotator": annotator_id, "k": project.annotators_per_quote}
+    return _annotator_counts_of(fetch_all(_annotator_counts_parts(params), params))
+
+
+def answers_and_counts(
+    *, project: Project, annotator_id: int, quote_id: int
+) -> tuple[list[tuple[str, str | None]], tuple[int, int, int, int]]:
+    """The annotator's labels on one quote as (dimension key, choice value) rows, None for a
+    label whose choices were cleared, and annotator_counts: in one statement (what a queue
+    item shows beside its quote). The answers' part comes first: PostgreSQL types a UNION
+    pair by pair, and their key and value columns are NULL in every other part."""
+    params = {
+        "project": project.id,
+        "annotator": annotator_id,
+        "k": project.annotators_per_quote,
+        "quote": quote_id,
+    }
     rows = fetch_all(
-        f"SELECT 1, n.submitted, n.assigned, n.skipped FROM {QUEUE_MINE} n "
-        "WHERE n.project_id = %(project)s AND n.annotator_id = %(annotator)s "
-        f"UNION ALL SELECT 2, COALESCE(SUM(t.quotes_open), 0), 0, 0 FROM {QUEUE_TOTAL} t "
-        "WHERE t.project_id = %(project)s "
-        f"UNION ALL SELECT 3, COUNT(*), 0, 0 FROM {QUEUE_COUNT} c "
-        "WHERE c.project_id = %(project)s AND NOT c.rejected AND c.held >= 1 "
-        f"AND c.held < %(k)s AND EXISTS (SELECT 1 FROM {ASSIGNMENT} m "
-        "WHERE m.project_id = %(project)s AND m.quote_id = c.quote_id "
-        f"AND m.annotator_id = %(annotator)s AND m.status <> {SKIPPED}) "
-        f"UNION ALL SELECT 4, COUNT(*), 0, 0 FROM {ASSIGNMENT} m JOIN {QUEUE_COUNT} c "
-        "ON c.quote_id = m.quote_id AND c.project_id = m.project_id "
-        "WHERE m.project_id = %(project)s AND m.annotator_id = %(annotator)s "
-        f"AND m.status = {SKIPPED} AND NOT c.rejected AND c.held < %(k)s",
+        f"SELECT 5, NULL, NULL, NULL, d.key, c.value {_ANSWERS_FROM} UNION ALL "
+        + _annotator_counts_parts(params),
         params,
     )
-    parts = {part: values for part, *values in rows}
-    submitted, assigned, skipped = parts.get(1, (0, 0, 0))
-    pool = parts[2][0] - parts[3][0] - parts[4][0]
-    return submitted, assigned, skipped, pool
+    answers = [(key, value) for part, _, _, _, key, value in rows if part == 5]
+    return answers, _annotator_counts_of([row for row in rows if row[0] != 5])
 
 
 def project_totals(*, project_id: int) -> tuple[int, int, int]:
@@ -407,25 +498,6 @@ def project_totals(*, project_id: int) -> tuple[int, int, int]:
 
 
 # -- labels -----------------------------------------------------------------------------------
-def labels_of(
-    *, project_id: int, quote_id: int, annotator_id: int
-) -> dict[int, tuple[int, str, datetime.datetime, set[int]]]:
-    """The annotator's labels on one quote: dimension id → (label id, note, updated at,
-    choice ids)."""
-    labels: dict[int, tuple[int, str, datetime.datetime, set[int]]] = {}
-    for label_id, dimension_id, note, updated_at, choice_id in fetch_all(
-        f"SELECT l.id, l.dimension_id, l.note, l.updated_at, c.choice_id FROM {LABEL} l "
-        f"LEFT JOIN {LABEL_CHOICES} c ON c.label_id = l.id WHERE l.project_id = %(project)s "
-        "AND l.quote_id = %(quote)s AND l.annotator_id = %(annotator)s",
-        {"project": project_id, "quote": quote_id, "annotator": annotator_id},
-    ):
-        updated_at = field_from_db(Label, "updated_at", updated_at)
-        entry = labels.setdefault(dimension_id, (label_id, note, updated_at, set()))
-        if choice_id is not None:
-            entry[3].add(choice_id)
-    return labels
-
-
 def labels_insert(
     *,
     project_id: int,
@@ -530,22 +602,6 @@ def label_changes(
         f"SELECT quote_id, annotator_id, SUM(changes) FROM {LABEL} "
         f"WHERE project_id = %(project)s AND changes > 0{within} GROUP BY quote_id, annotator_id",
         params,
-    )
-
-
-def answers_of(
-    *, project_id: int, quote_id: int, annotator_id: int
-) -> list[tuple[str, str | None]]:
-    """(dimension key, choice value) of one person's labels on one quote; None for a label
-    whose choices were cleared."""
-    return fetch_all(
-        f"SELECT d.key, c.value FROM {LABEL} l "
-        f"JOIN {DIMENSION} d ON d.id = l.dimension_id "
-        f"LEFT JOIN {LABEL_CHOICES} lc ON lc.label_id = l.id "
-        f"LEFT JOIN {CHOICE} c ON c.id = lc.choice_id "
-        "WHERE l.project_id = %(project)s AND l.quote_id = %(quote)s "
-        "AND l.annotator_id = %(annotator)s",
-        {"project": project_id, "quote": quote_id, "annotator": annotator_id},
     )
 
 

@@ -57,6 +57,7 @@ def main() -> int:
         "--labelled", type=float, default=0.0, help="share of the quotes already labelled"
     )
     parser.add_argument("--cprofile", action="store_true", help="print the top functions")
+    parser.add_argument("--dump", metavar="FILE", help="with --cprofile: also save the stats")
     parser.add_argument(
         "--server-url",
         default=os.environ.get("LOAD_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
@@ -126,7 +127,7 @@ def main() -> int:
             backend = cursor.fetchone()[0]
 
         spent.update({"queue-next": 0.0, "save-label": 0.0})
-        profiler = cProfile.Profile() if args.cprofile else None
+        profiler = cProfile.Profile(time.process_time) if args.cprofile else None
         python_before, backend_before = time.process_time(), process_cpu_seconds(backend)
         started = time.perf_counter()
         if profiler:
@@ -149,6 +150,8 @@ def main() -> int:
             )
         )
         if profiler:
+            if args.dump:
+                profiler.dump_stats(args.dump)
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
             stats.print_stats(rf"{ROOT}/(annotations|claims|config)/", 40)

@@ -49,8 +49,8 @@ from annotations.export import (
 )
 from annotations.labelling.comments import comment_add, comment_list
 from annotations.labelling.gold import gold_set
-from annotations.labelling.labels import LabelState, label_save, labels_visible_to, my_answers
-from annotations.labelling.progress import annotator_progress, project_progress
+from annotations.labelling.labels import LabelState, label_save, labels_visible_to
+from annotations.labelling.progress import project_progress, queue_item_state
 from annotations.labelling.projects import (
     membership_remove,
     membership_set,
@@ -248,6 +248,7 @@ def _queue_item(request, project: Project, quote: Quote | None) -> Response:
     if quote is None:
         return Response(status=status.HTTP_204_NO_CONTENT)
     article = quote.article
+    answers, progress = queue_item_state(project=project, quote=quote, annotator=request.user)
     return Response(
         {
             "quote": _QUOTE_OUTPUT.to_representation(quote),
@@ -257,8 +258,8 @@ def _queue_item(request, project: Project, quote: Quote | None) -> Response:
                 "outlet": article.outlet.name if article.outlet_id else None,
                 "published_at": article.published_at,
             },
-            "my_labels": my_answers(project=project, quote=quote, annotator=request.user),
-            "progress": asdict(annotator_progress(project=project, annotator=request.user)),
+            "my_labels": answers,
+            "progress": asdict(progress),
         }
     )
 

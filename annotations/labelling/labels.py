@@ -136,10 +136,11 @@ def label_save(
     now = timezone.now()
     cutoff = assignment_expiry_cutoff(project=project, now=now)
     # Who holds a place on this quote, whether the caller's own is live, and who has
-    # submitted (for the unanimous gold below), and whether the quote has unanimous gold.
+    # submitted (for the unanimous gold below), whether the quote has unanimous gold, and the
+    # caller's labels as they stand: one statement.
     mine_live, others, submitters = False, 0, {annotator.pk}
-    places, unanimous_gold = sql.quote_places(
-        project_id=project.id, quote_id=quote.pk, cutoff=cutoff
+    places, unanimous_gold, existing = sql.quote_places(
+        project_id=project.id, quote_id=quote.pk, annotator_id=annotator.pk, cutoff=cutoff
     )
     for annotator_id, live, status in places:
         if annotator_id == annotator.pk:
@@ -158,7 +159,6 @@ def label_save(
 
     # A fixed number of statements whatever the number of dimensions: new labels, changed
     # labels, their choices and their history are each written in one statement.
-    existing = sql.labels_of(project_id=project.id, quote_id=quote.pk, annotator_id=annotator.pk)
     states: dict[int, LabelState] = {}
     created, changed, new_choices = [], [], {}
     for dimension, chosen in parsed.items():
@@ -268,13 +268,12 @@ def labels_visible_to(
     return labels.filter(annotator=user)
 
 
-def my_answers(*, project: Project, quote: Quote, annotator: AbstractBaseUser) -> dict[str, list]:
-    """The annotator's own answers on one quote: dimension key → sorted choice values (one
-    query; a label whose choices were cleared gives [])."""
+def answers_from_rows(rows: list[tuple[str, str | None]]) -> dict[str, list]:
+    """The annotator's own answers on one quote from its (dimension key, choice value or None)
+    rows (sql.answers_and_counts): dimension key → sorted choice values; a label whose choices
+    were cleared gives []."""
     answers: dict[str, list] = {}
-    for key, value in sql.answers_of(
-        project_id=project.id, quote_id=quote.pk, annotator_id=annotator.pk
-    ):
+    for key, value in rows:
         answers.setdefault(key, [])
         if value is not None:
             answers[key].append(value)

@@ -9,9 +9,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from annotations import sql
+from annotations.labelling.labels import answers_from_rows
 from annotations.labelling.queue import assignment_expired_q
 from annotations.labelling.scope import quotes_in_project
 from annotations.models import Assignment, Membership, Project
+from claims.models import Quote
 
 Status = Assignment.Status
 
@@ -72,9 +74,22 @@ def annotator_progress(*, project: Project, annotator: AbstractBaseUser) -> MyPr
     expired assignments until the next queue call gives them up (assign_next_quote), as it
     does before every quote handed out.
     """
-    submitted, assigned, skipped, pool = sql.annotator_counts(
-        project=project, annotator_id=annotator.pk
+    return _my_progress(sql.annotator_counts(project=project, annotator_id=annotator.pk))
+
+
+def queue_item_state(
+    *, project: Project, quote: Quote, annotator: AbstractBaseUser
+) -> tuple[dict[str, list], MyProgress]:
+    """What a queue item shows beside its quote: the annotator's own answers on it
+    (labels.answers_from_rows) and their progress (as annotator_progress), in one query."""
+    rows, counts = sql.answers_and_counts(
+        project=project, annotator_id=annotator.pk, quote_id=quote.pk
     )
+    return answers_from_rows(rows), _my_progress(counts)
+
+
+def _my_progress(counts: tuple[int, int, int, int]) -> MyProgress:
+    submitted, assigned, skipped, pool = counts
     return MyProgress(
         submitted=submitted,
         assigned=assigned,

@@ -159,9 +159,20 @@ def _pick_attempt(
 def _place_take(
     *, project: Project, quote_id: int, annotator: AbstractBaseUser, now: datetime.datetime
 ) -> bool:
-    """With the quote locked: free its expired places (normally none are left after
-    expired_assignments_release), then take one if any is left."""
+    """With the quote locked: take one of its places if any is left. The usual case — room,
+    nothing expired, never the annotator's — is one statement (sql.assignment_take); otherwise
+    the places are counted, expired ones freed (normally none are left after
+    expired_assignments_release), and one taken if the count allows."""
     cutoff = assignment_expiry_cutoff(project=project, now=now)
+    if sql.assignment_take(
+        project_id=project.id,
+        quote_id=quote_id,
+        annotator_id=annotator.pk,
+        k=project.annotators_per_quote,
+        cutoff=cutoff,
+        now=now,
+    ):
+        return True
     live, mine, expired = sql.place_counts(
         project_id=project.id, quote_id=quote_id, annotator_id=annotator.pk, cutoff=cutoff
     )

@@ -19,12 +19,12 @@ LABELS = {"stance": "favor", "attribution": "accurate", "sourcing": "named-offic
 # own reads; force_authenticate skips the token lookup a real client adds (one query, asserted in
 # tests/test_api_tokens.py).
 # Queue-next: lock the caller, their open assignments, the candidate (a second statement when
-# no quote is started), its places, the new assignment, the quote, the caller's labels, their
-# progress. Save-label: lock the quote, the schema (two), the places, existing labels, three
-# inserts, the assignment, gold.
-QUEUE_NEXT_QUERIES = 14
-SAVE_LABEL_QUERIES = 16
-CHANGE_LABEL_QUERIES = 20  # also updates the changed labels and replaces their choices
+# no quote is started), the new assignment taken if the quote has room, the quote, then the
+# caller's labels with their progress. Save-label: lock the quote, the schema (two), the places
+# with existing labels, three inserts, the assignment, gold.
+QUEUE_NEXT_QUERIES = 10
+SAVE_LABEL_QUERIES = 13
+CHANGE_LABEL_QUERIES = 16  # also updates the changed labels and replaces their choices
 
 
 def _project_of_size(quotes: int, labelled_by_others: int):

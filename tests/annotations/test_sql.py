@@ -182,15 +182,46 @@ def test_place_counts_match_the_orm_and_expired_places_go():
         == (live, 1, expired)
         == (2, 1, 1)
     )
-    places, unanimous_gold = sql.quote_places(
-        project_id=project.id, quote_id=quote.pk, cutoff=cutoff(project)
+    places, unanimous_gold, labels = sql.quote_places(
+        project_id=project.id, quote_id=quote.pk, annotator_id=ann1.pk, cutoff=cutoff(project)
     )
     assert unanimous_gold is False
+    assert labels == {}
     assert sorted(places) == sorted(
         [(ann1.pk, True, "assigned"), (ann2.pk, False, "assigned"), (ann3.pk, True, "submitted")]
     )
     sql.expired_places_delete(project_id=project.id, quote_id=quote.pk, cutoff=cutoff(project))
     assert set(on_quote.values_list("annotator_id", flat=True)) == {ann1.pk, ann3.pk}
+
+
+def test_assignment_take_only_takes_a_plain_free_place():
+    project, (free, full, stale, mine), (ann1, ann2) = labelling_project(quotes=4, k=2)
+    ann3 = UserFactory()
+    now = timezone.now()
+
+    def take(quote, annotator):
+        return sql.assignment_take(
+            project_id=project.id,
+            quote_id=quote.pk,
+            annotator_id=annotator.pk,
+            k=project.annotators_per_quote,
+            cutoff=cutoff(project),
+            now=now,
+        )
+
+    Assignment.objects.create(project=project, quote=free, annotator=ann2, status=Status.SUBMITTED)
+    for person in (ann2, ann3):
+        Assignment.objects.create(project=project, quote=full, annotator=person)
+    Assignment.objects.create(project=project, quote=stale, annotator=ann2)
+    backdate(project, ann2, minutes=10_000)
+    Assignment.objects.create(project=project, quote=mine, annotator=ann1, status=Status.SKIPPED)
+
+    assert take(free, ann1) is True
+    taken = Assignment.objects.get(quote=free, annotator=ann1)
+    assert (taken.status, taken.assigned_at, taken.completed_at) == (Status.ASSIGNED, now, None)
+    # Full, an expired place to free first, or the annotator's own skip: place_counts decides.
+    assert [take(quote, ann1) for quote in (full, stale, mine)] == [False, False, False]
+    assert Assignment.objects.filter(annotator=ann1).count() == 2
 
 
 def test_assignment_insert_and_submit():
@@ -280,12 +311,16 @@ def test_label_statements_write_what_the_orm_reads():
     assert list(LabelHistory.objects.values_list("values", "note", "changed_at")) == [
         ([choice.value], "first", now)
     ]
-    labels = sql.labels_of(project_id=project.id, quote_id=quote.pk, annotator_id=ann.pk)
+    _, _, labels = sql.quote_places(
+        project_id=project.id, quote_id=quote.pk, annotator_id=ann.pk, cutoff=cutoff(project)
+    )
     assert labels[dimensions[0].id] == (new_ids[dimensions[0].id], "first", now, {choice.pk})
     assert labels[dimensions[1].id][3] == set()
-    assert sorted(
-        sql.answers_of(project_id=project.id, quote_id=quote.pk, annotator_id=ann.pk)
-    ) == (
+    answers, counts = sql.answers_and_counts(
+        project=project, annotator_id=ann.pk, quote_id=quote.pk
+    )
+    assert counts == sql.annotator_counts(project=project, annotator_id=ann.pk)
+    assert sorted(answers) == (
         sorted(
             [
                 (dimensions[0].key, choice.value),
