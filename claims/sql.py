@@ -14,7 +14,7 @@ test_article_versions.py check what they write through the ORM, on SQLite and Po
 import datetime
 from collections.abc import Iterable, Sequence
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 from django.utils import timezone
 
@@ -77,10 +77,13 @@ def insert_rows(
 
 # -- rows to model instances ----------------------------------------------------------------
 _CONVERTERS: dict = {}
+_COLUMNS: dict = {}
 
 
-def _converters(model) -> list[tuple]:
-    """Per concrete field: the column and Django's converters for it on this database."""
+def _converters(model) -> tuple[list[str], list[tuple]]:
+    """The model's field attnames and, per concrete field, the column and Django's converters
+    for it on this database (worked out once per process: the labelling loop turns seven rows
+    a request into instances)."""
     key = (connection.vendor, model)
     if key not in _CONVERTERS:
         found = []
@@ -92,27 +95,32 @@ def _converters(model) -> list[tuple]:
                     connection.ops.get_db_converters(column) + field.get_db_converters(connection),
                 )
             )
-        _CONVERTERS[key] = found
+        _CONVERTERS[key] = ([f.attname for f in model._meta.concrete_fields], found)
     return _CONVERTERS[key]
 
 
 def columns(model, alias: str) -> list[str]:
-    """The model's concrete columns, in field order, prefixed with `alias`."""
-    quote_name = connection.ops.quote_name
-    return [f"{alias}.{quote_name(field.column)}" for field in model._meta.concrete_fields]
+    """The model's concrete columns, in field order, prefixed with `alias` (kept per process)."""
+    key = (connection.vendor, model, alias)
+    if key not in _COLUMNS:
+        quote_name = connection.ops.quote_name
+        _COLUMNS[key] = [
+            f"{alias}.{quote_name(field.column)}" for field in model._meta.concrete_fields
+        ]
+    return list(_COLUMNS[key])
 
 
 def instance_from_row(model, values):
     """A model instance from its concrete columns (as `columns` lists them) read by a raw
     cursor, converted as the ORM would (SQLite gives datetimes as text, booleans as 0/1)."""
+    attnames, converters_of = _converters(model)
+    database = connections[DEFAULT_DB_ALIAS]
     converted = []
-    for value, (column, converters) in zip(values, _converters(model), strict=True):
+    for value, (column, converters) in zip(values, converters_of, strict=True):
         for converter in converters:
-            value = converter(value, column, connection)
+            value = converter(value, column, database)
         converted.append(value)
-    return model.from_db(
-        connection.alias, [f.attname for f in model._meta.concrete_fields], converted
-    )
+    return model.from_db(database.alias, attnames, converted)
 
 
 def instances_from_row(models: list, row) -> list:
@@ -130,7 +138,7 @@ def instances_from_row(models: list, row) -> list:
 def field_from_db(model, attname: str, value):
     """One column read by a raw cursor, converted as the ORM would."""
     for field, (column, converters) in zip(
-        model._meta.concrete_fields, _converters(model), strict=True
+        model._meta.concrete_fields, _converters(model)[1], strict=True
     ):
         if field.attname == attname:
             for converter in converters:
