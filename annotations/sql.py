@@ -332,15 +332,17 @@ def _place_params(project_id, quote_id, annotator_id, cutoff) -> dict:
 
 # A person's labels on one quote: dimension id → (label id, note, updated at, choice ids).
 OwnLabels = dict[int, tuple[int, str, datetime.datetime, set[int]]]
+# Gold: (quote id, dimension id) → (gold id, method, choice ids).
+GoldOf = dict[tuple[int, int], tuple[int, str, set[int]]]
 
 
 def quote_places(
     *, project_id: int, quote_id: int, annotator_id: int, cutoff: datetime.datetime
-) -> tuple[list[tuple[int, bool, str]], bool, OwnLabels]:
+) -> tuple[list[tuple[int, bool, str]], GoldOf, OwnLabels]:
     """What a label save reads under the quote's lock, in one statement: who holds an
-    assignment on the quote (annotator id, whether it is live, its status), whether the quote
-    has unanimous gold on any question, and the annotator's own labels on it (dimension id →
-    (label id, note, updated at, choice ids)).
+    assignment on the quote (annotator id, whether it is live, its status), the quote's gold
+    (as gold_of gives it), and the annotator's own labels on it (dimension id → (label id,
+    note, updated at, choice ids)).
 
     The three reads are one UNION ALL, its rows told apart by the first column; the labels'
     part comes first, so that PostgreSQL (which types a UNION pair by pair) takes each
@@ -352,24 +354,27 @@ def quote_places(
         "AND l.quote_id = %(quote)s AND l.annotator_id = %(annotator)s "
         f"UNION ALL SELECT 1, a.annotator_id, {ASSIGNMENT_LIVE}, a.status, NULL, NULL, NULL "
         f"FROM {ASSIGNMENT} a WHERE a.project_id = %(project)s AND a.quote_id = %(quote)s "
-        f"UNION ALL SELECT 2, NULL, NULL, NULL, NULL, NULL, NULL FROM {GOLD} g "
-        f"WHERE g.project_id = %(project)s AND g.quote_id = %(quote)s AND g.method = {UNANIMOUS}",
+        f"UNION ALL SELECT 2, g.dimension_id, NULL, g.method, g.id, NULL, gc.choice_id "
+        f"FROM {GOLD} g LEFT JOIN {GOLD_CHOICES} gc ON gc.gold_id = g.id "
+        "WHERE g.project_id = %(project)s AND g.quote_id = %(quote)s",
         _place_params(project_id, quote_id, annotator_id, cutoff),
     )
     places: list[tuple[int, bool, str]] = []
-    unanimous_gold = False
+    gold: GoldOf = {}
     labels: OwnLabels = {}
-    for part, number, live, text, label_id, updated_at, choice_id in rows:
+    for part, number, live, text, row_id, updated_at, choice_id in rows:
         if part == 1:
             places.append((number, bool(live), text))
         elif part == 2:
-            unanimous_gold = True
+            entry = gold.setdefault((quote_id, number), (row_id, text, set()))
+            if choice_id is not None:
+                entry[2].add(choice_id)
         else:
             updated_at = field_from_db(Label, "updated_at", updated_at)
-            entry = labels.setdefault(number, (label_id, text, updated_at, set()))
+            entry = labels.setdefault(number, (row_id, text, updated_at, set()))
             if choice_id is not None:
                 entry[3].add(choice_id)
-    return places, unanimous_gold, labels
+    return places, gold, labels
 
 
 def assignment_insert(
@@ -637,12 +642,10 @@ def label_answers(*, project_id: int, quote_ids: list[int]) -> list[tuple[int, i
     )
 
 
-def gold_of(
-    *, project_id: int, quote_ids: list[int] | None
-) -> dict[tuple[int, int], tuple[int, str, set[int]]]:
+def gold_of(*, project_id: int, quote_ids: list[int] | None) -> GoldOf:
     """(quote id, dimension id) → the gold there: its id, method and choice ids."""
     params: dict = {"project": project_id}
-    gold: dict[tuple[int, int], tuple[int, str, set[int]]] = {}
+    gold: GoldOf = {}
     for gold_id, quote_id, dimension_id, method, choice_id in fetch_all(
         "SELECT g.id, g.quote_id, g.dimension_id, g.method, c.choice_id "
         f"FROM {GOLD} g LEFT JOIN {GOLD_CHOICES} c ON c.gold_id = g.id "
@@ -653,6 +656,45 @@ def gold_of(
         if choice_id is not None:
             entry[2].add(choice_id)
     return gold
+
+
+def gold_insert(
+    *, project_id: int, keys: list[tuple[int, int]], method: str, now: datetime.datetime
+) -> dict[tuple[int, int], int]:
+    """New gold rows (decided by nobody) for these (quote id, dimension id) pairs, in one
+    statement: (quote id, dimension id) → new gold id."""
+    if not keys:
+        return {}
+    returning = connection.features.can_return_columns_from_insert
+    stamp = db_datetime(now)
+    new_ids = insert_rows(
+        GOLD,
+        ("project_id", "quote_id", "dimension_id", "method", "decided_by_id", "decided_at"),
+        [
+            (project_id, quote_id, dimension_id, method, None, stamp)
+            for quote_id, dimension_id in keys
+        ],
+        returning=("quote_id", "dimension_id", "id") if returning else (),
+    )
+    if not returning:  # SQLite before 3.35 has no RETURNING
+        params: dict = {"project": project_id}
+        new_ids = fetch_all(
+            f"SELECT g.quote_id, g.dimension_id, g.id FROM {GOLD} g "
+            "WHERE g.project_id = %(project)s"
+            + _quote_filter("g", sorted({quote_id for quote_id, _ in keys}), params),
+            params,
+        )
+    wanted = set(keys)
+    return {
+        (quote_id, dimension_id): gold_id
+        for quote_id, dimension_id, gold_id in new_ids
+        if (quote_id, dimension_id) in wanted
+    }
+
+
+def gold_choices_insert(*, rows: list[tuple[int, int]]) -> None:
+    """(gold id, choice id) pairs."""
+    insert_rows(GOLD_CHOICES, ("gold_id", "choice_id"), rows)
 
 
 # -- the queue's counts (QueueCount, QueueTotal), recomputed from their sources ------------------

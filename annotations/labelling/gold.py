@@ -21,15 +21,15 @@ def gold_unanimous_sync(
     project: Project,
     quote_ids: list[int] | None = None,
     submitters: dict[int, set[int]] | None = None,
-    unanimous_there: bool | None = None,
+    gold: sql.GoldOf | None = None,
 ) -> int:
     """Make unanimous gold match the labels: where a quote's submitted annotators (k or more)
     give one identical answer on a dimension, that is its gold; stale unanimous gold goes.
     Reviewer and majority gold are never touched. Returns how many gold rows were written.
-    A caller that has just read who submitted each of `quote_ids` passes it as `submitters`,
-    and one that has read whether those quotes have any unanimous gold passes that as
-    `unanimous_there`: with no quote at k submitters and none, nothing can change, and the
-    gold is not read.
+    A caller that has just read, under the quotes' locks, who submitted each of `quote_ids`
+    passes it as `submitters`, and one that has read their gold (as sql.gold_of gives it)
+    passes that as `gold`: with no quote at k submitters and no unanimous gold there, nothing
+    can change, and nothing more is read.
     """
     k = project.annotators_per_quote
     if quote_ids is not None and not quote_ids:
@@ -39,7 +39,10 @@ def gold_unanimous_sync(
         for quote_id, annotator_id in sql.submitters(project_id=project.id, quote_ids=quote_ids):
             submitters[quote_id].add(annotator_id)
     complete = [quote_id for quote_id, people in submitters.items() if len(people) >= k]
-    if not complete and unanimous_there is False:
+    unanimous_there = gold is None or any(
+        method == Gold.Method.UNANIMOUS for _, method, _ in gold.values()
+    )
+    if not complete and not unanimous_there:
         return 0
 
     answers: dict = defaultdict(lambda: defaultdict(set))
@@ -55,7 +58,7 @@ def gold_unanimous_sync(
         if len(given) == 1 and people <= by_annotator.keys():
             unanimous[(quote_id, dimension_id)] = next(iter(given))
 
-    existing = sql.gold_of(project_id=project.id, quote_ids=quote_ids)
+    existing = gold if gold is not None else sql.gold_of(project_id=project.id, quote_ids=quote_ids)
     stale = [
         gold_id
         for key, (gold_id, method, _) in existing.items()
@@ -63,35 +66,33 @@ def gold_unanimous_sync(
     ]
     if stale:
         Gold.objects.filter(pk__in=stale).delete()
-    to_create, to_update = [], []
-    for (quote_id, dimension_id), choice_ids in unanimous.items():
-        gold = existing.get((quote_id, dimension_id))
-        if gold is None:
-            to_create.append(
-                Gold(
-                    project=project,
-                    quote_id=quote_id,
-                    dimension_id=dimension_id,
-                    method=Gold.Method.UNANIMOUS,
-                )
-            )
-        elif gold[1] == Gold.Method.UNANIMOUS and choice_ids != gold[2]:
-            to_update.append(Gold(pk=gold[0], quote_id=quote_id, dimension_id=dimension_id))
+    to_create, to_update = [], {}
+    for key, choice_ids in unanimous.items():
+        there = existing.get(key)
+        if there is None:
+            to_create.append(key)
+        elif there[1] == Gold.Method.UNANIMOUS and choice_ids != there[2]:
+            to_update[key] = there[0]
     if not to_create and not to_update:
         return 0
-    created = Gold.objects.bulk_create(to_create)
-    through = Gold.choices.through
+    now = timezone.now()
     if to_update:
-        through.objects.filter(gold__in=to_update).delete()
-        Gold.objects.filter(pk__in=[gold.pk for gold in to_update]).update(
-            decided_at=timezone.now()
-        )
-    through.objects.bulk_create(
-        through(gold_id=gold.pk, choice_id=choice_id)
-        for gold in [*created, *to_update]
-        for choice_id in sorted(unanimous[(gold.quote_id, gold.dimension_id)])
+        Gold.choices.through.objects.filter(gold_id__in=to_update.values()).delete()
+        Gold.objects.filter(pk__in=to_update.values()).update(decided_at=now)
+    written = {
+        **sql.gold_insert(
+            project_id=project.id, keys=to_create, method=Gold.Method.UNANIMOUS, now=now
+        ),
+        **to_update,
+    }
+    sql.gold_choices_insert(
+        rows=[
+            (gold_id, choice_id)
+            for key, gold_id in written.items()
+            for choice_id in sorted(unanimous[key])
+        ]
     )
-    return len(created) + len(to_update)
+    return len(written)
 
 
 # Gold someone decided. Unanimous gold is not among them: it follows the labels it rests on.

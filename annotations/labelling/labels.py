@@ -136,10 +136,10 @@ def label_save(
     now = timezone.now()
     cutoff = assignment_expiry_cutoff(project=project, now=now)
     # Who holds a place on this quote, whether the caller's own is live, and who has
-    # submitted (for the unanimous gold below), whether the quote has unanimous gold, and the
-    # caller's labels as they stand: one statement.
+    # submitted (for the unanimous gold below), the quote's gold, and the caller's labels as
+    # they stand: one statement.
     mine_live, others, submitters = False, 0, {annotator.pk}
-    places, unanimous_gold, existing = sql.quote_places(
+    places, gold, existing = sql.quote_places(
         project_id=project.id, quote_id=quote.pk, annotator_id=annotator.pk, cutoff=cutoff
     )
     for annotator_id, live, status in places:
@@ -241,7 +241,7 @@ def label_save(
         project=project,
         quote_ids=[quote.pk],
         submitters={quote.pk: submitters},
-        unanimous_there=unanimous_gold,
+        gold=gold,
     )
     return sorted(states.values(), key=lambda state: (state.dimension.order, state.dimension.id))
 

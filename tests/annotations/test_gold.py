@@ -213,13 +213,17 @@ def test_a_save_below_k_takes_away_unanimous_gold_left_stale():
     assert gold_of(project, quote) == {}
 
 
-def test_a_first_save_below_k_does_not_read_gold():
-    """Unanimous gold needs k submitters: the first of them does not ask for it."""
+def test_a_save_reads_the_gold_once_with_the_places():
+    """A save reads the quote's gold in the statement that reads its places (under the quote's
+    lock), not in one of its own: the first of k and the k-th alike; the k-th writes it."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    project, (quote, *_), (ann1, _) = labelling_project(k=2)
-    with CaptureQueriesContext(connection) as queries:
-        label_save(project=project, quote=quote, annotator=ann1, labels=FULL)
-    assert not any("FROM annotations_gold g LEFT JOIN" in q["sql"] for q in queries)
-    assert not Gold.objects.filter(quote=quote).exists()
+    project, (quote, *_), (ann1, ann2) = labelling_project(k=2)
+    for annotator in (ann1, ann2):
+        with CaptureQueriesContext(connection) as queries:
+            label_save(project=project, quote=quote, annotator=annotator, labels=FULL)
+        reads = [q["sql"] for q in queries if "FROM annotations_gold g" in q["sql"]]
+        assert len(reads) == 1
+        assert "annotations_assignment a" in reads[0]
+    assert gold_of(project, quote) == {key: ("unanimous", [value]) for key, value in FULL.items()}

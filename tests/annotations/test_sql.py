@@ -182,10 +182,10 @@ def test_place_counts_match_the_orm_and_expired_places_go():
         == (live, 1, expired)
         == (2, 1, 1)
     )
-    places, unanimous_gold, labels = sql.quote_places(
+    places, gold, labels = sql.quote_places(
         project_id=project.id, quote_id=quote.pk, annotator_id=ann1.pk, cutoff=cutoff(project)
     )
-    assert unanimous_gold is False
+    assert gold == {}
     assert labels == {}
     assert sorted(places) == sorted(
         [(ann1.pk, True, "assigned"), (ann2.pk, False, "assigned"), (ann3.pk, True, "submitted")]
@@ -222,6 +222,36 @@ def test_assignment_take_only_takes_a_plain_free_place():
     # Full, an expired place to free first, or the annotator's own skip: place_counts decides.
     assert [take(quote, ann1) for quote in (full, stale, mine)] == [False, False, False]
     assert Assignment.objects.filter(annotator=ann1).count() == 2
+
+
+def test_gold_statements_write_what_the_orm_reads_and_the_places_read_it_back():
+    project, (quote, other, _), (ann, _) = labelling_project()
+    stance, attribution = Dimension.objects.filter(project=project).order_by("order")[:2]
+    favor, against = stance.choices.order_by("order")[:2]
+    now = timezone.now()
+    ids = sql.gold_insert(
+        project_id=project.id,
+        keys=[(quote.pk, stance.id), (quote.pk, attribution.id), (other.pk, stance.id)],
+        method=Gold.Method.UNANIMOUS,
+        now=now,
+    )
+    assert ids == {
+        (gold.quote_id, gold.dimension_id): gold.id for gold in Gold.objects.filter(project=project)
+    }
+    sql.gold_choices_insert(
+        rows=[(ids[(quote.pk, stance.id)], favor.pk), (ids[(quote.pk, stance.id)], against.pk)]
+    )
+    stored = Gold.objects.get(pk=ids[(quote.pk, stance.id)])
+    assert (stored.method, stored.decided_by, stored.decided_at) == ("unanimous", None, now)
+    assert set(stored.choices.all()) == {favor, against}
+    _, gold, _ = sql.quote_places(
+        project_id=project.id, quote_id=quote.pk, annotator_id=ann.pk, cutoff=cutoff(project)
+    )
+    assert gold == sql.gold_of(project_id=project.id, quote_ids=[quote.pk])
+    assert gold == {
+        (quote.pk, stance.id): (ids[(quote.pk, stance.id)], "unanimous", {favor.pk, against.pk}),
+        (quote.pk, attribution.id): (ids[(quote.pk, attribution.id)], "unanimous", set()),
+    }
 
 
 def test_assignment_insert_and_submit():
