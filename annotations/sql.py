@@ -543,6 +543,112 @@ def labels_insert(
     return dict(new_ids)
 
 
+def labels_write(
+    *,
+    project_id: int,
+    quote_id: int,
+    annotator_id: int,
+    created: list[int],
+    known: dict[int, int],
+    choices: dict[int, list[int]],
+    values: dict[int, list[str]],
+    note: str,
+    now: datetime.datetime,
+) -> dict[int, int]:
+    """A save's label writes: new labels for the `created` dimensions, then choices (dimension
+    id → choice ids) and a history row (dimension id → choice values) for new labels and for
+    the `known` ones (dimension id → label id, already rewritten by labels_rewrite); the
+    history is written by the annotator. Dimension id → new label id.
+
+    On PostgreSQL one statement (the inserts as data-modifying WITH parts, the choices and
+    history joined to the new ids by dimension); elsewhere labels_insert,
+    label_choices_insert and label_history_insert in turn, which write the same rows.
+    """
+    if not created and not known:
+        return {}  # every answer unchanged: nothing to write
+    if connection.vendor != "postgresql":
+        new_ids = labels_insert(
+            project_id=project_id,
+            quote_id=quote_id,
+            annotator_id=annotator_id,
+            dimension_ids=created,
+            note=note,
+            now=now,
+        )
+        ids = {**known, **new_ids}
+        label_choices_insert(
+            rows=[
+                (ids[dimension_id], choice)
+                for dimension_id in choices
+                for choice in choices[dimension_id]
+            ]
+        )
+        label_history_insert(
+            entries=[(ids[dimension_id], chosen) for dimension_id, chosen in values.items()],
+            note=note,
+            changed_by=annotator_id,
+            now=now,
+        )
+        return new_ids
+    params: dict = {
+        "project": project_id,
+        "quote": quote_id,
+        "annotator": annotator_id,
+        "note": note,
+        "now": db_datetime(now),
+    }
+
+    def rows(name: str, pairs: list[tuple], casts: tuple[str, str]) -> str:
+        found = []
+        for n, pair in enumerate(pairs):
+            cells = []
+            for m, (value, cast) in enumerate(zip(pair, casts, strict=True)):
+                params[f"{name}_{n}_{m}"] = value
+                cells.append(f"CAST(%({name}_{n}_{m})s AS {cast})")
+            found.append(f"({', '.join(cells)})")
+        return ", ".join(found)
+
+    parts, id_sources = [], []
+    if created:
+        new_rows = ", ".join(
+            f"(%(project)s, %(quote)s, %(annotator)s, %(dimension_{n})s, %(note)s, %(now)s, "
+            "%(now)s)"
+            for n in range(len(created))
+        )
+        params.update({f"dimension_{n}": dimension_id for n, dimension_id in enumerate(created)})
+        parts.append(
+            f"new AS (INSERT INTO {LABEL} (project_id, quote_id, annotator_id, dimension_id, "
+            f"note, created_at, updated_at) VALUES {new_rows} RETURNING dimension_id, id)"
+        )
+        id_sources.append("SELECT dimension_id, id FROM new")
+    if known:
+        id_sources.append(f"VALUES {rows('known', list(known.items()), ('BIGINT', 'BIGINT'))}")
+    parts.append(f"ids (dimension_id, id) AS ({' UNION ALL '.join(id_sources)})")
+    chosen = [
+        (dimension_id, choice) for dimension_id in choices for choice in choices[dimension_id]
+    ]
+    if chosen:
+        chosen_rows = rows("choice", chosen, ("BIGINT", "BIGINT"))
+        parts.append(
+            f"chosen AS (INSERT INTO {LABEL_CHOICES} (label_id, choice_id) "
+            f"SELECT ids.id, v.choice_id FROM (VALUES {chosen_rows}) "
+            "v (dimension_id, choice_id) JOIN ids ON ids.dimension_id = v.dimension_id)"
+        )
+    if values:
+        history = [(dimension_id, json.dumps(given)) for dimension_id, given in values.items()]
+        params["by"] = annotator_id
+        history_rows = rows("history", history, ("BIGINT", "TEXT"))
+        values_column = connection.ops.quote_name("values")
+        parts.append(
+            f"history AS (INSERT INTO {LABEL_HISTORY} (label_id, {values_column}, note, "
+            "changed_by_id, changed_at) SELECT ids.id, CAST(v.given AS JSONB), %(note)s, "
+            f"%(by)s, %(now)s FROM (VALUES {history_rows}) "
+            "v (dimension_id, given) JOIN ids ON ids.dimension_id = v.dimension_id)"
+        )
+    final = "SELECT dimension_id, id FROM new" if created else "SELECT id, id FROM ids WHERE FALSE"
+    return dict(fetch_all(f"WITH {', '.join(parts)} {final}", params))
+
+
 def labels_rewrite(*, label_ids: list[int], note: str, now: datetime.datetime) -> None:
     """Changed labels: their note, time and count of changes, and their old choices gone (new
     ones follow)."""

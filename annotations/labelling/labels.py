@@ -157,8 +157,9 @@ def label_save(
             }
         )
 
-    # A fixed number of statements whatever the number of dimensions: new labels, changed
-    # labels, their choices and their history are each written in one statement.
+    # A fixed number of statements whatever the number of dimensions: changed labels are
+    # rewritten in one statement, then new labels, choices and history written together
+    # (sql.labels_write: one statement on PostgreSQL, one each elsewhere).
     states: dict[int, LabelState] = {}
     created, changed, new_choices = [], [], {}
     for dimension, chosen in parsed.items():
@@ -190,34 +191,31 @@ def label_save(
         raise ValidationError(
             {"quote": "A reviewer has settled this quote's gold; its labels no longer change."}
         )
-    new_ids = sql.labels_insert(
+    if changed:
+        sql.labels_rewrite(label_ids=changed, note=note, now=now)
+    new_ids = sql.labels_write(
         project_id=project.id,
         quote_id=quote.pk,
         annotator_id=annotator.pk,
-        dimension_ids=created,
+        created=created,
+        known={
+            dimension_id: states[dimension_id].id
+            for dimension_id in new_choices
+            if dimension_id not in created
+        },
+        choices={
+            dimension_id: [choice.pk for choice in chosen]
+            for dimension_id, chosen in new_choices.items()
+        },
+        values={
+            dimension_id: [choice.value for choice in chosen]
+            for dimension_id, chosen in new_choices.items()
+        },
         note=note,
         now=now,
     )
     for dimension_id in created:
         states[dimension_id] = dataclasses.replace(states[dimension_id], id=new_ids[dimension_id])
-    if changed:
-        sql.labels_rewrite(label_ids=changed, note=note, now=now)
-    sql.label_choices_insert(
-        rows=[
-            (states[dimension_id].id, choice.pk)
-            for dimension_id, chosen in new_choices.items()
-            for choice in chosen
-        ]
-    )
-    sql.label_history_insert(
-        entries=[
-            (states[dimension_id].id, [choice.value for choice in chosen])
-            for dimension_id, chosen in new_choices.items()
-        ],
-        note=note,
-        changed_by=annotator.pk,
-        now=now,
-    )
 
     # The row may have just been deleted as expired by the annotator's own assign_next_quote
     # (which needs no quote lock to give up a place); the room check above already treated

@@ -21,10 +21,13 @@ LABELS = {"stance": "favor", "attribution": "accurate", "sourcing": "named-offic
 # Queue-next: lock the caller, their open assignments, the candidate (a second statement when
 # no quote is started), the new assignment taken if the quote has room, the quote, then the
 # caller's labels with their progress. Save-label: lock the quote, the schema (two), the places
-# with existing labels, three inserts, the assignment, gold.
+# with the gold and existing labels, the label writes (new labels, their choices and history:
+# one statement on PostgreSQL, three on SQLite), the assignment, gold.
+POSTGRES = connection.vendor == "postgresql"
 QUEUE_NEXT_QUERIES = 10
-SAVE_LABEL_QUERIES = 13
-CHANGE_LABEL_QUERIES = 16  # also updates the changed labels and replaces their choices
+SAVE_LABEL_QUERIES = 10 if POSTGRES else 12
+# also updates the changed labels and replaces their choices
+CHANGE_LABEL_QUERIES = 14 if POSTGRES else 15
 
 
 def _project_of_size(quotes: int, labelled_by_others: int):

@@ -4,6 +4,8 @@ says (the suite runs on SQLite and on PostgreSQL)."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from annotations import sql
@@ -252,6 +254,83 @@ def test_gold_statements_write_what_the_orm_reads_and_the_places_read_it_back():
         (quote.pk, stance.id): (ids[(quote.pk, stance.id)], "unanimous", {favor.pk, against.pk}),
         (quote.pk, attribution.id): (ids[(quote.pk, attribution.id)], "unanimous", set()),
     }
+
+
+def test_labels_write_writes_new_and_known_labels_with_choices_and_history():
+    """One statement on PostgreSQL, three elsewhere: the same rows either way."""
+    project, (quote, *_), (ann, _) = labelling_project()
+    stance, attribution, sourcing = Dimension.objects.filter(project=project).order_by("order")
+    favor, against = stance.choices.order_by("order")[:2]
+    accurate = attribution.choices.order_by("order").first()
+    old = Label.objects.create(project=project, quote=quote, annotator=ann, dimension=sourcing)
+    now = timezone.now()
+
+    new_ids = sql.labels_write(
+        project_id=project.id,
+        quote_id=quote.pk,
+        annotator_id=ann.pk,
+        created=[stance.id, attribution.id],
+        known={sourcing.id: old.id},
+        choices={stance.id: [favor.pk, against.pk], attribution.id: [accurate.pk], sourcing.id: []},
+        values={
+            stance.id: [favor.value, against.value],
+            attribution.id: [accurate.value],
+            sourcing.id: [],
+        },
+        note="a note",
+        now=now,
+    )
+
+    labels = {label.dimension_id: label for label in Label.objects.filter(quote=quote)}
+    assert new_ids == {stance.id: labels[stance.id].id, attribution.id: labels[attribution.id].id}
+    assert {
+        (label.note, label.created_at) for key, label in labels.items() if key != sourcing.id
+    } == {("a note", now)}
+    assert set(labels[stance.id].choices.all()) == {favor, against}
+    assert list(labels[attribution.id].choices.all()) == [accurate]
+    assert list(labels[sourcing.id].choices.all()) == []
+    history = {
+        row.label_id: (row.values, row.note, row.changed_by_id, row.changed_at)
+        for row in LabelHistory.objects.filter(label__quote=quote)
+    }
+    assert history == {
+        labels[stance.id].id: ([favor.value, against.value], "a note", ann.pk, now),
+        labels[attribution.id].id: ([accurate.value], "a note", ann.pk, now),
+        old.id: ([], "a note", ann.pk, now),
+    }
+    # Only known labels (a change): nothing new comes back.
+    assert (
+        sql.labels_write(
+            project_id=project.id,
+            quote_id=quote.pk,
+            annotator_id=ann.pk,
+            created=[],
+            known={sourcing.id: old.id},
+            choices={sourcing.id: []},
+            values={sourcing.id: []},
+            note="",
+            now=now,
+        )
+        == {}
+    )
+    assert LabelHistory.objects.filter(label=old).count() == 2
+    # Nothing new and nothing changed (a save of the same answers): no statement at all.
+    with CaptureQueriesContext(connection) as queries:
+        assert (
+            sql.labels_write(
+                project_id=project.id,
+                quote_id=quote.pk,
+                annotator_id=ann.pk,
+                created=[],
+                known={},
+                choices={},
+                values={},
+                note="",
+                now=now,
+            )
+            == {}
+        )
+    assert queries.captured_queries == []
 
 
 def test_assignment_insert_and_submit():
