@@ -220,6 +220,27 @@ def expired_assignments_release(*, project_id: int, cutoff: datetime.datetime) -
     )
 
 
+def _candidate_select(
+    *, project: Project, annotator_id: int, passed_over: list[int], skip_locked: bool, params: dict
+) -> str:
+    """queue_candidate_id's SELECT (its parameters added to `params`)."""
+    params.update(
+        {"project": project.id, "annotator": annotator_id, "k": project.annotators_per_quote}
+    )
+    passed = ""
+    if passed_over:
+        passed = f" AND c.quote_id NOT IN ({placeholders(passed_over, params, 'passed')})"
+    return (
+        f"SELECT c.quote_id FROM {QUEUE_COUNT} c JOIN {QUOTE} q ON q.id = c.quote_id "
+        "WHERE c.project_id = %(project)s AND NOT c.rejected AND c.held < %(k)s "
+        f"AND NOT EXISTS (SELECT 1 FROM {ASSIGNMENT} m WHERE m.project_id = %(project)s "
+        "AND m.quote_id = c.quote_id AND m.annotator_id = %(annotator)s)"
+        f"{passed} AND {QUOTE_IN_PROJECT} "
+        "ORDER BY c.held DESC, c.article_id, c.content_start, c.quote_id LIMIT 1"
+        + row_lock("q", skip_locked=skip_locked)
+    )
+
+
 def queue_candidate_id(
     *, project: Project, annotator_id: int, passed_over: list[int], skip_locked: bool
 ) -> int | None:
@@ -233,40 +254,54 @@ def queue_candidate_id(
     over only the annotator's own quotes; the quote itself is checked against the project's
     rule (QUOTE_IN_PROJECT), so rows that lag it are passed over, never handed out.
     """
-    params = {
-        "project": project.id,
-        "annotator": annotator_id,
-        "k": project.annotators_per_quote,
-    }
-    passed = ""
-    if passed_over:
-        passed = f" AND c.quote_id NOT IN ({placeholders(passed_over, params, 'passed')})"
-    rows = fetch_all(
-        f"SELECT c.quote_id FROM {QUEUE_COUNT} c JOIN {QUOTE} q ON q.id = c.quote_id "
-        "WHERE c.project_id = %(project)s AND NOT c.rejected AND c.held < %(k)s "
-        f"AND NOT EXISTS (SELECT 1 FROM {ASSIGNMENT} m WHERE m.project_id = %(project)s "
-        "AND m.quote_id = c.quote_id AND m.annotator_id = %(annotator)s)"
-        f"{passed} AND {QUOTE_IN_PROJECT} "
-        "ORDER BY c.held DESC, c.article_id, c.content_start, c.quote_id LIMIT 1"
-        + row_lock("q", skip_locked=skip_locked),
-        params,
+    params: dict = {}
+    statement = _candidate_select(
+        project=project,
+        annotator_id=annotator_id,
+        passed_over=passed_over,
+        skip_locked=skip_locked,
+        params=params,
     )
+    rows = fetch_all(statement, params)
     return rows[0][0] if rows else None
 
 
-def open_assignments(
-    *, project_id: int, annotator_id: int, cutoff: datetime.datetime
-) -> list[tuple[int, int, bool, bool]]:
-    """The annotator's open assignments, newest first: id, quote id, whether it expired, and
-    whether its quote is still in the project."""
+def open_and_candidate(
+    *, project: Project, annotator_id: int, cutoff: datetime.datetime, passed_over: list[int]
+) -> tuple[list[tuple[int, int, bool, bool]], int | None]:
+    """In one statement, the annotator's open assignments, newest first (id, quote id, whether
+    it expired, whether its quote is still in the project), and queue_candidate_id's pick
+    with SKIP LOCKED (locked; None when every candidate is locked or none is left).
+
+    The candidate is looked for, and locked until the transaction ends, even when an open
+    assignment will be handed back instead: the usual call (after a submit) has none, and
+    the lock only makes a concurrent caller skip that quote for a moment.
+    """
+    params: dict = {"cutoff": db_datetime(cutoff)}
+    candidate = _candidate_select(
+        project=project,
+        annotator_id=annotator_id,
+        passed_over=passed_over,
+        skip_locked=True,
+        params=params,
+    )
     rows = fetch_all(
-        f"SELECT a.id, a.quote_id, {ASSIGNMENT_EXPIRED}, ({QUOTE_IN_PROJECT}) "
+        f"WITH candidate AS ({candidate}) "
+        f"SELECT 1, a.id, a.quote_id, {ASSIGNMENT_EXPIRED}, ({QUOTE_IN_PROJECT}), a.assigned_at "
         f"FROM {ASSIGNMENT} a JOIN {QUOTE} q ON q.id = a.quote_id "
         "WHERE a.project_id = %(project)s AND a.annotator_id = %(annotator)s "
-        f"AND a.status = {ASSIGNED} ORDER BY a.assigned_at DESC, a.id DESC",
-        {"project": project_id, "annotator": annotator_id, "cutoff": db_datetime(cutoff)},
+        f"AND a.status = {ASSIGNED} "
+        "UNION ALL SELECT 2, NULL, c.quote_id, NULL, NULL, NULL FROM candidate c "
+        "ORDER BY 1, 6 DESC, 2 DESC",
+        params,
     )
-    return [(a, q, bool(expired), bool(there)) for a, q, expired, there in rows]
+    opened = [
+        (assignment_id, quote_id, bool(expired), bool(there))
+        for part, assignment_id, quote_id, expired, there, _ in rows
+        if part == 1
+    ]
+    candidates = [quote_id for part, _, quote_id, _, _, _ in rows if part == 2]
+    return opened, (candidates[0] if candidates else None)
 
 
 def place_counts(

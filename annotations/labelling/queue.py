@@ -132,17 +132,13 @@ def _pick_attempt(
     with transaction.atomic():
         sql.user_lock(user_id=annotator.pk)
         cutoff = assignment_expiry_cutoff(project=project, now=now)
-        for _, quote_id, is_expired, in_project in sql.open_assignments(
-            project_id=project.id, annotator_id=annotator.pk, cutoff=cutoff
-        ):
+        opened, candidate_id = sql.open_and_candidate(
+            project=project, annotator_id=annotator.pk, cutoff=cutoff, passed_over=passed_over
+        )
+        for _, quote_id, is_expired, in_project in opened:
             if in_project and not is_expired:
                 return sql.quote_for_labelling(quote_id=quote_id), None
-        candidate_id = sql.queue_candidate_id(
-            project=project,
-            annotator_id=annotator.pk,
-            passed_over=passed_over,
-            skip_locked=True,
-        ) or sql.queue_candidate_id(
+        candidate_id = candidate_id or sql.queue_candidate_id(
             project=project,
             annotator_id=annotator.pk,
             passed_over=passed_over,

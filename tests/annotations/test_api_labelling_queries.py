@@ -18,13 +18,13 @@ LABELS = {"stance": "favor", "attribution": "accurate", "sourcing": "named-offic
 # (the test's transaction turns the services' atomic blocks into savepoints) and the response's
 # own reads; force_authenticate skips the token lookup a real client adds (one query, asserted in
 # tests/test_api_tokens.py).
-# Queue-next: lock the caller, their open assignments, the candidate (a second statement when
-# no quote is started), the new assignment taken if the quote has room, the quote, then the
-# caller's labels with their progress. Save-label: lock the quote, the schema (two), the places
+# Queue-next: lock the caller, their open assignments with the candidate (a second statement
+# when every candidate is locked), the new assignment taken if the quote has room, the quote,
+# then the caller's labels with their progress. Save-label: lock the quote, the schema (two), the places
 # with the gold and existing labels, the label writes (new labels, their choices and history:
 # one statement on PostgreSQL, three on SQLite), the assignment, gold.
 POSTGRES = connection.vendor == "postgresql"
-QUEUE_NEXT_QUERIES = 10
+QUEUE_NEXT_QUERIES = 9 if POSTGRES else 8
 SAVE_LABEL_QUERIES = 10 if POSTGRES else 12
 # also updates the changed labels and replaces their choices
 CHANGE_LABEL_QUERIES = 14 if POSTGRES else 15

@@ -121,6 +121,13 @@ def test_the_candidate_pick_agrees_with_the_readable_orm_tiers_at_every_step():
             project=project, annotator_id=annotator.pk, passed_over=[], skip_locked=False
         )
         assert picked == (first.id if first else None)
+        _, with_open = sql.open_and_candidate(
+            project=project,
+            annotator_id=annotator.pk,
+            cutoff=assignment_expiry_cutoff(project=project, now=now),
+            passed_over=[],
+        )
+        assert with_open == picked
         return picked
 
     for step in range(30):
@@ -154,17 +161,20 @@ def test_expired_assignments_release_gives_up_only_abandoned_ones():
     assert set(Assignment.objects.values_list("quote_id", flat=True)) == {second.pk, third.pk}
 
 
-def test_open_assignments_tell_expired_and_in_project():
+def test_open_and_candidate_tell_expired_and_in_project():
     project, (first, second, third), (ann, _) = labelling_project()
     for quote in (first, second):
         Assignment.objects.create(project=project, quote=quote, annotator=ann)
     backdate(project, ann, minutes=10_000)
     Assignment.objects.create(project=project, quote=third, annotator=ann)
     Quote.objects.filter(pk=third.pk).update(is_rejected=True)
-    rows = sql.open_assignments(project_id=project.id, annotator_id=ann.pk, cutoff=cutoff(project))
+    rows, candidate = sql.open_and_candidate(
+        project=project, annotator_id=ann.pk, cutoff=cutoff(project), passed_over=[]
+    )
     by_quote = {quote_id: (expired, there) for _, quote_id, expired, there in rows}
     assert by_quote == {first.pk: (True, True), second.pk: (True, True), third.pk: (False, False)}
     assert rows[0][1] == third.pk  # newest first
+    assert candidate is None  # every quote is the annotator's
 
 
 def test_place_counts_match_the_orm_and_expired_places_go():
