@@ -438,6 +438,17 @@ def assignment_insert(
     )
 
 
+# assignment_submit's UPDATE, parameters %(project)s, %(quote)s, %(annotator)s, %(now)s and
+# %(seconds)s (also run inside label_save_writes).
+_ASSIGNMENT_SUBMIT = (
+    f"UPDATE {ASSIGNMENT} SET status = {SUBMITTED}, completed_at = %(now)s, "
+    # seconds_spent + seconds; the seconds alone when none were stored; unchanged without.
+    "seconds_spent = COALESCE(seconds_spent + CAST(%(seconds)s AS DOUBLE PRECISION), "
+    "CAST(%(seconds)s AS DOUBLE PRECISION), seconds_spent) "
+    "WHERE project_id = %(project)s AND quote_id = %(quote)s AND annotator_id = %(annotator)s"
+)
+
+
 def assignment_submit(
     *,
     project_id: int,
@@ -449,11 +460,7 @@ def assignment_submit(
     """Mark the annotator's assignment on the quote submitted, adding `seconds` (when
     measured) to the time spent on it; how many rows changed (0 or 1)."""
     return execute(
-        f"UPDATE {ASSIGNMENT} SET status = {SUBMITTED}, completed_at = %(now)s, "
-        # seconds_spent + seconds; the seconds alone when none were stored; unchanged without.
-        "seconds_spent = COALESCE(seconds_spent + CAST(%(seconds)s AS DOUBLE PRECISION), "
-        "CAST(%(seconds)s AS DOUBLE PRECISION), seconds_spent) "
-        "WHERE project_id = %(project)s AND quote_id = %(quote)s AND annotator_id = %(annotator)s",
+        _ASSIGNMENT_SUBMIT,
         {
             "project": project_id,
             "quote": quote_id,
@@ -578,7 +585,7 @@ def labels_insert(
     return dict(new_ids)
 
 
-def labels_write(
+def label_save_writes(
     *,
     project_id: int,
     quote_id: int,
@@ -589,18 +596,28 @@ def labels_write(
     values: dict[int, list[str]],
     note: str,
     now: datetime.datetime,
-) -> dict[int, int]:
-    """A save's label writes: new labels for the `created` dimensions, then choices (dimension
-    id → choice ids) and a history row (dimension id → choice values) for new labels and for
-    the `known` ones (dimension id → label id, already rewritten by labels_rewrite); the
-    history is written by the annotator. Dimension id → new label id.
+    seconds: float | None,
+) -> tuple[dict[int, int], bool]:
+    """A save's writes: new labels for the `created` dimensions, then choices (dimension id →
+    choice ids) and a history row (dimension id → choice values) for new labels and for the
+    `known` ones (dimension id → label id, already rewritten by labels_rewrite), the history
+    written by the annotator; then the annotator's assignment submitted (assignment_submit).
+    Returns dimension id → new label id, and whether an assignment was there to submit.
 
-    On PostgreSQL one statement (the inserts as data-modifying WITH parts, the choices and
+    On PostgreSQL one statement (the writes as data-modifying WITH parts, the choices and
     history joined to the new ids by dimension); elsewhere labels_insert,
-    label_choices_insert and label_history_insert in turn, which write the same rows.
+    label_choices_insert, label_history_insert and assignment_submit in turn, which write the
+    same rows.
     """
-    if not created and not known:
-        return {}  # every answer unchanged: nothing to write
+    if not created and not known:  # every answer unchanged: only the submission
+        submitted = assignment_submit(
+            project_id=project_id,
+            quote_id=quote_id,
+            annotator_id=annotator_id,
+            now=now,
+            seconds=seconds,
+        )
+        return {}, bool(submitted)
     if connection.vendor != "postgresql":
         new_ids = labels_insert(
             project_id=project_id,
@@ -624,13 +641,21 @@ def labels_write(
             changed_by=annotator_id,
             now=now,
         )
-        return new_ids
+        submitted = assignment_submit(
+            project_id=project_id,
+            quote_id=quote_id,
+            annotator_id=annotator_id,
+            now=now,
+            seconds=seconds,
+        )
+        return new_ids, bool(submitted)
     params: dict = {
         "project": project_id,
         "quote": quote_id,
         "annotator": annotator_id,
         "note": note,
         "now": db_datetime(now),
+        "seconds": seconds,
     }
 
     def rows(name: str, pairs: list[tuple], casts: tuple[str, str]) -> str:
@@ -680,8 +705,13 @@ def labels_write(
             f"%(by)s, %(now)s FROM (VALUES {history_rows}) "
             "v (dimension_id, given) JOIN ids ON ids.dimension_id = v.dimension_id)"
         )
-    final = "SELECT dimension_id, id FROM new" if created else "SELECT id, id FROM ids WHERE FALSE"
-    return dict(fetch_all(f"WITH {', '.join(parts)} {final}", params))
+    parts.append(f"submitted AS ({_ASSIGNMENT_SUBMIT} RETURNING 1)")
+    final = "SELECT 1, NULL, COUNT(*) FROM submitted"
+    if created:
+        final = f"SELECT 0, dimension_id, id FROM new UNION ALL {final}"
+    rows = fetch_all(f"WITH {', '.join(parts)} {final}", params)
+    new_ids = {dimension_id: label_id for part, dimension_id, label_id in rows if part == 0}
+    return new_ids, any(part == 1 and count for part, _, count in rows)
 
 
 def labels_rewrite(*, label_ids: list[int], note: str, now: datetime.datetime) -> None:

@@ -158,8 +158,8 @@ def label_save(
         )
 
     # A fixed number of statements whatever the number of dimensions: changed labels are
-    # rewritten in one statement, then new labels, choices and history written together
-    # (sql.labels_write: one statement on PostgreSQL, one each elsewhere).
+    # rewritten in one statement, then new labels, choices, history and the submission written
+    # together (sql.label_save_writes: one statement on PostgreSQL, one each elsewhere).
     states: dict[int, LabelState] = {}
     created, changed, new_choices = [], [], {}
     for dimension, chosen in parsed.items():
@@ -193,7 +193,7 @@ def label_save(
         )
     if changed:
         sql.labels_rewrite(label_ids=changed, note=note, now=now)
-    new_ids = sql.labels_write(
+    new_ids, submitted = sql.label_save_writes(
         project_id=project.id,
         quote_id=quote.pk,
         annotator_id=annotator.pk,
@@ -213,20 +213,15 @@ def label_save(
         },
         note=note,
         now=now,
+        seconds=seconds,
     )
     for dimension_id in created:
         states[dimension_id] = dataclasses.replace(states[dimension_id], id=new_ids[dimension_id])
 
-    # The row may have just been deleted as expired by the annotator's own assign_next_quote
-    # (which needs no quote lock to give up a place); the room check above already treated
-    # it as not live, so creating it afresh is within k.
-    if not sql.assignment_submit(
-        project_id=project.id,
-        quote_id=quote.pk,
-        annotator_id=annotator.pk,
-        now=now,
-        seconds=seconds,
-    ):
+    # The assignment may have just been deleted as expired by the annotator's own
+    # assign_next_quote (which needs no quote lock to give up a place); the room check above
+    # already treated it as not live, so creating it afresh is within k.
+    if not submitted:
         sql.assignment_insert(
             project_id=project.id,
             quote_id=quote.pk,

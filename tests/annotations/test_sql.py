@@ -266,16 +266,17 @@ def test_gold_statements_write_what_the_orm_reads_and_the_places_read_it_back():
     }
 
 
-def test_labels_write_writes_new_and_known_labels_with_choices_and_history():
-    """One statement on PostgreSQL, three elsewhere: the same rows either way."""
-    project, (quote, *_), (ann, _) = labelling_project()
+def test_label_save_writes_write_labels_choices_history_and_the_submission():
+    """One statement on PostgreSQL, four elsewhere: the same rows either way."""
+    project, (quote, other, _), (ann, _) = labelling_project()
     stance, attribution, sourcing = Dimension.objects.filter(project=project).order_by("order")
     favor, against = stance.choices.order_by("order")[:2]
     accurate = attribution.choices.order_by("order").first()
     old = Label.objects.create(project=project, quote=quote, annotator=ann, dimension=sourcing)
+    assignment = Assignment.objects.create(project=project, quote=quote, annotator=ann)
     now = timezone.now()
 
-    new_ids = sql.labels_write(
+    new_ids, submitted = sql.label_save_writes(
         project_id=project.id,
         quote_id=quote.pk,
         annotator_id=ann.pk,
@@ -289,8 +290,16 @@ def test_labels_write_writes_new_and_known_labels_with_choices_and_history():
         },
         note="a note",
         now=now,
+        seconds=12.5,
     )
 
+    assert submitted is True
+    assignment.refresh_from_db()
+    assert (assignment.status, assignment.completed_at, assignment.seconds_spent) == (
+        Status.SUBMITTED,
+        now,
+        12.5,
+    )
     labels = {label.dimension_id: label for label in Label.objects.filter(quote=quote)}
     assert new_ids == {stance.id: labels[stance.id].id, attribution.id: labels[attribution.id].id}
     assert {
@@ -308,39 +317,53 @@ def test_labels_write_writes_new_and_known_labels_with_choices_and_history():
         labels[attribution.id].id: ([accurate.value], "a note", ann.pk, now),
         old.id: ([], "a note", ann.pk, now),
     }
-    # Only known labels (a change): nothing new comes back.
-    assert (
-        sql.labels_write(
+    # Only known labels (a change): nothing new comes back; the seconds add up.
+    assert sql.label_save_writes(
+        project_id=project.id,
+        quote_id=quote.pk,
+        annotator_id=ann.pk,
+        created=[],
+        known={sourcing.id: old.id},
+        choices={sourcing.id: []},
+        values={sourcing.id: []},
+        note="",
+        now=now,
+        seconds=2.5,
+    ) == ({}, True)
+    assert LabelHistory.objects.filter(label=old).count() == 2
+    assignment.refresh_from_db()
+    assert assignment.seconds_spent == 15.0
+    # Nothing new and nothing changed (a save of the same answers): only the submission; with
+    # no assignment to submit (a quote never handed out), it says so.
+    with CaptureQueriesContext(connection) as queries:
+        assert sql.label_save_writes(
             project_id=project.id,
             quote_id=quote.pk,
             annotator_id=ann.pk,
             created=[],
-            known={sourcing.id: old.id},
-            choices={sourcing.id: []},
-            values={sourcing.id: []},
+            known={},
+            choices={},
+            values={},
             note="",
             now=now,
-        )
-        == {}
+            seconds=None,
+        ) == ({}, True)
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["UPDATE"]
+    assert (
+        sql.label_save_writes(
+            project_id=project.id,
+            quote_id=other.pk,
+            annotator_id=ann.pk,
+            created=[stance.id],
+            known={},
+            choices={stance.id: [favor.pk]},
+            values={stance.id: [favor.value]},
+            note="",
+            now=now,
+            seconds=None,
+        )[1]
+        is False
     )
-    assert LabelHistory.objects.filter(label=old).count() == 2
-    # Nothing new and nothing changed (a save of the same answers): no statement at all.
-    with CaptureQueriesContext(connection) as queries:
-        assert (
-            sql.labels_write(
-                project_id=project.id,
-                quote_id=quote.pk,
-                annotator_id=ann.pk,
-                created=[],
-                known={},
-                choices={},
-                values={},
-                note="",
-                now=now,
-            )
-            == {}
-        )
-    assert queries.captured_queries == []
 
 
 def test_assignment_insert_and_submit():
