@@ -162,20 +162,30 @@ def quote_lock(*, project_id: int, quote_id: int) -> bool | None:
     return bool(rows[0][0]) if rows else None
 
 
-def quote_for_labelling(*, quote_id: int) -> Quote:
-    """The quote with its article (text included), outlet and speaker, in one query."""
-    models = [Quote, Article, Outlet, Speaker]
-    row = fetch_all(
+# quote_for_labelling's read; the quote's condition follows.
+_QUOTE_FOR_LABELLING = [Quote, Article, Outlet, Speaker]
+
+
+def _quote_for_labelling_select() -> str:
+    return (
         f"SELECT {', '.join(columns(Quote, 'q') + columns(Article, 'a'))}, "
         f"{', '.join(columns(Outlet, 'o') + columns(Speaker, 's'))} "
         f"FROM {QUOTE} q JOIN {ARTICLE} a ON a.id = q.article_id "
         f"LEFT JOIN {OUTLET} o ON o.id = a.outlet_id "
-        f"LEFT JOIN {SPEAKER} s ON s.id = q.speaker_id WHERE q.id = %s",
-        [quote_id],
-    )[0]
-    quote, article, outlet, speaker = instances_from_row(models, row)
+        f"LEFT JOIN {SPEAKER} s ON s.id = q.speaker_id "
+    )
+
+
+def _quote_for_labelling_of(row) -> Quote:
+    quote, article, outlet, speaker = instances_from_row(_QUOTE_FOR_LABELLING, row)
     article.outlet, quote.article, quote.speaker = outlet, article, speaker
     return quote
+
+
+def quote_for_labelling(*, quote_id: int) -> Quote:
+    """The quote with its article (text included), outlet and speaker, in one query."""
+    [row] = fetch_all(_quote_for_labelling_select() + "WHERE q.id = %s", [quote_id])
+    return _quote_for_labelling_of(row)
 
 
 # -- the schema ------------------------------------------------------------------------------
@@ -326,26 +336,34 @@ def assignment_take(
     k: int,
     cutoff: datetime.datetime,
     now: datetime.datetime,
-) -> bool:
-    """Hand the quote to the annotator in one statement when it plainly has room: fewer than k
-    live places, none expired and none ever the annotator's. Whether the open assignment went
-    in; when not, place_counts tells why (queue._place_take)."""
-    return bool(
-        execute(
-            f"INSERT INTO {ASSIGNMENT} (project_id, quote_id, annotator_id, status, "
-            "assigned_at, completed_at, seconds_spent) "
-            f"SELECT %(project)s, %(quote)s, %(annotator)s, {ASSIGNED}, %(now)s, NULL, NULL "
-            f"WHERE (SELECT COUNT(CASE WHEN {ASSIGNMENT_LIVE} THEN 1 END) < %(k)s "
-            f"AND COUNT(CASE WHEN {ASSIGNMENT_EXPIRED} OR a.annotator_id = %(annotator)s "
-            f"THEN 1 END) = 0 FROM {ASSIGNMENT} a "
-            "WHERE a.project_id = %(project)s AND a.quote_id = %(quote)s)",
-            {
-                **_place_params(project_id, quote_id, annotator_id, cutoff),
-                "k": k,
-                "now": db_datetime(now),
-            },
-        )
+) -> Quote | None:
+    """Hand the quote to the annotator when it plainly has room: fewer than k live places,
+    none expired and none ever the annotator's. The quote as quote_for_labelling reads it
+    when the open assignment went in, None when not (place_counts then tells why,
+    queue._place_take). On PostgreSQL one statement (the insert a WITH part, the quote read
+    when it returns a row); elsewhere the insert, then quote_for_labelling."""
+    params = {
+        **_place_params(project_id, quote_id, annotator_id, cutoff),
+        "k": k,
+        "now": db_datetime(now),
+    }
+    insert = (
+        f"INSERT INTO {ASSIGNMENT} (project_id, quote_id, annotator_id, status, "
+        "assigned_at, completed_at, seconds_spent) "
+        f"SELECT %(project)s, %(quote)s, %(annotator)s, {ASSIGNED}, %(now)s, NULL, NULL "
+        f"WHERE (SELECT COUNT(CASE WHEN {ASSIGNMENT_LIVE} THEN 1 END) < %(k)s "
+        f"AND COUNT(CASE WHEN {ASSIGNMENT_EXPIRED} OR a.annotator_id = %(annotator)s "
+        f"THEN 1 END) = 0 FROM {ASSIGNMENT} a "
+        "WHERE a.project_id = %(project)s AND a.quote_id = %(quote)s)"
     )
+    if connection.vendor != "postgresql":
+        return quote_for_labelling(quote_id=quote_id) if execute(insert, params) else None
+    rows = fetch_all(
+        f"WITH taken AS ({insert} RETURNING quote_id) {_quote_for_labelling_select()}"
+        "WHERE q.id IN (SELECT quote_id FROM taken)",
+        params,
+    )
+    return _quote_for_labelling_of(rows[0]) if rows else None
 
 
 def expired_places_delete(*, project_id: int, quote_id: int, cutoff: datetime.datetime) -> None:

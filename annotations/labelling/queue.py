@@ -146,36 +146,39 @@ def _pick_attempt(
         )
         if candidate_id is None:
             return None, None
-        if _place_take(project=project, quote_id=candidate_id, annotator=annotator, now=now):
-            return sql.quote_for_labelling(quote_id=candidate_id), None
+        taken = _place_take(project=project, quote_id=candidate_id, annotator=annotator, now=now)
+        if taken is not None:
+            return taken, None
         transaction.set_rollback(True)  # unlock the full quote before trying the next
         return None, candidate_id
 
 
 def _place_take(
     *, project: Project, quote_id: int, annotator: AbstractBaseUser, now: datetime.datetime
-) -> bool:
-    """With the quote locked: take one of its places if any is left. The usual case — room,
-    nothing expired, never the annotator's — is one statement (sql.assignment_take); otherwise
-    the places are counted, expired ones freed (normally none are left after
-    expired_assignments_release), and one taken if the count allows."""
+) -> Quote | None:
+    """With the quote locked: take one of its places if any is left; the quote (as
+    sql.quote_for_labelling reads it) or None. The usual case — room, nothing expired, never
+    the annotator's — is sql.assignment_take, which reads the quote too (one statement on
+    PostgreSQL); otherwise the places are counted, expired ones freed (normally none are left
+    after expired_assignments_release), and one taken if the count allows."""
     cutoff = assignment_expiry_cutoff(project=project, now=now)
-    if sql.assignment_take(
+    taken = sql.assignment_take(
         project_id=project.id,
         quote_id=quote_id,
         annotator_id=annotator.pk,
         k=project.annotators_per_quote,
         cutoff=cutoff,
         now=now,
-    ):
-        return True
+    )
+    if taken is not None:
+        return taken
     live, mine, expired = sql.place_counts(
         project_id=project.id, quote_id=quote_id, annotator_id=annotator.pk, cutoff=cutoff
     )
     if expired:
         sql.expired_places_delete(project_id=project.id, quote_id=quote_id, cutoff=cutoff)
     if live >= project.annotators_per_quote or mine:
-        return False
+        return None
     sql.assignment_insert(
         project_id=project.id,
         quote_id=quote_id,
@@ -183,7 +186,7 @@ def _place_take(
         status=Status.ASSIGNED,
         now=now,
     )
-    return True
+    return sql.quote_for_labelling(quote_id=quote_id)
 
 
 @transaction.atomic

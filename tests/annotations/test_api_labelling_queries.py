@@ -19,12 +19,13 @@ LABELS = {"stance": "favor", "attribution": "accurate", "sourcing": "named-offic
 # own reads; force_authenticate skips the token lookup a real client adds (one query, asserted in
 # tests/test_api_tokens.py).
 # Queue-next: lock the caller, their open assignments with the candidate (a second statement
-# when every candidate is locked), the new assignment taken if the quote has room, the quote,
-# then the caller's labels with their progress. Save-label: lock the quote, the schema (two),
+# when every candidate is locked), the new assignment taken if the quote has room with the
+# quote read (one statement on PostgreSQL, two on SQLite, which has no caller lock), then the
+# caller's labels with their progress. Save-label: lock the quote, the schema (two),
 # the places with the gold and existing labels, the writes (new labels, their choices and
 # history, the assignment submitted: one statement on PostgreSQL, four on SQLite), gold.
 POSTGRES = connection.vendor == "postgresql"
-QUEUE_NEXT_QUERIES = 9 if POSTGRES else 8
+QUEUE_NEXT_QUERIES = 8
 SAVE_LABEL_QUERIES = 9 if POSTGRES else 12
 # also updates the changed labels and replaces their choices
 CHANGE_LABEL_QUERIES = 13 if POSTGRES else 15

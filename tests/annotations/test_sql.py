@@ -228,11 +228,16 @@ def test_assignment_take_only_takes_a_plain_free_place():
     backdate(project, ann2, minutes=10_000)
     Assignment.objects.create(project=project, quote=mine, annotator=ann1, status=Status.SKIPPED)
 
-    assert take(free, ann1) is True
+    handed = take(free, ann1)
+    assert handed == free
+    assert (handed.article.text, handed.article.outlet_id) == (
+        free.article.text,
+        free.article.outlet_id,
+    )
     taken = Assignment.objects.get(quote=free, annotator=ann1)
     assert (taken.status, taken.assigned_at, taken.completed_at) == (Status.ASSIGNED, now, None)
     # Full, an expired place to free first, or the annotator's own skip: place_counts decides.
-    assert [take(quote, ann1) for quote in (full, stale, mine)] == [False, False, False]
+    assert [take(quote, ann1) for quote in (full, stale, mine)] == [None, None, None]
     assert Assignment.objects.filter(annotator=ann1).count() == 2
 
 
