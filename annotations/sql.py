@@ -782,10 +782,12 @@ def export_quote_rows(
 ) -> list[tuple]:
     """The next `limit` quotes of the project after `after_id` (any version, not rejected; with
     gold on any question if `gold_only`), in id order: id, article id, kind, origin, content
-    start and end, speaker id, name and kind, speaker start and end, cue start and end, the
-    labels as one text "annotator:dimension:choice,…", the gold as "dimension:method:choice,…"
-    (on these dimensions), changed_in_version, gone_in_version. Run it inside
-    export_chunk_reads.
+    start and end, speaker id, speaker start and end, cue start and end, the labels as one
+    text "annotator:dimension:choice,…" (on these dimensions), changed_in_version,
+    gone_in_version. Run it inside export_chunk_reads.
+
+    The speakers' names (export_speakers) and the gold (export_gold) are read apart: a speaker
+    is quoted many times, and the gold's lookups then run on the other reading connection.
     """
     params: dict = {"project": project_id, "after": after_id, "limit": limit}
     dimensions = placeholders(dimension_ids, params, "dimension") or "NULL"
@@ -797,22 +799,50 @@ def export_quote_rows(
     )
     statement = (
         "SELECT q.id, q.article_id, q.kind, q.origin, q.content_start, q.content_end, "
-        "q.speaker_id, sp.name, sp.kind, q.speaker_start, q.speaker_end, q.cue_start, "
-        "q.cue_end, "
+        "q.speaker_id, q.speaker_start, q.speaker_end, q.cue_start, q.cue_end, "
         f"(SELECT {_joined('l.annotator_id', 'l.dimension_id', 'lc.choice_id')} "
         f"FROM {LABEL_CHOICES} lc JOIN {LABEL} l ON l.id = lc.label_id "
         "WHERE l.project_id = %(project)s AND l.quote_id = q.id "
         f"AND l.dimension_id IN ({dimensions})), "
-        f"(SELECT {_joined('g.dimension_id', 'g.method', 'gc.choice_id')} "
-        f"FROM {GOLD_CHOICES} gc JOIN {GOLD} g ON g.id = gc.gold_id "
-        "WHERE g.project_id = %(project)s AND g.quote_id = q.id "
-        f"AND g.dimension_id IN ({dimensions})), "
         "q.changed_in_version, q.gone_in_version "
-        f"FROM {QUOTE} q LEFT JOIN {SPEAKER} sp ON sp.id = q.speaker_id "
+        f"FROM {QUOTE} q "
         f"WHERE q.id > %(after)s AND {QUOTE_IN_PROJECT_ANY_VERSION}{gold_filter} "
         "ORDER BY q.id LIMIT %(limit)s"
     )
     return fetch_all(statement, params)
+
+
+def export_gold(
+    *, project_id: int, dimension_ids: list[int], first_id: int, last_id: int
+) -> list[tuple[int, str]]:
+    """(quote id, the gold as one text "dimension:method:choice,…") for the quotes
+    first_id..last_id with gold on these dimensions.
+
+    Each gold row's choices are looked up through their index (a subquery per row): a join
+    let PostgreSQL hash the whole gold_choices table for every chunk of the export.
+    """
+    params: dict = {"project": project_id, "first": first_id, "last": last_id}
+    dimensions = placeholders(dimension_ids, params, "dimension") or "NULL"
+    choices = (
+        f"(SELECT {_joined('g.dimension_id', 'g.method', 'gc.choice_id')} "
+        f"FROM {GOLD_CHOICES} gc WHERE gc.gold_id = g.id)"
+    )
+    function = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
+    return fetch_all(
+        f"SELECT g.quote_id, {function}({choices}, ',') FROM {GOLD} g "
+        "WHERE g.project_id = %(project)s AND g.quote_id BETWEEN %(first)s AND %(last)s "
+        f"AND g.dimension_id IN ({dimensions}) GROUP BY g.quote_id",
+        params,
+    )
+
+
+def export_speakers(*, speaker_ids: list[int]) -> list[tuple[int, str, str]]:
+    """(id, name, kind) of these speakers."""
+    params: dict = {}
+    ids = placeholders(speaker_ids, params, "speaker") or "NULL"
+    return fetch_all(
+        f"SELECT sp.id, sp.name, sp.kind FROM {SPEAKER} sp WHERE sp.id IN ({ids})", params
+    )
 
 
 def export_notes(*, project_id: int, first_id: int, last_id: int) -> list[tuple[int, int, str]]:

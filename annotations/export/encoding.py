@@ -272,9 +272,11 @@ class DatasetExporter:
         cells = ("",) * (2 * len(self.dimensions))
         return '"gold":{}', _csv_cells(cells) + "," if cells else ""
 
-    def _speaker_csv(self, speaker_id: int | None, name: str | None, kind: str | None) -> str:
+    def _speaker_csv(self, chunk: Chunk, speaker_id: int | None) -> str:
         part = self._speakers_csv.get(speaker_id)
         if part is None:
+            # A speaker removed while the export ran has no name.
+            name, kind = chunk.speakers.get(speaker_id, ("", ""))
             part = _csv_cells((name or "", kind or ""))
             if len(self._speakers_csv) >= CACHE_LIMIT:
                 self._speakers_csv.clear()
@@ -287,9 +289,10 @@ class DatasetExporter:
             encoded = self._csv_strings[value] = _csv_field(value)
         return encoded
 
-    def _speaker_json(self, speaker_id: int | None, name: str | None, kind: str | None) -> str:
+    def _speaker_json(self, chunk: Chunk, speaker_id: int | None) -> str:
         part = self._speakers.get(speaker_id)
         if part is None:
+            name, kind = chunk.speakers.get(speaker_id, (None, None))
             part = f'"speaker":{{"id":{_json(speaker_id)},"name":{_json(name)},"kind":{_json(kind)}'
             if len(self._speakers) >= CACHE_LIMIT:
                 self._speakers.clear()
@@ -344,6 +347,7 @@ class DatasetExporter:
         for chunk in self.reader.chunks():
             self._load_articles(chunk)
             articles = self._articles
+            gold_of = chunk.gold.get
             out = []
             for (
                 quote_id,
@@ -353,21 +357,18 @@ class DatasetExporter:
                 start,
                 end,
                 speaker_id,
-                speaker_name,
-                speaker_kind,
                 speaker_start,
                 speaker_end,
                 cue_start,
                 cue_end,
                 labels,
-                gold,
                 changed_in_version,
                 gone_in_version,
             ) in chunk.rows:
                 answers = answers_for(labels)
                 if threshold is not None and (answers.mean is None or answers.mean < threshold):
                     continue
-                gold_json, gold_csv = gold_for(gold)
+                gold_json, gold_csv = gold_for(gold_of(quote_id))
                 article = articles[article_id]
                 text = article.text
                 mention = text[speaker_start:speaker_end] if speaker_start is not None else None
@@ -379,7 +380,7 @@ class DatasetExporter:
                         f'"text":{encode_basestring(text[start:end])},'
                         f'"kind":{self._string(kind)},"origin":{self._string(origin)},'
                         f'"content_start":{start},"content_end":{end},'
-                        f"{self._speaker_json(speaker_id, speaker_name, speaker_kind)},"
+                        f"{self._speaker_json(chunk, speaker_id)},"
                         f'"mention":{_json(mention)},"start":{_json(speaker_start)},'
                         f'"end":{_json(speaker_end)}}},'
                         f'"cue":{{"text":{_json(cue)},"start":{_json(cue_start)},'
@@ -395,7 +396,7 @@ class DatasetExporter:
                         f"{quote_id},{article.csv},{self._csv_string(kind)},"
                         f"{self._csv_string(origin)},{start},{end},"
                         f"{_csv_field(text[start:end])},"
-                        f"{self._speaker_csv(speaker_id, speaker_name, speaker_kind)},"
+                        f"{self._speaker_csv(chunk, speaker_id)},"
                         f"{_csv_field(mention or '')},{_blank(speaker_start)},"
                         f"{_blank(speaker_end)},{_csv_field(cue or '')},{_blank(cue_start)},"
                         f"{_blank(cue_end)},{gold_csv}{answers.csv},{article.version_csv},"

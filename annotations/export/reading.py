@@ -38,6 +38,9 @@ from claims.selectors import same_story_ids
 CHUNK_SIZE = 2000
 # Chunks read ahead of the one being encoded (each is a few MB: memory stays flat).
 READ_AHEAD = 2
+# Speakers' names kept between chunks (a few are quoted throughout); the dict is emptied past
+# this many, so memory stays bounded.
+SPEAKERS_KEPT = 20_000
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ class Chunk:
 
     rows: list[tuple]
     articles: list[ArticleRow]
+    speakers: dict[int, tuple[str, str]]  # name and kind of (at least) these quotes' speakers
+    gold: dict[int, str]  # "dimension:method:choice,…" (sql.export_gold)
     notes: dict[tuple[int, int], str]
     seconds: dict[tuple[int, int], float | None]  # labels.effort_parts
     changes: dict[tuple[int, int], int]
@@ -99,6 +104,7 @@ class DatasetReader:
             Choice.objects.filter(dimension_id__in=self.dimension_ids).values_list("id", "value")
         )
         self._names: dict[int, str] = {}
+        self._speakers: dict[int, tuple[str, str]] = {}
         if not options.pseudonymise:
             annotators = Label.objects.filter(project=project).values("annotator_id")
             authors = Comment.objects.filter(project=project).values("author_id")
@@ -156,10 +162,20 @@ class DatasetReader:
         ):
             comments.setdefault(quote_id, []).append((author_id, text, created_at))
         seconds, changes = effort_parts(project=project, quote_ids=(first_id, last_id))
+        gold = dict(
+            sql.export_gold(
+                project_id=project.id,
+                dimension_ids=self.dimension_ids,
+                first_id=first_id,
+                last_id=last_id,
+            )
+        )
         articles = self.articles({row[1] for row in rows} - previous_articles)
         return Chunk(
             rows=rows,
             articles=articles,
+            speakers=self.speakers({row[6] for row in rows}),
+            gold=gold,
             notes=notes,
             seconds=seconds,
             changes=changes,
@@ -191,6 +207,17 @@ class DatasetReader:
             )
             for article_id, title, url, outlet, published_at, text, version in rows
         ]
+
+    def speakers(self, speaker_ids: set[int | None]) -> dict[int, tuple[str, str]]:
+        """Name and kind of these speakers, read once for the export (while few enough to keep)."""
+        kept = self._speakers
+        missing = [id_ for id_ in speaker_ids if id_ is not None and id_ not in kept]
+        if missing:
+            if len(kept) + len(missing) > SPEAKERS_KEPT:
+                kept = self._speakers = {id_: kept[id_] for id_ in speaker_ids if id_ in kept}
+            for speaker_id, name, kind in sql.export_speakers(speaker_ids=missing):
+                kept[speaker_id] = (name, kind)
+        return kept
 
     def choice(self, choice_id: int) -> str:
         value = self._choice_values.get(choice_id)
