@@ -28,6 +28,7 @@ from annotations.models import (
     QUEUE_TOTAL_SHARDS,
     Assignment,
     Choice,
+    Comment,
     Dimension,
     Gold,
     Label,
@@ -39,7 +40,7 @@ from annotations.models import (
     QueueTotal,
     SchemaVersion,
 )
-from claims.models import Article, Outlet, Quote, Speaker
+from claims.models import Article, Outlet, Quote, SameStory, Speaker
 from claims.sql import (
     columns,
     db_datetime,
@@ -71,6 +72,7 @@ QUOTE = Quote._meta.db_table
 ARTICLE = Article._meta.db_table
 OUTLET = Outlet._meta.db_table
 SPEAKER = Speaker._meta.db_table
+SAME_STORY = SameStory._meta.db_table
 PROJECT = Project._meta.db_table
 PROJECT_ARTICLES = Project.articles.through._meta.db_table
 MEMBERSHIP = Membership._meta.db_table
@@ -82,6 +84,7 @@ LABEL_CHOICES = Label.choices.through._meta.db_table
 LABEL_HISTORY = LabelHistory._meta.db_table
 GOLD = Gold._meta.db_table
 GOLD_CHOICES = Gold.choices.through._meta.db_table
+COMMENT = Comment._meta.db_table
 QUEUE_COUNT = QueueCount._meta.db_table
 QUEUE_TOTAL = QueueTotal._meta.db_table
 QUEUE_MINE = QueueAnnotatorCount._meta.db_table
@@ -855,4 +858,54 @@ def export_notes(*, project_id: int, first_id: int, last_id: int) -> list[tuple[
         "AND l.quote_id BETWEEN %(first)s AND %(last)s AND l.note <> '' "
         "ORDER BY l.quote_id, l.annotator_id, l.updated_at, l.id",
         {"project": project_id, "first": first_id, "last": last_id},
+    )
+
+
+def export_comments(
+    *, project_id: int, first_id: int, last_id: int
+) -> list[tuple[int, int, str, datetime.datetime]]:
+    """(quote id, author id, text, created_at) of the discussions on the quotes first..last, in
+    the order comment_list gives them (by quote, then time)."""
+    rows = fetch_all(
+        f"SELECT c.quote_id, c.author_id, c.text, c.created_at FROM {COMMENT} c "
+        "WHERE c.project_id = %(project)s AND c.quote_id BETWEEN %(first)s AND %(last)s "
+        "ORDER BY c.quote_id, c.created_at, c.id",
+        {"project": project_id, "first": first_id, "last": last_id},
+    )
+    return [
+        (quote_id, author_id, text, field_from_db(Comment, "created_at", created_at))
+        for quote_id, author_id, text, created_at in rows
+    ]
+
+
+def export_articles(
+    *, article_ids: list[int]
+) -> list[tuple[int, str, str | None, str | None, datetime.datetime | None, str, int]]:
+    """(id, title, url, outlet's name, published_at, text, version) of these articles."""
+    params: dict = {}
+    ids = placeholders(article_ids, params, "article") or "NULL"
+    rows = fetch_all(
+        "SELECT a.id, a.title, a.url, o.name, a.published_at, a.text, a.version "
+        f"FROM {ARTICLE} a LEFT JOIN {OUTLET} o ON o.id = a.outlet_id WHERE a.id IN ({ids})",
+        params,
+    )
+    return [
+        (id_, title, url, outlet, field_from_db(Article, "published_at", published), text, version)
+        for id_, title, url, outlet, published, text, version in rows
+    ]
+
+
+def export_same_story(*, project_id: int, article_ids: list[int]) -> list[tuple[int, int]]:
+    """(article id, other article id) for these articles and each current article of the
+    project linked to them as the same story, by article then other article."""
+    params: dict = {"project": project_id}
+    ids = placeholders(article_ids, params, "article") or "NULL"
+    return fetch_all(
+        f"SELECT ss.article_id, ss.other_id FROM {SAME_STORY} ss "
+        f"JOIN {ARTICLE} o ON o.id = ss.other_id "
+        f"WHERE ss.article_id IN ({ids}) AND o.replaced_by_id IS NULL "
+        f"AND ss.other_id IN (SELECT s.article_id FROM {PROJECT_ARTICLES} s "
+        "WHERE s.project_id = %(project)s) "
+        "ORDER BY ss.article_id, ss.other_id",
+        params,
     )

@@ -29,11 +29,8 @@ from django.db import connection, connections
 from django.db.models import Q
 
 from annotations import sql
-from annotations.labelling.comments import comments_of_quotes
 from annotations.labelling.labels import effort_parts
 from annotations.models import Choice, Comment, Dimension, Label, Project
-from claims.models import Article
-from claims.selectors import same_story_ids
 
 CHUNK_SIZE = 2000
 # Chunks read ahead of the one being encoded (each is a few MB: memory stays flat).
@@ -157,8 +154,8 @@ class DatasetReader:
             )
         }
         comments: dict[int, list] = {}
-        for quote_id, author_id, text, created_at in comments_of_quotes(
-            project=project, first_quote_id=first_id, last_quote_id=last_id
+        for quote_id, author_id, text, created_at in sql.export_comments(
+            project_id=project.id, first_id=first_id, last_id=last_id
         ):
             comments.setdefault(quote_id, []).append((author_id, text, created_at))
         seconds, changes = effort_parts(project=project, quote_ids=(first_id, last_id))
@@ -187,13 +184,12 @@ class DatasetReader:
         claims/services/versions.py; a record's offsets index the version it names)."""
         if not article_ids:
             return []
-        rows = Article.objects.filter(id__in=article_ids).values_list(
-            "id", "title", "url", "outlet__name", "published_at", "text", "version"
-        )
-        in_project = Project.articles.through.objects.filter(project=self.project).values(
-            "article_id"
-        )
-        same_story = same_story_ids(article_ids=article_ids, within=in_project)
+        ids = sorted(article_ids)
+        same_story: dict[int, list[int]] = {}
+        for article_id, other_id in sql.export_same_story(
+            project_id=self.project.id, article_ids=ids
+        ):
+            same_story.setdefault(article_id, []).append(other_id)
         return [
             ArticleRow(
                 id=article_id,
@@ -205,7 +201,9 @@ class DatasetReader:
                 version=version,
                 same_story=same_story.get(article_id, []),
             )
-            for article_id, title, url, outlet, published_at, text, version in rows
+            for article_id, title, url, outlet, published_at, text, version in sql.export_articles(
+                article_ids=ids
+            )
         ]
 
     def speakers(self, speaker_ids: set[int | None]) -> dict[int, tuple[str, str]]:

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from annotations import sql
+from annotations.labelling.comments import comment_add
 from annotations.labelling.labels import label_save
 from annotations.labelling.queue import (
     assign_next_quote,
@@ -18,6 +19,7 @@ from annotations.labelling.scope import quotes_in_project
 from annotations.models import (
     Assignment,
     Choice,
+    Comment,
     Dimension,
     Gold,
     Label,
@@ -25,9 +27,9 @@ from annotations.models import (
     Membership,
     SchemaVersion,
 )
-from claims.models import Quote
+from claims.models import Article, Quote, SameStory
 from tests.annotations.queue_reference import queue_candidate_tiers
-from tests.factories import UserFactory, labelling_project
+from tests.factories import ArticleFactory, UserFactory, labelling_project
 
 pytestmark = pytest.mark.django_db
 
@@ -421,3 +423,54 @@ def test_export_notes_are_each_annotators_note_on_a_range_of_quotes():
         ann1.pk,
         "Sarcasm?",
     )
+
+
+def test_export_comments_are_the_discussions_on_a_range_of_quotes():
+    project, (first, second, third), (ann1, ann2) = labelling_project()
+    other_project, (elsewhere, *_), (other, _) = labelling_project()
+    comment_add(project=project, quote=first, author=ann1, text="Is this a quote?")
+    comment_add(project=project, quote=first, author=ann2, text="Yes.")
+    comment_add(project=project, quote=third, author=ann2, text="Sarcasm?")
+    comment_add(project=other_project, quote=elsewhere, author=other, text="Elsewhere.")
+    found = sql.export_comments(project_id=project.id, first_id=first.pk, last_id=elsewhere.pk)
+    assert found == list(
+        Comment.objects.filter(project=project)
+        .order_by("quote_id", "created_at", "id")
+        .values_list("quote_id", "author_id", "text", "created_at")
+    )
+    assert [row[2] for row in found] == ["Is this a quote?", "Yes.", "Sarcasm?"]
+    assert sql.export_comments(project_id=project.id, first_id=second.pk, last_id=second.pk) == []
+
+
+def test_export_articles_are_the_articles_with_their_outlets():
+    _, (quote, *_), _ = labelling_project()
+    undated = ArticleFactory(outlet=None, published_at=None, url=None)
+    rows = sql.export_articles(article_ids=[quote.article_id, undated.pk])
+    assert sorted(rows) == sorted(
+        Article.objects.filter(id__in=[quote.article_id, undated.pk]).values_list(
+            "id", "title", "url", "outlet__name", "published_at", "text", "version"
+        )
+    )
+    assert sql.export_articles(article_ids=[]) == []
+
+
+def test_export_same_story_links_current_articles_of_the_project():
+    project, (quote, *_), _ = labelling_project()
+    article = quote.article
+    in_project, replaced, outside = ArticleFactory(), ArticleFactory(), ArticleFactory()
+    project.articles.add(in_project, replaced)
+    replaced.replaced_by = ArticleFactory()
+    replaced.save()
+    for other in (in_project, replaced, outside):
+        SameStory.objects.create(article=article, other=other, similarity=0.9)
+    links = sql.export_same_story(project_id=project.id, article_ids=[article.pk])
+    assert links == list(
+        SameStory.objects.filter(
+            article=article,
+            other_id__in=project.articles.values("id"),
+            other__replaced_by__isnull=True,
+        )
+        .order_by("article_id", "other_id")
+        .values_list("article_id", "other_id")
+    )
+    assert links == [(article.pk, in_project.pk)]
