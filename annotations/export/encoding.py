@@ -112,6 +112,9 @@ class _Answers:
     # the same in the CSV's order (by name).
     annotators: tuple[tuple[int, str], ...]  # id, '"name":'
     annotators_by_name: tuple[tuple[int, str], ...]  # id, '"name": '
+    # No change by anyone, as most quotes have: '"label_changes":{"name":0,…}' and the CSV cell.
+    unchanged_json: str
+    unchanged_csv: str
 
 
 _NO_ANNOTATORS_JSON = '"notes":{},"seconds_spent":{},"label_changes":{}'
@@ -119,13 +122,24 @@ _NO_ANNOTATORS_CSV = "{},{},{}"
 
 
 def _work_members(
-    chunk: Chunk, quote_id: int, annotators: tuple[tuple[int, str], ...], separator: str
+    chunk: Chunk,
+    quote_id: int,
+    annotators: tuple[tuple[int, str], ...],
+    separator: str,
+    seconds_only: bool,
 ) -> tuple[str, str, str]:
     """For (annotator id, encoded key and colon) pairs, the JSON members of the notes, seconds
     spent and label changes objects, each list joined by `separator`: a note only where there
-    is one, null seconds and 0 changes where the annotator's work was not measured."""
-    notes, spent_by, changed_by = chunk.notes.get, chunk.seconds.get, chunk.changes.get
+    is one, null seconds and 0 changes where the annotator's work was not measured. With
+    `seconds_only` (no note and no change on the quote) the seconds alone."""
+    spent_by = chunk.seconds.get
     noted = seconds = changes = ""
+    if seconds_only:
+        for annotator_id, key in annotators:
+            spent = spent_by((quote_id, annotator_id))
+            seconds += f"{separator}{key}{'null' if spent is None else repr(spent)}"
+        return "", seconds[len(separator) :], ""
+    notes, changed_by = chunk.notes.get, chunk.changes.get
     for annotator_id, key in annotators:
         pair = (quote_id, annotator_id)
         spent = spent_by(pair)
@@ -238,6 +252,10 @@ class DatasetExporter:
             (annotator_id, person(annotator_id), encode_basestring(person(annotator_id)) + ":")
             for annotator_id in chosen
         )
+        by_name = tuple(
+            (annotator_id, encoded[:-1] + ": ")
+            for annotator_id, _, encoded in sorted(annotators, key=lambda a: a[1])
+        )
         return _Answers(
             labels_json='"labels":' + _dumps(labels),
             agreement_json='"agreement":' + _dumps(agreement),
@@ -246,10 +264,11 @@ class DatasetExporter:
             ),
             mean=mean,
             annotators=tuple((annotator_id, encoded) for annotator_id, _, encoded in annotators),
-            annotators_by_name=tuple(
-                (annotator_id, encoded[:-1] + ": ")
-                for annotator_id, _, encoded in sorted(annotators, key=lambda a: a[1])
-            ),
+            annotators_by_name=by_name,
+            unchanged_json='"label_changes":{'
+            + ",".join(key + "0" for _, _, key in annotators)
+            + "}",
+            unchanged_csv=_csv_json_text("{" + ", ".join(key + "0" for _, key in by_name) + "}"),
         )
 
     def _gold_for(self, joined: str | None) -> tuple[str, str]:
@@ -286,22 +305,27 @@ class DatasetExporter:
         return f'"speaker":{{"id":{_json(speaker_id)},"name":{_json(name)},"kind":{_json(kind)}'
 
     # -- what annotators add: notes, time, changes; the discussion ------------------------------
-    def _work_json(self, chunk: Chunk, quote_id: int, answers: _Answers) -> str:
-        """'"notes":{…},"seconds_spent":{…},"label_changes":{…}' for the labels' annotators."""
+    def _work_json(self, chunk: Chunk, quote_id: int, answers: _Answers, plain: bool) -> str:
+        """'"notes":{…},"seconds_spent":{…},"label_changes":{…}' for the labels' annotators;
+        `plain`: no one wrote a note on the quote or changed an answer."""
         if not answers.annotators:
             return _NO_ANNOTATORS_JSON
-        noted, seconds, changes = _work_members(chunk, quote_id, answers.annotators, ",")
+        noted, seconds, changes = _work_members(chunk, quote_id, answers.annotators, ",", plain)
+        if plain:
+            return f'"notes":{{}},"seconds_spent":{{{seconds}}},{answers.unchanged_json}'
         return f'"notes":{{{noted}}},"seconds_spent":{{{seconds}}},"label_changes":{{{changes}}}'
 
-    def _work_csv(self, chunk: Chunk, quote_id: int, answers: _Answers) -> str:
+    def _work_csv(self, chunk: Chunk, quote_id: int, answers: _Answers, plain: bool) -> str:
         """The CSV cells notes_json, seconds_spent_json, label_changes_json."""
         if not answers.annotators_by_name:
             return _NO_ANNOTATORS_CSV
-        noted, seconds, changes = _work_members(chunk, quote_id, answers.annotators_by_name, ", ")
+        noted, seconds, changes = _work_members(
+            chunk, quote_id, answers.annotators_by_name, ", ", plain
+        )
         return (
             f"{_csv_json_text('{' + noted + '}') if noted else '{}'},"
             f"{_csv_json_text('{' + seconds + '}')},"
-            f"{_csv_json_text('{' + changes + '}')}"
+            f"{answers.unchanged_csv if plain else _csv_json_text('{' + changes + '}')}"
         )
 
     def _comments(self, thread: list[tuple[int, str, datetime.datetime]]) -> list[dict]:
@@ -326,6 +350,9 @@ class DatasetExporter:
             self._speaker_names = chunk.speakers
             articles = self._articles
             gold_of, comments_of = chunk.gold.get, chunk.comments.get
+            # The quotes with a note or a change (a few): the others' work is their time alone.
+            worked = {quote_id for quote_id, _ in chunk.notes}
+            worked.update(quote_id for quote_id, _ in chunk.changes)
             out = []
             for (
                 quote_id,
@@ -378,7 +405,7 @@ class DatasetExporter:
                         '"gone_in_version":'
                         f"{'null' if gone_in_version is None else gone_in_version},"
                         f"{answers.labels_json},{gold_json},{answers.agreement_json},"
-                        f"{work(chunk, quote_id, answers)},"
+                        f"{work(chunk, quote_id, answers, quote_id not in worked)},"
                         f'"comments":{_dumps(self._comments(thread)) if thread else "[]"}}}\n'
                     )
                 else:
@@ -399,7 +426,7 @@ class DatasetExporter:
                         f"{speaker_span},{cue},{gold_csv}{answers.csv},{article.version_csv},"
                         f"{'' if changed_in_version is None else changed_in_version},"
                         f"{'' if gone_in_version is None else gone_in_version},"
-                        f"{work(chunk, quote_id, answers)},"
+                        f"{work(chunk, quote_id, answers, quote_id not in worked)},"
                         f"{_csv_json(self._comments(thread)) if thread else '[]'}\r\n"
                     )
             self.exported += len(out)
