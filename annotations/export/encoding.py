@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from json.encoder import encode_basestring
 
 from annotations.agreement import majority_share
@@ -100,21 +101,20 @@ class _Article:
 
 @dataclass(frozen=True)
 class _Answers:
-    """Every annotator's labels on a quote and their agreement, encoded for both formats."""
+    """Every annotator's labels on a quote and their agreement, encoded for one format (a
+    JSONL export never needs the CSV's pieces, nor the reverse)."""
 
-    labels_json: str  # '"labels":{…},"agreement":{…}' is split in two for the gold between
-    agreement_json: str
-    # The CSV fields agreement_<dimension>…, agreement_mean, labels_json (json.dumps' default
-    # separators and sorted keys).
-    csv: str
     mean: float | None
-    # The annotators, in the labels' order (by id), their names encoded as JSON keys; and
-    # the same in the CSV's order (by name).
-    annotators: tuple[tuple[int, str], ...]  # id, '"name":'
-    annotators_by_name: tuple[tuple[int, str], ...]  # id, '"name": '
-    # No change by anyone, as most quotes have: '"label_changes":{"name":0,…}' and the CSV cell.
-    unchanged_json: str
-    unchanged_csv: str
+    # JSON: '"labels":{…}' ('"agreement":{…}' apart, for the gold between). CSV: the fields
+    # agreement_<dimension>…, agreement_mean, labels_json (json.dumps' default separators and
+    # sorted keys).
+    labels: str
+    agreement: str  # JSON only
+    # The annotators with their names encoded as keys: JSON in the labels' order (by id),
+    # '"name":'; CSV by name, '"name": '.
+    annotators: tuple[tuple[int, str], ...]
+    # No change by anyone, as most quotes have: '"label_changes":{"name":0,…}', or the CSV cell.
+    unchanged: str
 
 
 _NO_ANNOTATORS_JSON = '"notes":{},"seconds_spent":{},"label_changes":{}'
@@ -177,8 +177,10 @@ class DatasetExporter:
         self.dimensions = self.reader.dimensions
         self.exported = 0  # records produced so far
         self._articles: dict[int, _Article] = {}
-        self._answers = _Cache(self._answers_for)
-        self._gold_parts = _Cache(self._gold_for)
+        self._answers_json = _Cache(partial(self._answers_for, as_json=True))
+        self._answers_csv = _Cache(partial(self._answers_for, as_json=False))
+        self._gold_json = _Cache(partial(self._gold_for, as_json=True))
+        self._gold_csv = _Cache(partial(self._gold_for, as_json=False))
         self._strings = _Cache(encode_basestring)
         self._csv_strings = _Cache(_csv_field)
         self._speaker_names: dict[int, tuple[str, str]] = {}  # the chunk's (Chunk.speakers)
@@ -224,7 +226,7 @@ class DatasetExporter:
     def _value(self, key: str, values: list[str]):
         return sorted(values) if self.reader.multiple.get(key) else values[0]
 
-    def _answers_for(self, joined: str | None) -> _Answers:
+    def _answers_for(self, joined: str | None, *, as_json: bool) -> _Answers:
         """Decode "annotator:dimension:choice,…" into the encoded labels and agreement."""
         keys, choice, person = self.reader.keys, self.reader.choice, self.reader.person
         chosen: dict[int, dict[str, list[str]]] = {}
@@ -252,31 +254,38 @@ class DatasetExporter:
             (annotator_id, person(annotator_id), encode_basestring(person(annotator_id)) + ":")
             for annotator_id in chosen
         )
+        if as_json:
+            return _Answers(
+                mean=mean,
+                labels='"labels":' + _dumps(labels),
+                agreement='"agreement":' + _dumps(agreement),
+                annotators=tuple((annotator_id, key) for annotator_id, _, key in annotators),
+                unchanged='"label_changes":{'
+                + ",".join(key + "0" for _, _, key in annotators)
+                + "}",
+            )
         by_name = tuple(
             (annotator_id, encoded[:-1] + ": ")
             for annotator_id, _, encoded in sorted(annotators, key=lambda a: a[1])
         )
         return _Answers(
-            labels_json='"labels":' + _dumps(labels),
-            agreement_json='"agreement":' + _dumps(agreement),
-            csv=_csv_cells(
+            mean=mean,
+            labels=_csv_cells(
                 (*(_blank(share) for share in shares), _blank(mean), _dumps_csv(labels))
             ),
-            mean=mean,
-            annotators=tuple((annotator_id, encoded) for annotator_id, _, encoded in annotators),
-            annotators_by_name=by_name,
-            unchanged_json='"label_changes":{'
-            + ",".join(key + "0" for _, _, key in annotators)
-            + "}",
-            unchanged_csv=_csv_json_text("{" + ", ".join(key + "0" for _, key in by_name) + "}"),
+            agreement="",
+            annotators=by_name,
+            unchanged=_csv_json_text("{" + ", ".join(key + "0" for _, key in by_name) + "}"),
         )
 
-    def _gold_for(self, joined: str | None) -> tuple[str, str]:
-        """Decode "dimension:method:choice,…" into the encoded gold: JSON, and CSV fields
+    def _gold_for(self, joined: str | None, *, as_json: bool) -> str:
+        """Decode "dimension:method:choice,…" into the encoded gold: JSON, or the CSV fields
         gold_<dimension>…, gold_method_<dimension>… each followed by a comma."""
         if joined is None:
+            if as_json:
+                return '"gold":{}'
             cells = ("",) * (2 * len(self.dimensions))
-            return '"gold":{}', _csv_cells(cells) + "," if cells else ""
+            return _csv_cells(cells) + "," if cells else ""
         entries: dict[str, dict] = {}
         for item in sorted(item.split(":") for item in joined.split(",")):
             dimension_id, method, choice_id = int(item[0]), item[1], int(item[2])
@@ -288,12 +297,14 @@ class DatasetExporter:
             key: {"value": self._value(key, entry["values"]), "method": entry["method"]}
             for key, entry in sorted(entries.items())
         }
+        if as_json:
+            return '"gold":' + _dumps(gold)
         keys = [d.key for d in self.dimensions]
         cells = (
             *(_cell(gold[key]["value"]) if key in gold else "" for key in keys),
             *(gold[key]["method"] if key in gold else "" for key in keys),
         )
-        return '"gold":' + _dumps(gold), _csv_cells(cells) + "," if cells else ""
+        return _csv_cells(cells) + "," if cells else ""
 
     # A speaker removed while the export ran has no name.
     def _speaker_csv(self, speaker_id: int | None) -> str:
@@ -312,20 +323,18 @@ class DatasetExporter:
             return _NO_ANNOTATORS_JSON
         noted, seconds, changes = _work_members(chunk, quote_id, answers.annotators, ",", plain)
         if plain:
-            return f'"notes":{{}},"seconds_spent":{{{seconds}}},{answers.unchanged_json}'
+            return f'"notes":{{}},"seconds_spent":{{{seconds}}},{answers.unchanged}'
         return f'"notes":{{{noted}}},"seconds_spent":{{{seconds}}},"label_changes":{{{changes}}}'
 
     def _work_csv(self, chunk: Chunk, quote_id: int, answers: _Answers, plain: bool) -> str:
         """The CSV cells notes_json, seconds_spent_json, label_changes_json."""
-        if not answers.annotators_by_name:
+        if not answers.annotators:
             return _NO_ANNOTATORS_CSV
-        noted, seconds, changes = _work_members(
-            chunk, quote_id, answers.annotators_by_name, ", ", plain
-        )
+        noted, seconds, changes = _work_members(chunk, quote_id, answers.annotators, ", ", plain)
         return (
             f"{_csv_json_text('{' + noted + '}') if noted else '{}'},"
             f"{_csv_json_text('{' + seconds + '}')},"
-            f"{answers.unchanged_csv if plain else _csv_json_text('{' + changes + '}')}"
+            f"{answers.unchanged if plain else _csv_json_text('{' + changes + '}')}"
         )
 
     def _comments(self, thread: list[tuple[int, str, datetime.datetime]]) -> list[dict]:
@@ -340,10 +349,11 @@ class DatasetExporter:
         """Per chunk of quotes, the encoded records: JSON lines or CSV lines. The loop is the
         export's hottest code: cached pieces are read by indexing (_Cache), the rest inline."""
         threshold = self.options.min_agreement
-        answers_for, gold_for = self._answers, self._gold_parts
         if as_json:
+            answers_for, gold_for = self._answers_json, self._gold_json
             strings, speakers, work = self._strings, self._speakers, self._work_json
         else:
+            answers_for, gold_for = self._answers_csv, self._gold_csv
             strings, speakers, work = self._csv_strings, self._speakers_csv, self._work_csv
         for chunk in self.reader.chunks():
             self._load_articles(chunk)
@@ -373,7 +383,7 @@ class DatasetExporter:
                 answers = answers_for[labels]
                 if threshold is not None and (answers.mean is None or answers.mean < threshold):
                     continue
-                gold_json, gold_csv = gold_for[gold_of(quote_id)]
+                gold = gold_for[gold_of(quote_id)]
                 article = articles[article_id]
                 text = article.text
                 thread = comments_of(quote_id)
@@ -404,7 +414,7 @@ class DatasetExporter:
                         f"{'null' if changed_in_version is None else changed_in_version},"
                         '"gone_in_version":'
                         f"{'null' if gone_in_version is None else gone_in_version},"
-                        f"{answers.labels_json},{gold_json},{answers.agreement_json},"
+                        f"{answers.labels},{gold},{answers.agreement},"
                         f"{work(chunk, quote_id, answers, quote_id not in worked)},"
                         f'"comments":{_dumps(self._comments(thread)) if thread else "[]"}}}\n'
                     )
@@ -423,7 +433,7 @@ class DatasetExporter:
                     out.append(
                         f"{quote_id},{article.csv},{strings[kind]},{strings[origin]},"
                         f"{start},{end},{_csv_field(text[start:end])},{speakers[speaker_id]},"
-                        f"{speaker_span},{cue},{gold_csv}{answers.csv},{article.version_csv},"
+                        f"{speaker_span},{cue},{gold}{answers.labels},{article.version_csv},"
                         f"{'' if changed_in_version is None else changed_in_version},"
                         f"{'' if gone_in_version is None else gone_in_version},"
                         f"{work(chunk, quote_id, answers, quote_id not in worked)},"
