@@ -9,7 +9,7 @@ into model instances is claims/sql.py's, the one way for every app. Statuses com
 models' enums, tables and columns from the models' metadata. tests/annotations/test_sql.py
 runs every statement on SQLite and PostgreSQL against the ORM's answer.
 
-Why one module of ~830 lines: issue #12 asked for every raw statement of an app in one place,
+Why one module of ~910 lines: issue #12 asked for every raw statement of an app in one place,
 so that a reviewer reads all the SQL the labelling side runs (and the enums it is built from)
 at once and test_sql.py covers it whole. Its sections, marked by banner comments, follow the
 services: projects and members, the project's quotes, the schema, the queue, labels, gold, the
