@@ -1,9 +1,10 @@
 """Reading a project's dataset from the database, a chunk of quotes at a time.
 
 Rows are read in id-ordered chunks as plain tuples (never model instances), so memory stays
-flat however large the project is: the quotes with their labels and gold (one statement,
-annotations/sql.py), then for the same quotes their articles, the annotators' notes, the time
-each spent and their label changes (labels.effort_parts), and the discussion's comments.
+flat however large the project is: the quotes with their labels (one statement,
+annotations/sql.py), then for the same quotes their gold, their articles and speakers not read
+yet, the annotators' notes, the time each spent and their label changes (labels.effort_parts),
+and the discussion's comments.
 Each chunk costs the same few queries, whatever the number of quotes in it.
 
 On PostgreSQL, outside a transaction, the chunks are read ahead in a pipeline of two threads,
@@ -207,7 +208,11 @@ class DatasetReader:
         ]
 
     def speakers(self, speaker_ids: set[int | None]) -> dict[int, tuple[str, str]]:
-        """Name and kind of these speakers, read once for the export (while few enough to keep)."""
+        """Name and kind of these speakers, read once for the export (while few enough to keep).
+
+        The dict returned is the one kept, also held by chunks already handed to the encoding
+        thread: it only gains entries, or is replaced by a new one, so theirs stay complete.
+        """
         kept = self._speakers
         missing = [id_ for id_ in speaker_ids if id_ is not None and id_ not in kept]
         if missing:
