@@ -9,7 +9,7 @@ into model instances is claims/sql.py's, the one way for every app. Statuses com
 models' enums, tables and columns from the models' metadata. tests/annotations/test_sql.py
 runs every statement on SQLite and PostgreSQL against the ORM's answer.
 
-Why one module of ~830 lines: issue #12 asked for every raw statement of an app in one place,
+Why one module of ~910 lines: issue #12 asked for every raw statement of an app in one place,
 so that a reviewer reads all the SQL the labelling side runs (and the enums it is built from)
 at once and test_sql.py covers it whole. Its sections, marked by banner comments, follow the
 services: projects and members, the project's quotes, the schema, the queue, labels, gold, the
@@ -28,6 +28,7 @@ from annotations.models import (
     QUEUE_TOTAL_SHARDS,
     Assignment,
     Choice,
+    Comment,
     Dimension,
     Gold,
     Label,
@@ -39,7 +40,7 @@ from annotations.models import (
     QueueTotal,
     SchemaVersion,
 )
-from claims.models import Article, Outlet, Quote, Speaker
+from claims.models import Article, Outlet, Quote, SameStory, Speaker
 from claims.sql import (
     columns,
     db_datetime,
@@ -71,6 +72,7 @@ QUOTE = Quote._meta.db_table
 ARTICLE = Article._meta.db_table
 OUTLET = Outlet._meta.db_table
 SPEAKER = Speaker._meta.db_table
+SAME_STORY = SameStory._meta.db_table
 PROJECT = Project._meta.db_table
 PROJECT_ARTICLES = Project.articles.through._meta.db_table
 MEMBERSHIP = Membership._meta.db_table
@@ -82,6 +84,7 @@ LABEL_CHOICES = Label.choices.through._meta.db_table
 LABEL_HISTORY = LabelHistory._meta.db_table
 GOLD = Gold._meta.db_table
 GOLD_CHOICES = Gold.choices.through._meta.db_table
+COMMENT = Comment._meta.db_table
 QUEUE_COUNT = QueueCount._meta.db_table
 QUEUE_TOTAL = QueueTotal._meta.db_table
 QUEUE_MINE = QueueAnnotatorCount._meta.db_table
@@ -1069,10 +1072,12 @@ def export_quote_rows(
 ) -> list[tuple]:
     """The next `limit` quotes of the project after `after_id` (any version, not rejected; with
     gold on any question if `gold_only`), in id order: id, article id, kind, origin, content
-    start and end, speaker id, name and kind, speaker start and end, cue start and end, the
-    labels as one text "annotator:dimension:choice,…", the gold as "dimension:method:choice,…"
-    (on these dimensions), changed_in_version, gone_in_version. Run it inside
-    export_chunk_reads.
+    start and end, speaker id, speaker start and end, cue start and end, the labels as one
+    text "annotator:dimension:choice,…" (on these dimensions), changed_in_version,
+    gone_in_version. Run it inside export_chunk_reads.
+
+    The speakers' names (export_speakers) and the gold (export_gold) are read apart: a speaker
+    is quoted many times, and the gold's lookups then run on the other reading connection.
     """
     params: dict = {"project": project_id, "after": after_id, "limit": limit}
     dimensions = placeholders(dimension_ids, params, "dimension") or "NULL"
@@ -1084,22 +1089,50 @@ def export_quote_rows(
     )
     statement = (
         "SELECT q.id, q.article_id, q.kind, q.origin, q.content_start, q.content_end, "
-        "q.speaker_id, sp.name, sp.kind, q.speaker_start, q.speaker_end, q.cue_start, "
-        "q.cue_end, "
+        "q.speaker_id, q.speaker_start, q.speaker_end, q.cue_start, q.cue_end, "
         f"(SELECT {_joined('l.annotator_id', 'l.dimension_id', 'lc.choice_id')} "
         f"FROM {LABEL_CHOICES} lc JOIN {LABEL} l ON l.id = lc.label_id "
         "WHERE l.project_id = %(project)s AND l.quote_id = q.id "
         f"AND l.dimension_id IN ({dimensions})), "
-        f"(SELECT {_joined('g.dimension_id', 'g.method', 'gc.choice_id')} "
-        f"FROM {GOLD_CHOICES} gc JOIN {GOLD} g ON g.id = gc.gold_id "
-        "WHERE g.project_id = %(project)s AND g.quote_id = q.id "
-        f"AND g.dimension_id IN ({dimensions})), "
         "q.changed_in_version, q.gone_in_version "
-        f"FROM {QUOTE} q LEFT JOIN {SPEAKER} sp ON sp.id = q.speaker_id "
+        f"FROM {QUOTE} q "
         f"WHERE q.id > %(after)s AND {QUOTE_IN_PROJECT_ANY_VERSION}{gold_filter} "
         "ORDER BY q.id LIMIT %(limit)s"
     )
     return fetch_all(statement, params)
+
+
+def export_gold(
+    *, project_id: int, dimension_ids: list[int], first_id: int, last_id: int
+) -> list[tuple[int, str]]:
+    """(quote id, the gold as one text "dimension:method:choice,…") for the quotes
+    first_id..last_id with gold on these dimensions.
+
+    Each gold row's choices are looked up through their index (a subquery per row): a join
+    let PostgreSQL hash the whole gold_choices table for every chunk of the export.
+    """
+    params: dict = {"project": project_id, "first": first_id, "last": last_id}
+    dimensions = placeholders(dimension_ids, params, "dimension") or "NULL"
+    choices = (
+        f"(SELECT {_joined('g.dimension_id', 'g.method', 'gc.choice_id')} "
+        f"FROM {GOLD_CHOICES} gc WHERE gc.gold_id = g.id)"
+    )
+    function = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
+    return fetch_all(
+        f"SELECT g.quote_id, {function}({choices}, ',') FROM {GOLD} g "
+        "WHERE g.project_id = %(project)s AND g.quote_id BETWEEN %(first)s AND %(last)s "
+        f"AND g.dimension_id IN ({dimensions}) GROUP BY g.quote_id",
+        params,
+    )
+
+
+def export_speakers(*, speaker_ids: list[int]) -> list[tuple[int, str, str]]:
+    """(id, name, kind) of these speakers."""
+    params: dict = {}
+    ids = placeholders(speaker_ids, params, "speaker") or "NULL"
+    return fetch_all(
+        f"SELECT sp.id, sp.name, sp.kind FROM {SPEAKER} sp WHERE sp.id IN ({ids})", params
+    )
 
 
 def export_notes(*, project_id: int, first_id: int, last_id: int) -> list[tuple[int, int, str]]:
@@ -1112,4 +1145,54 @@ def export_notes(*, project_id: int, first_id: int, last_id: int) -> list[tuple[
         "AND l.quote_id BETWEEN %(first)s AND %(last)s AND l.note <> '' "
         "ORDER BY l.quote_id, l.annotator_id, l.updated_at, l.id",
         {"project": project_id, "first": first_id, "last": last_id},
+    )
+
+
+def export_comments(
+    *, project_id: int, first_id: int, last_id: int
+) -> list[tuple[int, int, str, datetime.datetime]]:
+    """(quote id, author id, text, created_at) of the discussions on the quotes first..last, in
+    the order comment_list gives them (by quote, then time)."""
+    rows = fetch_all(
+        f"SELECT c.quote_id, c.author_id, c.text, c.created_at FROM {COMMENT} c "
+        "WHERE c.project_id = %(project)s AND c.quote_id BETWEEN %(first)s AND %(last)s "
+        "ORDER BY c.quote_id, c.created_at, c.id",
+        {"project": project_id, "first": first_id, "last": last_id},
+    )
+    return [
+        (quote_id, author_id, text, field_from_db(Comment, "created_at", created_at))
+        for quote_id, author_id, text, created_at in rows
+    ]
+
+
+def export_articles(
+    *, article_ids: list[int]
+) -> list[tuple[int, str, str | None, str | None, datetime.datetime | None, str, int]]:
+    """(id, title, url, outlet's name, published_at, text, version) of these articles."""
+    params: dict = {}
+    ids = placeholders(article_ids, params, "article") or "NULL"
+    rows = fetch_all(
+        "SELECT a.id, a.title, a.url, o.name, a.published_at, a.text, a.version "
+        f"FROM {ARTICLE} a LEFT JOIN {OUTLET} o ON o.id = a.outlet_id WHERE a.id IN ({ids})",
+        params,
+    )
+    return [
+        (id_, title, url, outlet, field_from_db(Article, "published_at", published), text, version)
+        for id_, title, url, outlet, published, text, version in rows
+    ]
+
+
+def export_same_story(*, project_id: int, article_ids: list[int]) -> list[tuple[int, int]]:
+    """(article id, other article id) for these articles and each current article of the
+    project linked to them as the same story, by article then other article."""
+    params: dict = {"project": project_id}
+    ids = placeholders(article_ids, params, "article") or "NULL"
+    return fetch_all(
+        f"SELECT ss.article_id, ss.other_id FROM {SAME_STORY} ss "
+        f"JOIN {ARTICLE} o ON o.id = ss.other_id "
+        f"WHERE ss.article_id IN ({ids}) AND o.replaced_by_id IS NULL "
+        f"AND ss.other_id IN (SELECT s.article_id FROM {PROJECT_ARTICLES} s "
+        "WHERE s.project_id = %(project)s) "
+        "ORDER BY ss.article_id, ss.other_id",
+        params,
     )

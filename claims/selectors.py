@@ -1,6 +1,5 @@
 """Reads of the corpus, shaped for the pages and the API that show them."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -116,22 +115,6 @@ def quotes_gone_before(*, versions: list[Article]) -> QuerySet[Quote]:
         .defer("article__text")
         .order_by("gone_in_version", "article_id", "content_start")
     )
-
-
-def same_story_ids(*, article_ids: Iterable[int], within: QuerySet) -> dict[int, list[int]]:
-    """For each of the articles, the ids of the current articles linked to it as the same
-    story among `within` (a queryset of article ids: a project's, for its export)."""
-    links: dict[int, list[int]] = {}
-    rows = (
-        SameStory.objects.filter(
-            article_id__in=list(article_ids), other_id__in=within, other__replaced_by__isnull=True
-        )
-        .order_by("article_id", "other_id")
-        .values_list("article_id", "other_id")
-    )
-    for article_id, other_id in rows:
-        links.setdefault(article_id, []).append(other_id)
-    return links
 
 
 def same_story_visible(*, user: AbstractBaseUser, article: Article) -> QuerySet[SameStory]:

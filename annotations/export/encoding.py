@@ -10,11 +10,13 @@ for its row once every text cell went through config.spreadsheets.spreadsheet_ce
 """
 
 import csv
+import datetime
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from json.encoder import encode_basestring
 
 from annotations.agreement import majority_share
@@ -99,39 +101,70 @@ class _Article:
 
 @dataclass(frozen=True)
 class _Answers:
-    """Every annotator's labels on a quote and their agreement, encoded for both formats."""
+    """Every annotator's labels on a quote and their agreement, encoded for one format (a
+    JSONL export never needs the CSV's pieces, nor the reverse)."""
 
-    labels_json: str  # '"labels":{…},"agreement":{…}' is split in two for the gold between
-    agreement_json: str
-    # The CSV fields agreement_<dimension>…, agreement_mean, labels_json (json.dumps' default
-    # separators and sorted keys).
-    csv: str
     mean: float | None
-    # The annotators, in the labels' order (by id), their names encoded as JSON keys; and
-    # the same in the CSV's order (by name).
-    annotators: tuple[tuple[int, str, str], ...]  # id, name, '"name":'
-    annotators_by_name: tuple[tuple[int, str], ...]  # id, '"name": '
+    # JSON: '"labels":{…}' ('"agreement":{…}' apart, for the gold between). CSV: the fields
+    # agreement_<dimension>…, agreement_mean, labels_json (json.dumps' default separators and
+    # sorted keys).
+    labels: str
+    agreement: str  # JSON only
+    # The annotators with their names encoded as keys: JSON in the labels' order (by id),
+    # '"name":'; CSV by name, '"name": '.
+    annotators: tuple[tuple[int, str], ...]
+    # No change by anyone, as most quotes have: '"label_changes":{"name":0,…}', or the CSV cell.
+    unchanged: str
 
 
 _NO_ANNOTATORS_JSON = '"notes":{},"seconds_spent":{},"label_changes":{}'
 _NO_ANNOTATORS_CSV = "{},{},{}"
 
 
-def _work_members(chunk, quote_id: int, annotators) -> tuple[list[str], list[str], list[str]]:
-    """For (annotator id, encoded key + ':') pairs, the JSON members of the notes, seconds
-    spent and label changes objects: a note only where there is one, null seconds and 0
-    changes where the annotator's work was not measured."""
-    notes, spent_by, changed_by = chunk.notes, chunk.seconds, chunk.changes
-    noted, seconds, changes = [], [], []
+def _work_members(
+    chunk: Chunk,
+    quote_id: int,
+    annotators: tuple[tuple[int, str], ...],
+    separator: str,
+    seconds_only: bool,
+) -> tuple[str, str, str]:
+    """For (annotator id, encoded key and colon) pairs, the JSON members of the notes, seconds
+    spent and label changes objects, each list joined by `separator`: a note only where there
+    is one, null seconds and 0 changes where the annotator's work was not measured. With
+    `seconds_only` (no note and no change on the quote) the seconds alone."""
+    spent_by = chunk.seconds.get
+    noted = seconds = changes = ""
+    if seconds_only:
+        for annotator_id, key in annotators:
+            spent = spent_by((quote_id, annotator_id))
+            seconds += f"{separator}{key}{'null' if spent is None else repr(spent)}"
+        return "", seconds[len(separator) :], ""
+    notes, changed_by = chunk.notes.get, chunk.changes.get
     for annotator_id, key in annotators:
         pair = (quote_id, annotator_id)
-        spent = spent_by.get(pair)
-        seconds.append(key + ("null" if spent is None else repr(spent)))
-        changes.append(key + str(changed_by.get(pair, 0)))
-        note = notes.get(pair)
+        spent = spent_by(pair)
+        seconds += f"{separator}{key}{'null' if spent is None else repr(spent)}"
+        changes += f"{separator}{key}{changed_by(pair, 0)}"
+        note = notes(pair)
         if note is not None:
-            noted.append(key + encode_basestring(note))
-    return noted, seconds, changes
+            noted += f"{separator}{key}{encode_basestring(note)}"
+    cut = len(separator)
+    return noted[cut:], seconds[cut:], changes[cut:]
+
+
+class _Cache(dict):
+    """Encoded pieces by what they encode, made by `make` on a miss; emptied past CACHE_LIMIT
+    entries, so memory stays bounded. A hit is one dict lookup, no Python call."""
+
+    def __init__(self, make: Callable) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        if len(self) >= CACHE_LIMIT:
+            self.clear()
+        value = self[key] = self.make(key)
+        return value
 
 
 class DatasetExporter:
@@ -144,12 +177,17 @@ class DatasetExporter:
         self.dimensions = self.reader.dimensions
         self.exported = 0  # records produced so far
         self._articles: dict[int, _Article] = {}
-        self._speakers: dict[int | None, str] = {}
-        self._strings: dict[str, str] = {}
-        self._answers: dict[str | None, _Answers] = {}
-        self._gold_parts: dict[str | None, tuple[str, str]] = {None: self._no_gold()}
-        self._speakers_csv: dict[int | None, str] = {}
-        self._csv_strings: dict[str, str] = {}
+        self._answers_json = _Cache(partial(self._answers_for, as_json=True))
+        self._answers_csv = _Cache(partial(self._answers_for, as_json=False))
+        self._gold_json = _Cache(partial(self._gold_for, as_json=True))
+        self._gold_csv = _Cache(partial(self._gold_for, as_json=False))
+        self._strings = _Cache(encode_basestring)  # kind, origin
+        # kind, origin, and the speaker's mention and the cue, which repeat (a dict lookup is
+        # cheaper than the spreadsheet rule's call; for JSON encode_basestring is the cheaper)
+        self._csv_strings = _Cache(_csv_field)
+        self._speaker_names: dict[int, tuple[str, str]] = {}  # the chunk's (Chunk.speakers)
+        self._speakers = _Cache(self._speaker_json)
+        self._speakers_csv = _Cache(self._speaker_csv)
 
     def article_text(self, article_id: int) -> str:
         """The text of an article of the chunk being read."""
@@ -190,11 +228,8 @@ class DatasetExporter:
     def _value(self, key: str, values: list[str]):
         return sorted(values) if self.reader.multiple.get(key) else values[0]
 
-    def _answers_for(self, joined: str | None) -> _Answers:
+    def _answers_for(self, joined: str | None, *, as_json: bool) -> _Answers:
         """Decode "annotator:dimension:choice,…" into the encoded labels and agreement."""
-        answers = self._answers.get(joined)
-        if answers is not None:
-            return answers
         keys, choice, person = self.reader.keys, self.reader.choice, self.reader.person
         chosen: dict[int, dict[str, list[str]]] = {}
         items = (
@@ -221,30 +256,38 @@ class DatasetExporter:
             (annotator_id, person(annotator_id), encode_basestring(person(annotator_id)) + ":")
             for annotator_id in chosen
         )
-        answers = _Answers(
-            labels_json='"labels":' + _dumps(labels),
-            agreement_json='"agreement":' + _dumps(agreement),
-            csv=_csv_cells(
+        if as_json:
+            return _Answers(
+                mean=mean,
+                labels='"labels":' + _dumps(labels),
+                agreement='"agreement":' + _dumps(agreement),
+                annotators=tuple((annotator_id, key) for annotator_id, _, key in annotators),
+                unchanged='"label_changes":{'
+                + ",".join(key + "0" for _, _, key in annotators)
+                + "}",
+            )
+        by_name = tuple(
+            (annotator_id, encoded[:-1] + ": ")
+            for annotator_id, _, encoded in sorted(annotators, key=lambda a: a[1])
+        )
+        return _Answers(
+            mean=mean,
+            labels=_csv_cells(
                 (*(_blank(share) for share in shares), _blank(mean), _dumps_csv(labels))
             ),
-            mean=mean,
-            annotators=annotators,
-            annotators_by_name=tuple(
-                (annotator_id, encoded[:-1] + ": ")
-                for annotator_id, _, encoded in sorted(annotators, key=lambda a: a[1])
-            ),
+            agreement="",
+            annotators=by_name,
+            unchanged=_csv_json_text("{" + ", ".join(key + "0" for _, key in by_name) + "}"),
         )
-        if len(self._answers) >= CACHE_LIMIT:
-            self._answers.clear()
-        self._answers[joined] = answers
-        return answers
 
-    def _gold_for(self, joined: str | None) -> tuple[str, str]:
-        """Decode "dimension:method:choice,…" into the encoded gold: JSON, and CSV fields
+    def _gold_for(self, joined: str | None, *, as_json: bool) -> str:
+        """Decode "dimension:method:choice,…" into the encoded gold: JSON, or the CSV fields
         gold_<dimension>…, gold_method_<dimension>… each followed by a comma."""
-        part = self._gold_parts.get(joined)
-        if part is not None:
-            return part
+        if joined is None:
+            if as_json:
+                return '"gold":{}'
+            cells = ("",) * (2 * len(self.dimensions))
+            return _csv_cells(cells) + "," if cells else ""
         entries: dict[str, dict] = {}
         for item in sorted(item.split(":") for item in joined.split(",")):
             dimension_id, method, choice_id = int(item[0]), item[1], int(item[2])
@@ -256,80 +299,47 @@ class DatasetExporter:
             key: {"value": self._value(key, entry["values"]), "method": entry["method"]}
             for key, entry in sorted(entries.items())
         }
+        if as_json:
+            return '"gold":' + _dumps(gold)
         keys = [d.key for d in self.dimensions]
         cells = (
             *(_cell(gold[key]["value"]) if key in gold else "" for key in keys),
             *(gold[key]["method"] if key in gold else "" for key in keys),
         )
-        part = ('"gold":' + _dumps(gold), _csv_cells(cells) + "," if cells else "")
-        if len(self._gold_parts) >= CACHE_LIMIT:
-            self._gold_parts.clear()
-            self._gold_parts[None] = self._no_gold()
-        self._gold_parts[joined] = part
-        return part
+        return _csv_cells(cells) + "," if cells else ""
 
-    def _no_gold(self) -> tuple[str, str]:
-        cells = ("",) * (2 * len(self.dimensions))
-        return '"gold":{}', _csv_cells(cells) + "," if cells else ""
+    # A speaker removed while the export ran has no name.
+    def _speaker_csv(self, speaker_id: int | None) -> str:
+        name, kind = self._speaker_names.get(speaker_id, ("", ""))
+        return _csv_cells((name or "", kind or ""))
 
-    def _speaker_csv(self, speaker_id: int | None, name: str | None, kind: str | None) -> str:
-        part = self._speakers_csv.get(speaker_id)
-        if part is None:
-            part = _csv_cells((name or "", kind or ""))
-            if len(self._speakers_csv) >= CACHE_LIMIT:
-                self._speakers_csv.clear()
-            self._speakers_csv[speaker_id] = part
-        return part
-
-    def _csv_string(self, value: str) -> str:
-        encoded = self._csv_strings.get(value)
-        if encoded is None:
-            encoded = self._csv_strings[value] = _csv_field(value)
-        return encoded
-
-    def _speaker_json(self, speaker_id: int | None, name: str | None, kind: str | None) -> str:
-        part = self._speakers.get(speaker_id)
-        if part is None:
-            part = f'"speaker":{{"id":{_json(speaker_id)},"name":{_json(name)},"kind":{_json(kind)}'
-            if len(self._speakers) >= CACHE_LIMIT:
-                self._speakers.clear()
-            self._speakers[speaker_id] = part
-        return part
-
-    def _string(self, value: str) -> str:
-        encoded = self._strings.get(value)
-        if encoded is None:
-            encoded = self._strings[value] = encode_basestring(value)
-        return encoded
+    def _speaker_json(self, speaker_id: int | None) -> str:
+        name, kind = self._speaker_names.get(speaker_id, (None, None))
+        return f'"speaker":{{"id":{_json(speaker_id)},"name":{_json(name)},"kind":{_json(kind)}'
 
     # -- what annotators add: notes, time, changes; the discussion ------------------------------
-    def _work_json(self, chunk: Chunk, quote_id: int, answers: _Answers) -> str:
-        """'"notes":{…},"seconds_spent":{…},"label_changes":{…}' for the labels' annotators."""
+    def _work_json(self, chunk: Chunk, quote_id: int, answers: _Answers, plain: bool) -> str:
+        """'"notes":{…},"seconds_spent":{…},"label_changes":{…}' for the labels' annotators;
+        `plain`: no one wrote a note on the quote or changed an answer."""
         if not answers.annotators:
             return _NO_ANNOTATORS_JSON
-        noted, seconds, changes = _work_members(
-            chunk, quote_id, ((annotator_id, key) for annotator_id, _, key in answers.annotators)
-        )
-        return (
-            f'"notes":{{{",".join(noted)}}},"seconds_spent":{{{",".join(seconds)}}},'
-            f'"label_changes":{{{",".join(changes)}}}'
-        )
+        noted, seconds, changes = _work_members(chunk, quote_id, answers.annotators, ",", plain)
+        if plain:
+            return f'"notes":{{}},"seconds_spent":{{{seconds}}},{answers.unchanged}'
+        return f'"notes":{{{noted}}},"seconds_spent":{{{seconds}}},"label_changes":{{{changes}}}'
 
-    def _work_csv(self, chunk: Chunk, quote_id: int, answers: _Answers) -> str:
+    def _work_csv(self, chunk: Chunk, quote_id: int, answers: _Answers, plain: bool) -> str:
         """The CSV cells notes_json, seconds_spent_json, label_changes_json."""
-        if not answers.annotators_by_name:
+        if not answers.annotators:
             return _NO_ANNOTATORS_CSV
-        noted, seconds, changes = _work_members(chunk, quote_id, answers.annotators_by_name)
+        noted, seconds, changes = _work_members(chunk, quote_id, answers.annotators, ", ", plain)
         return (
-            f"{_csv_json_text('{' + ', '.join(noted) + '}') if noted else '{}'},"
-            f"{_csv_json_text('{' + ', '.join(seconds) + '}')},"
-            f"{_csv_json_text('{' + ', '.join(changes) + '}')}"
+            f"{_csv_json_text('{' + noted + '}') if noted else '{}'},"
+            f"{_csv_json_text('{' + seconds + '}')},"
+            f"{answers.unchanged if plain else _csv_json_text('{' + changes + '}')}"
         )
 
-    def _comments(self, chunk: Chunk, quote_id: int) -> list[dict] | None:
-        thread = chunk.comments.get(quote_id)
-        if thread is None:
-            return None
+    def _comments(self, thread: list[tuple[int, str, datetime.datetime]]) -> list[dict]:
         person = self.reader.person
         return [
             {"author": person(author_id), "text": text, "created_at": created_at.isoformat()}
@@ -338,12 +348,23 @@ class DatasetExporter:
 
     # -- records -------------------------------------------------------------------------------
     def _chunks(self, as_json: bool) -> Iterator[list]:
-        """Per chunk of quotes, the encoded records: JSON lines or CSV lines."""
+        """Per chunk of quotes, the encoded records: JSON lines or CSV lines. The loop is the
+        export's hottest code: cached pieces are read by indexing (_Cache), the rest inline."""
         threshold = self.options.min_agreement
-        answers_for, gold_for = self._answers_for, self._gold_for
+        if as_json:
+            answers_for, gold_for = self._answers_json, self._gold_json
+            strings, speakers, work = self._strings, self._speakers, self._work_json
+        else:
+            answers_for, gold_for = self._answers_csv, self._gold_csv
+            strings, speakers, work = self._csv_strings, self._speakers_csv, self._work_csv
         for chunk in self.reader.chunks():
             self._load_articles(chunk)
+            self._speaker_names = chunk.speakers
             articles = self._articles
+            gold_of, comments_of = chunk.gold.get, chunk.comments.get
+            # The quotes with a note or a change (a few): the others' work is their time alone.
+            worked = {quote_id for quote_id, _ in chunk.notes}
+            worked.update(quote_id for quote_id, _ in chunk.changes)
             out = []
             for (
                 quote_id,
@@ -353,55 +374,72 @@ class DatasetExporter:
                 start,
                 end,
                 speaker_id,
-                speaker_name,
-                speaker_kind,
                 speaker_start,
                 speaker_end,
                 cue_start,
                 cue_end,
                 labels,
-                gold,
                 changed_in_version,
                 gone_in_version,
             ) in chunk.rows:
-                answers = answers_for(labels)
+                answers = answers_for[labels]
                 if threshold is not None and (answers.mean is None or answers.mean < threshold):
                     continue
-                gold_json, gold_csv = gold_for(gold)
+                gold = gold_for[gold_of(quote_id)]
                 article = articles[article_id]
                 text = article.text
-                mention = text[speaker_start:speaker_end] if speaker_start is not None else None
-                cue = text[cue_start:cue_end] if cue_start is not None else None
-                comments = self._comments(chunk, quote_id) if chunk.comments else None
+                thread = comments_of(quote_id)
+                # A quote's speaker span and cue span are both set or both empty (the model's
+                # constraints); the versions are integers or null.
                 if as_json:
+                    if speaker_start is None:
+                        speaker_span = '"mention":null,"start":null,"end":null}'
+                    else:
+                        speaker_span = (
+                            f'"mention":{encode_basestring(text[speaker_start:speaker_end])},'
+                            f'"start":{speaker_start},"end":{speaker_end}}}'
+                        )
+                    if cue_start is None:
+                        cue = '"cue":{"text":null,"start":null,"end":null}'
+                    else:
+                        cue = (
+                            f'"cue":{{"text":{encode_basestring(text[cue_start:cue_end])},'
+                            f'"start":{cue_start},"end":{cue_end}}}'
+                        )
                     out.append(
                         f'{{"quote_id":{quote_id},{article.json},'
                         f'"text":{encode_basestring(text[start:end])},'
-                        f'"kind":{self._string(kind)},"origin":{self._string(origin)},'
+                        f'"kind":{strings[kind]},"origin":{strings[origin]},'
                         f'"content_start":{start},"content_end":{end},'
-                        f"{self._speaker_json(speaker_id, speaker_name, speaker_kind)},"
-                        f'"mention":{_json(mention)},"start":{_json(speaker_start)},'
-                        f'"end":{_json(speaker_end)}}},'
-                        f'"cue":{{"text":{_json(cue)},"start":{_json(cue_start)},'
-                        f'"end":{_json(cue_end)}}},'
-                        f'"changed_in_version":{_json(changed_in_version)},'
-                        f'"gone_in_version":{_json(gone_in_version)},'
-                        f"{answers.labels_json},{gold_json},{answers.agreement_json},"
-                        f"{self._work_json(chunk, quote_id, answers)},"
-                        f'"comments":{_dumps(comments) if comments else "[]"}}}\n'
+                        f"{speakers[speaker_id]},{speaker_span},{cue},"
+                        '"changed_in_version":'
+                        f"{'null' if changed_in_version is None else changed_in_version},"
+                        '"gone_in_version":'
+                        f"{'null' if gone_in_version is None else gone_in_version},"
+                        f"{answers.labels},{gold},{answers.agreement},"
+                        f"{work(chunk, quote_id, answers, quote_id not in worked)},"
+                        f'"comments":{_dumps(self._comments(thread)) if thread else "[]"}}}\n'
                     )
                 else:
+                    if speaker_start is None:
+                        speaker_span = ",,"
+                    else:
+                        speaker_span = (
+                            f"{strings[text[speaker_start:speaker_end]]},"
+                            f"{speaker_start},{speaker_end}"
+                        )
+                    if cue_start is None:
+                        cue = ",,"
+                    else:
+                        cue = f"{strings[text[cue_start:cue_end]]},{cue_start},{cue_end}"
                     out.append(
-                        f"{quote_id},{article.csv},{self._csv_string(kind)},"
-                        f"{self._csv_string(origin)},{start},{end},"
-                        f"{_csv_field(text[start:end])},"
-                        f"{self._speaker_csv(speaker_id, speaker_name, speaker_kind)},"
-                        f"{_csv_field(mention or '')},{_blank(speaker_start)},"
-                        f"{_blank(speaker_end)},{_csv_field(cue or '')},{_blank(cue_start)},"
-                        f"{_blank(cue_end)},{gold_csv}{answers.csv},{article.version_csv},"
-                        f"{_blank(changed_in_version)},{_blank(gone_in_version)},"
-                        f"{self._work_csv(chunk, quote_id, answers)},"
-                        f"{_csv_json(comments) if comments else '[]'}\r\n"
+                        f"{quote_id},{article.csv},{strings[kind]},{strings[origin]},"
+                        f"{start},{end},{_csv_field(text[start:end])},{speakers[speaker_id]},"
+                        f"{speaker_span},{cue},{gold}{answers.labels},{article.version_csv},"
+                        f"{'' if changed_in_version is None else changed_in_version},"
+                        f"{'' if gone_in_version is None else gone_in_version},"
+                        f"{work(chunk, quote_id, answers, quote_id not in worked)},"
+                        f"{_csv_json(self._comments(thread)) if thread else '[]'}\r\n"
                     )
             self.exported += len(out)
             yield out

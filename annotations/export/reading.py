@@ -1,9 +1,10 @@
 """Reading a project's dataset from the database, a chunk of quotes at a time.
 
 Rows are read in id-ordered chunks as plain tuples (never model instances), so memory stays
-flat however large the project is: the quotes with their labels and gold (one statement,
-annotations/sql.py), then for the same quotes their articles, the annotators' notes, the time
-each spent and their label changes (labels.effort_parts), and the discussion's comments.
+flat however large the project is: the quotes with their labels (one statement,
+annotations/sql.py), then for the same quotes their gold, their articles and speakers not read
+yet, the annotators' notes, the time each spent and their label changes (labels.effort_parts),
+and the discussion's comments.
 Each chunk costs the same few queries, whatever the number of quotes in it.
 
 On PostgreSQL, outside a transaction, the chunks are read ahead in a pipeline of two threads,
@@ -29,15 +30,15 @@ from django.db import connection, connections
 from django.db.models import Q
 
 from annotations import sql
-from annotations.labelling.comments import comments_of_quotes
 from annotations.labelling.labels import effort_parts
 from annotations.models import Choice, Comment, Dimension, Label, Project
-from claims.models import Article
-from claims.selectors import same_story_ids
 
 CHUNK_SIZE = 2000
 # Chunks read ahead of the one being encoded (each is a few MB: memory stays flat).
 READ_AHEAD = 2
+# Speakers' names kept between chunks (a few are quoted throughout); the dict is emptied past
+# this many, so memory stays bounded.
+SPEAKERS_KEPT = 20_000
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class Chunk:
 
     rows: list[tuple]
     articles: list[ArticleRow]
+    speakers: dict[int, tuple[str, str]]  # name and kind of (at least) these quotes' speakers
+    gold: dict[int, str]  # "dimension:method:choice,…" (sql.export_gold)
     notes: dict[tuple[int, int], str]
     seconds: dict[tuple[int, int], float | None]  # labels.effort_parts
     changes: dict[tuple[int, int], int]
@@ -99,6 +102,7 @@ class DatasetReader:
             Choice.objects.filter(dimension_id__in=self.dimension_ids).values_list("id", "value")
         )
         self._names: dict[int, str] = {}
+        self._speakers: dict[int, tuple[str, str]] = {}
         if not options.pseudonymise:
             annotators = Label.objects.filter(project=project).values("annotator_id")
             authors = Comment.objects.filter(project=project).values("author_id")
@@ -151,15 +155,25 @@ class DatasetReader:
             )
         }
         comments: dict[int, list] = {}
-        for quote_id, author_id, text, created_at in comments_of_quotes(
-            project=project, first_quote_id=first_id, last_quote_id=last_id
+        for quote_id, author_id, text, created_at in sql.export_comments(
+            project_id=project.id, first_id=first_id, last_id=last_id
         ):
             comments.setdefault(quote_id, []).append((author_id, text, created_at))
         seconds, changes = effort_parts(project=project, quote_ids=(first_id, last_id))
+        gold = dict(
+            sql.export_gold(
+                project_id=project.id,
+                dimension_ids=self.dimension_ids,
+                first_id=first_id,
+                last_id=last_id,
+            )
+        )
         articles = self.articles({row[1] for row in rows} - previous_articles)
         return Chunk(
             rows=rows,
             articles=articles,
+            speakers=self.speakers({row[6] for row in rows}),
+            gold=gold,
             notes=notes,
             seconds=seconds,
             changes=changes,
@@ -171,13 +185,12 @@ class DatasetReader:
         claims/services/versions.py; a record's offsets index the version it names)."""
         if not article_ids:
             return []
-        rows = Article.objects.filter(id__in=article_ids).values_list(
-            "id", "title", "url", "outlet__name", "published_at", "text", "version"
-        )
-        in_project = Project.articles.through.objects.filter(project=self.project).values(
-            "article_id"
-        )
-        same_story = same_story_ids(article_ids=article_ids, within=in_project)
+        ids = sorted(article_ids)
+        same_story: dict[int, list[int]] = {}
+        for article_id, other_id in sql.export_same_story(
+            project_id=self.project.id, article_ids=ids
+        ):
+            same_story.setdefault(article_id, []).append(other_id)
         return [
             ArticleRow(
                 id=article_id,
@@ -189,8 +202,25 @@ class DatasetReader:
                 version=version,
                 same_story=same_story.get(article_id, []),
             )
-            for article_id, title, url, outlet, published_at, text, version in rows
+            for article_id, title, url, outlet, published_at, text, version in sql.export_articles(
+                article_ids=ids
+            )
         ]
+
+    def speakers(self, speaker_ids: set[int | None]) -> dict[int, tuple[str, str]]:
+        """Name and kind of these speakers, read once for the export (while few enough to keep).
+
+        The dict returned is the one kept, also held by chunks already handed to the encoding
+        thread: it only gains entries, or is replaced by a new one, so theirs stay complete.
+        """
+        kept = self._speakers
+        missing = [id_ for id_ in speaker_ids if id_ is not None and id_ not in kept]
+        if missing:
+            if len(kept) + len(missing) > SPEAKERS_KEPT:
+                kept = self._speakers = {id_: kept[id_] for id_ in speaker_ids if id_ in kept}
+            for speaker_id, name, kind in sql.export_speakers(speaker_ids=missing):
+                kept[speaker_id] = (name, kind)
+        return kept
 
     def choice(self, choice_id: int) -> str:
         value = self._choice_values.get(choice_id)

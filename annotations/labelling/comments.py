@@ -36,17 +36,3 @@ def comment_list(*, project: Project, quote: Quote) -> QuerySet[Comment]:
         .select_related("author")
         .order_by("created_at", "id")
     )
-
-
-def comments_of_quotes(
-    *, project: Project, first_quote_id: int, last_quote_id: int
-) -> list[tuple[int, int, str, object]]:
-    """(quote id, author id, text, created_at) of the discussions on the quotes first..last, in
-    the order comment_list gives them: one query for a chunk of an export."""
-    return list(
-        Comment.objects.filter(
-            project=project, quote_id__gte=first_quote_id, quote_id__lte=last_quote_id
-        )
-        .order_by("quote_id", "created_at", "id")
-        .values_list("quote_id", "author_id", "text", "created_at")
-    )

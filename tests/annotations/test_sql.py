@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from annotations import sql
+from annotations.labelling.comments import comment_add
 from annotations.labelling.labels import label_save
 from annotations.labelling.queue import (
     assign_next_quote,
@@ -20,6 +21,7 @@ from annotations.labelling.scope import quotes_in_project
 from annotations.models import (
     Assignment,
     Choice,
+    Comment,
     Dimension,
     Gold,
     Label,
@@ -27,9 +29,9 @@ from annotations.models import (
     Membership,
     SchemaVersion,
 )
-from claims.models import Quote
+from claims.models import Article, Quote, SameStory
 from tests.annotations.queue_reference import queue_candidate_tiers
-from tests.factories import UserFactory, labelling_project
+from tests.factories import ArticleFactory, UserFactory, labelling_project
 
 pytestmark = pytest.mark.django_db
 
@@ -505,7 +507,7 @@ def test_gold_statements_read_submitters_answers_and_gold():
     assert len(gold) == 3  # unanimous on the quote both labelled
 
 
-def test_export_quote_rows_hold_the_quotes_in_project_with_labels_and_gold():
+def test_export_quote_rows_hold_the_quotes_in_project_with_labels():
     project, (first, second, third, fourth), (ann1, ann2) = labelling_project(quotes=4)
     _, (elsewhere, *_), _ = labelling_project()
     Quote.objects.filter(pk=second.pk).update(is_rejected=True)
@@ -525,39 +527,70 @@ def test_export_quote_rows_hold_the_quotes_in_project_with_labels_and_gold():
     assert [row[0] for row in rows(after_id=first.pk, limit=1)] == [third.pk]
     assert [row[0] for row in rows(gold_only=True)] == [first.pk]  # unanimous gold
     row = rows()[0]
-    assert row[1:13] == (
+    assert row[1:11] == (
         first.article_id,
         first.kind,
         first.origin,
         first.content_start,
         first.content_end,
         first.speaker_id,
-        first.speaker.name,
-        first.speaker.kind,
         first.speaker_start,
         first.speaker_end,
         first.cue_start,
         first.cue_end,
     )
-    labels = sorted(row[13].split(","))
+    labels = sorted(row[11].split(","))
     assert labels == sorted(
         f"{annotator_id}:{dimension_id}:{choice_id}"
         for annotator_id, dimension_id, choice_id in Label.choices.through.objects.filter(
             label__quote=first
         ).values_list("label__annotator_id", "label__dimension_id", "choice_id")
     )
-    gold = sorted(row[14].split(","))
-    assert gold == sorted(
-        f"{dimension_id}:{method}:{choice_id}"
-        for dimension_id, method, choice_id in Gold.choices.through.objects.filter(
-            gold__quote=first
-        ).values_list("gold__dimension_id", "gold__method", "choice_id")
-    )
-    assert rows()[1][15:] == (None, 2)
+    assert rows()[1][12:] == (None, 2)
     one = rows(dimension_ids=[dimensions[0].id])[0]
-    assert {item.split(":")[1] for item in one[13].split(",")} == {str(dimensions[0].id)}
-    assert rows(dimension_ids=[])[0][13:15] == (None, None)
+    assert {item.split(":")[1] for item in one[11].split(",")} == {str(dimensions[0].id)}
+    assert rows(dimension_ids=[])[0][11] is None
     assert elsewhere.pk not in [row[0] for row in rows(limit=100)]
+
+
+def test_export_gold_is_each_quotes_gold_on_a_range_of_quotes():
+    project, (first, second, third), (ann1, ann2) = labelling_project()
+    other_project, (elsewhere, *_), (other1, other2) = labelling_project()
+    for annotator in (ann1, ann2):
+        label_save(project=project, quote=first, annotator=annotator, labels=FULL)
+        label_save(project=project, quote=third, annotator=annotator, labels=FULL)
+    for annotator in (other1, other2):
+        label_save(project=other_project, quote=elsewhere, annotator=annotator, labels=FULL)
+    dimensions = list(project.dimensions.order_by("order", "id"))
+    ids = [d.id for d in dimensions]
+
+    def gold(**options):
+        options = {"dimension_ids": ids, "first_id": first.pk, "last_id": third.pk} | options
+        return {
+            quote_id: sorted(joined.split(","))
+            for quote_id, joined in sql.export_gold(project_id=project.id, **options)
+        }
+
+    expected: dict[int, list[str]] = {}
+    for quote_id, dimension_id, method, choice_id in Gold.choices.through.objects.filter(
+        gold__project=project
+    ).values_list("gold__quote_id", "gold__dimension_id", "gold__method", "choice_id"):
+        expected.setdefault(quote_id, []).append(f"{dimension_id}:{method}:{choice_id}")
+    assert gold() == {quote_id: sorted(items) for quote_id, items in expected.items()}
+    assert set(gold()) == {first.pk, third.pk}  # unanimous on both; none on the other quote
+    assert set(gold(last_id=second.pk)) == {first.pk}
+    assert set(gold(last_id=elsewhere.pk)) == {first.pk, third.pk}  # not the other project's
+    one = gold(dimension_ids=[dimensions[0].id])
+    assert {item.split(":")[0] for item in one[first.pk]} == {str(dimensions[0].id)}
+    assert gold(dimension_ids=[]) == {}
+
+
+def test_export_speakers_are_the_speakers_names_and_kinds():
+    _, quotes, _ = labelling_project()
+    speakers = {quote.speaker for quote in quotes}
+    found = sql.export_speakers(speaker_ids=[speaker.id for speaker in speakers])
+    assert sorted(found) == sorted((s.id, s.name, s.kind) for s in speakers)
+    assert sql.export_speakers(speaker_ids=[]) == []
 
 
 def test_export_notes_are_each_annotators_note_on_a_range_of_quotes():
@@ -572,3 +605,54 @@ def test_export_notes_are_each_annotators_note_on_a_range_of_quotes():
         ann1.pk,
         "Sarcasm?",
     )
+
+
+def test_export_comments_are_the_discussions_on_a_range_of_quotes():
+    project, (first, second, third), (ann1, ann2) = labelling_project()
+    other_project, (elsewhere, *_), (other, _) = labelling_project()
+    comment_add(project=project, quote=first, author=ann1, text="Is this a quote?")
+    comment_add(project=project, quote=first, author=ann2, text="Yes.")
+    comment_add(project=project, quote=third, author=ann2, text="Sarcasm?")
+    comment_add(project=other_project, quote=elsewhere, author=other, text="Elsewhere.")
+    found = sql.export_comments(project_id=project.id, first_id=first.pk, last_id=elsewhere.pk)
+    assert found == list(
+        Comment.objects.filter(project=project)
+        .order_by("quote_id", "created_at", "id")
+        .values_list("quote_id", "author_id", "text", "created_at")
+    )
+    assert [row[2] for row in found] == ["Is this a quote?", "Yes.", "Sarcasm?"]
+    assert sql.export_comments(project_id=project.id, first_id=second.pk, last_id=second.pk) == []
+
+
+def test_export_articles_are_the_articles_with_their_outlets():
+    _, (quote, *_), _ = labelling_project()
+    undated = ArticleFactory(outlet=None, published_at=None, url=None)
+    rows = sql.export_articles(article_ids=[quote.article_id, undated.pk])
+    assert sorted(rows) == sorted(
+        Article.objects.filter(id__in=[quote.article_id, undated.pk]).values_list(
+            "id", "title", "url", "outlet__name", "published_at", "text", "version"
+        )
+    )
+    assert sql.export_articles(article_ids=[]) == []
+
+
+def test_export_same_story_links_current_articles_of_the_project():
+    project, (quote, *_), _ = labelling_project()
+    article = quote.article
+    in_project, replaced, outside = ArticleFactory(), ArticleFactory(), ArticleFactory()
+    project.articles.add(in_project, replaced)
+    replaced.replaced_by = ArticleFactory()
+    replaced.save()
+    for other in (in_project, replaced, outside):
+        SameStory.objects.create(article=article, other=other, similarity=0.9)
+    links = sql.export_same_story(project_id=project.id, article_ids=[article.pk])
+    assert links == list(
+        SameStory.objects.filter(
+            article=article,
+            other_id__in=project.articles.values("id"),
+            other__replaced_by__isnull=True,
+        )
+        .order_by("article_id", "other_id")
+        .values_list("article_id", "other_id")
+    )
+    assert links == [(article.pk, in_project.pk)]
