@@ -93,9 +93,14 @@ def project_for_member(
     """
     if not user.is_authenticated:
         raise Http404("No such project, or you are not a member of it.")
-    # The membership and its project in one query (every page and API call runs it); superusers
-    # may see projects without one.
-    found = sql.project_with_membership(project_id=project_id, user_id=user.pk)
+    # The membership and its project in one query (every page and API call runs it), unless
+    # the API's token login read them with the token for this project (used once: a change of
+    # membership later in the request is seen); superusers may see projects without one.
+    read = user.__dict__.pop("project_membership_read", None)
+    if read is not None and read[0] == project_id:
+        found = read[1]
+    else:
+        found = sql.project_with_membership(project_id=project_id, user_id=user.pk)
     if found is not None:
         project, membership = found
     elif sees_everything(user):

@@ -128,23 +128,45 @@ _ANSWERS_FROM = (
 
 
 # -- projects and members ---------------------------------------------------------------------
+def project_membership_select() -> str:
+    """The columns project_membership_of reads: the project, the membership and the project's
+    SchemaVersion token, as joined by project_membership_joins."""
+    return f"{', '.join(columns(Project, 'p') + columns(Membership, 'm'))}, v.version"
+
+
+def project_membership_joins(user_alias: str) -> str:
+    """From a user row aliased `user_alias`: their membership in project %(project)s, that
+    project and its SchemaVersion token (all NULL for a non-member)."""
+    return (
+        f"LEFT JOIN {MEMBERSHIP} m ON m.user_id = {user_alias}.id AND m.project_id = %(project)s "
+        f"LEFT JOIN {PROJECT} p ON p.id = m.project_id "
+        f"LEFT JOIN {SCHEMA_VERSION} v ON v.project_id = p.id "
+    )
+
+
+def project_membership_of(row) -> tuple[Project, Membership] | None:
+    """The project (carrying `schema_version`) and the membership from the columns of
+    project_membership_select; None for a non-member."""
+    project, membership = instances_from_row([Project, Membership], row[:-1])
+    if project is None:
+        return None
+    project.schema_version = row[-1]
+    membership.project = project
+    return project, membership
+
+
 def project_with_membership(*, project_id: int, user_id: int) -> tuple[Project, Membership] | None:
     """The project and the user's membership in it, in one query; None for a non-member. The
     project carries `schema_version`, its SchemaVersion token (None if it has none), which
-    lets a label save use the schema it already read (schema.schema_read)."""
+    lets a label save use the schema it already read (schema.schema_read). The API's token
+    login reads the same columns with its token (config/sql.py), so that an API call on a
+    project needs no query of its own for them."""
     found = fetch_all(
-        f"SELECT {', '.join(columns(Project, 'p') + columns(Membership, 'm'))}, v.version "
-        f"FROM {PROJECT} p JOIN {MEMBERSHIP} m ON m.project_id = p.id "
-        f"LEFT JOIN {SCHEMA_VERSION} v ON v.project_id = p.id "
-        "WHERE p.id = %s AND m.user_id = %s",
-        [project_id, user_id],
+        f"SELECT {project_membership_select()} FROM {get_user_model()._meta.db_table} u "
+        f"{project_membership_joins('u')}WHERE u.id = %(user)s",
+        {"project": project_id, "user": user_id},
     )
-    if not found:
-        return None
-    project, membership = instances_from_row([Project, Membership], found[0][:-1])
-    project.schema_version = found[0][-1]
-    membership.project = project
-    return project, membership
+    return project_membership_of(found[0]) if found else None
 
 
 def user_lock(*, user_id: int) -> None:

@@ -39,11 +39,24 @@ class TokenAuthentication(auth.TokenAuthentication):
     login (config.tokens.token_create).
     """
 
+    project_id: int | None = None
+
+    def authenticate(self, request):
+        # Under /projects/<id>/ the view's first step is the caller's membership there
+        # (annotations.access.project_for_member): read with the token, in the same statement.
+        project_id = (request.parser_context or {}).get("kwargs", {}).get("project_pk")
+        self.project_id = project_id if isinstance(project_id, int) else None
+        return super().authenticate(request)
+
     def authenticate_credentials(self, token: bytes):
         token = token.decode("latin-1")
         if not _TOKEN.fullmatch(token):
             raise exceptions.AuthenticationFailed("Invalid token.")
-        users = token_users(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH], now=timezone.now())
+        users = token_users(
+            token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH],
+            now=timezone.now(),
+            project_id=self.project_id,
+        )
         for user in users:
             if not compare_digest(user.token_digest, token_digest(token, user)):
                 continue  # another token with the same first 15 characters, or a dead one

@@ -252,13 +252,44 @@ def queries_of(client, path, django_assert_max_num_queries) -> int:
     return len(captured.captured_queries)
 
 
-def test_a_token_costs_one_query_per_request(django_assert_max_num_queries):
+def test_a_token_costs_one_query_per_request_and_none_more_under_a_project(
+    django_assert_max_num_queries,
+):
+    """The token check is one query; under /projects/<id>/ it also reads the caller's
+    membership there, which the view would otherwise read: no query more than a forced login."""
     project, _quotes, (annotator,) = labelling_project(quotes=3, annotators=1)
     assign_next_quote(project=project, annotator=annotator)
     forced = APIClient()
     forced.force_authenticate(annotator)
     by_token = client_with(log_in(annotator))
-    for path in (PROJECTS, f"/api/v1/projects/{project.id}/queue/next/"):
-        assert queries_of(by_token, path, django_assert_max_num_queries) == (
-            queries_of(forced, path, django_assert_max_num_queries) + 1
-        ), path
+    assert queries_of(by_token, PROJECTS, django_assert_max_num_queries) == (
+        queries_of(forced, PROJECTS, django_assert_max_num_queries) + 1
+    )
+    path = f"/api/v1/projects/{project.id}/queue/next/"
+    assert queries_of(by_token, path, django_assert_max_num_queries) == queries_of(
+        forced, path, django_assert_max_num_queries
+    )
+
+
+def test_the_membership_read_with_the_token_is_the_projects_own():
+    """A token's membership read is for the project in the URL only: a member of one project
+    gets 404 on another's, an outsider 404, a superuser without membership still gets in, and
+    a membership removed since is gone at the next call."""
+    from annotations.labelling.projects import membership_remove
+    from annotations.models import Membership
+
+    mine, _, (annotator,) = labelling_project(quotes=2, annotators=1)
+    theirs, _, _ = labelling_project(quotes=2, annotators=1)
+    outsider = UserFactory()
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    member = client_with(log_in(annotator))
+
+    def queue(client, project):
+        return client.get(f"/api/v1/projects/{project.id}/queue/next/").status_code
+
+    assert queue(member, mine) == 200
+    assert queue(member, theirs) == 404
+    assert queue(client_with(log_in(outsider)), mine) == 404
+    assert client_with(log_in(admin)).get(f"/api/v1/projects/{mine.id}/labels/").status_code == 200
+    membership_remove(membership=Membership.objects.get(project=mine, user=annotator))
+    assert queue(member, mine) == 404
