@@ -655,16 +655,9 @@ def label_save_writes(
     label_choices_insert, label_history_insert and assignment_submit in turn, which write the
     same rows.
     """
-    if not created and not known:  # every answer unchanged: only the submission
-        submitted = assignment_submit(
-            project_id=project_id,
-            quote_id=quote_id,
-            annotator_id=annotator_id,
-            now=now,
-            seconds=seconds,
-        )
-        return {}, bool(submitted)
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not (created or known):
+        # One statement each (the inserts send none when they have no rows: a save of the
+        # same answers is only the submission).
         new_ids = labels_insert(
             project_id=project_id,
             quote_id=quote_id,
