@@ -161,4 +161,14 @@ class ArticleDoc:
             end -= 1
         while start < end and self.text[start] in QUOTE_CHARS + " ":
             start += 1
+        if end > start and self.text[end : end + 1] in ('"', "”") and _opened(self.text[start:end]):
+            # The parse left the closing mark outside ("… “cannot be solved on the
+            # battlefield”." or "… “for as long as it takes”, adding …"): it closes the
+            # content's own quotation, so it belongs with it.
+            end += 1
         return (start, end) if end > start else None
+
+
+def _opened(text: str) -> bool:
+    """Whether ``text`` opens a quotation it does not close."""
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1

@@ -8,11 +8,14 @@ from claims.extraction.names import canonical_speaker_name, person_name
 GENDER_OF_PRONOUN = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _MALE_WORDS = """
     mr mr. sir spokesman congressman chairman businessman husband father son brother king
-    prince uncle nephew grandfather boyfriend
+    prince uncle nephew grandfather boyfriend councilman assemblyman statesman policeman
+    anchorman sportsman grandson stepfather stepson widower
 """
 _FEMALE_WORDS = """
     mrs mrs. ms ms. miss madam spokeswoman congresswoman chairwoman businesswoman wife mother
-    daughter sister queen princess aunt niece grandmother girlfriend actress
+    daughter sister queen princess aunt niece grandmother girlfriend actress councilwoman
+    assemblywoman stateswoman policewoman anchorwoman sportswoman granddaughter stepmother
+    stepdaughter widow duchess countess baroness dame
 """
 _TITLES = frozenset(["mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "sir", "madam"])
 _GENDER_OF_WORD = dict.fromkeys(_MALE_WORDS.split(), "m")
@@ -30,6 +33,22 @@ _MALE_FIRST_NAMES = """
     russell ryan sam samuel scott sean stephen steve steven ted thomas tim timothy todd tom
     tony vladimir walter wayne william
 """
+# Names heard in international political news (Europe, the Commonwealth, Latin America,
+# Russia and Ukraine, the Middle East, South Asia), by the same rule: near certain, in the
+# news these names come from. Not "gabriele", "nicola", "jan" or "alexis" (a man's name in
+# one country, a woman's in another), nor "marine" ("Marine Gen. John Kelly"), "ali" or "jean".
+_MALE_FIRST_NAMES += """
+    abdullah ahmed alain alberto alejandro aleksandar alexei alexey andrej andrés
+    andriy antonio benedict bernard boris bruno carlos cyril didier dmitri dmitry dmytro
+    dominic edouard emmanuel enrique fernando francesco françois francois friedrich fumio
+    gerhard giorgio giuseppe gordon gustavo hans hassan heiko helmut horst hossein ibrahim
+    igor ivan jacques jair javier jens jorge josé jose juan jürgen juergen justin kamal
+    keir khalid kirill klaus kyriakos laurent luigi luis luiz manuel mario markus matteo
+    mateusz miguel mikhail mohammad mohammed muhammad narendra nigel nikolai olaf oleg
+    oleksandr olivier pablo pedro petr petro pierre rahul ramzan recep ricardo rishi
+    rodrigo sadiq sajid sebastian sergei sergey sergio shinzo sigmar silvio thierry viktor
+    volodymyr wolfgang yair yevgeny yuri yuriy
+"""
 _FEMALE_FIRST_NAMES = """
     abigail alice amanda amy andrea angela ann anna anne barbara betty beth betsy carly
     carol caroline catherine cathy cheryl christine claire cynthia debbie deborah diana
@@ -39,6 +58,16 @@ _FEMALE_FIRST_NAMES = """
     lisa lori lynn margaret maria marie marilyn martha mary megan melania melissa michelle
     monica nancy nicole nikki pamela patricia paula rachel rebecca ruth sandra sara sarah
     sharon stephanie susan theresa tina virginia wendy
+"""
+_FEMALE_FIRST_NAMES += """
+    agnes agnès agnieszka alexandria anastasia angelina annalena annegret aurore beata
+    benazir brigitte chrystia claudia cristina dilma dubravka ekaterina elena elisabeth
+    élisabeth ewa federica franziska galina giorgia hasina ilhan indira ingrid irina iryna
+    isabelle jacinda kaja kamala karine katarina katrin kemi kristalina kyrsten liz
+    lyudmila magdalena marjorie marta mette nadine natalia nathalie nirmala oksana
+    olena olga priti priyanka rachida rashida ricarda roberta ségolène segolene sahra sanna
+    saskia smriti sonia sophie suella svenja svetlana tatiana teresa tulsi ulrike ursula
+    valentina valérie valerie veronique véronique ylva yulia zuzana
 """
 _GENDER_OF_FIRST_NAME = dict.fromkeys(_MALE_FIRST_NAMES.split(), "m")
 _GENDER_OF_FIRST_NAME |= dict.fromkeys(_FEMALE_FIRST_NAMES.split(), "f")

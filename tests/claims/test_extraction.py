@@ -98,6 +98,32 @@ def test_mixed_quote_keeps_quoted_fragment_inside_indirect_content(nlp):
     assert quote.content.text == "officials held “delicate” talks with the rebels"
 
 
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            'Orban argued that the conflict "cannot be solved on the battlefield".',
+            'the conflict "cannot be solved on the battlefield"',
+        ),
+        (
+            "Orban argued that the conflict “cannot be solved on the battlefield”.",
+            "the conflict “cannot be solved on the battlefield”",
+        ),
+        (
+            "Orban argued that the conflict “cannot be solved on the battlefield.”",
+            "the conflict “cannot be solved on the battlefield.”",
+        ),
+        (
+            "She said Europe would back Ukraine “for as long as it takes”, adding little.",
+            "Europe would back Ukraine “for as long as it takes”",
+        ),
+    ],
+)
+def test_mixed_quote_ending_on_its_quotation_keeps_the_closing_mark(nlp, text, content):
+    quote = next(quote for quote in extract_quotes(text, nlp=nlp) if quote.kind == "mixed")
+    assert quote.content.text == content
+
+
 def test_pronoun_resolves_to_previous_person(nlp):
     text = (
         "Opposition leader Anna Berg arrived in the capital on Friday. "

@@ -173,3 +173,31 @@ def test_a_title_in_someone_s_role_words_is_not_their_gender(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp), "numbers were moving")
     assert quote.speaker == "Geoff Garin"
+
+
+def test_she_resolves_to_a_woman_known_by_an_international_first_name(nlp):
+    text = (
+        "Spain's ecological transition minister, Teresa Ribera, said the plan was too weak. "
+        "She said that her government would not accept it."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "not accept it")
+    assert quote.speaker == "Teresa Ribera"
+
+
+def test_he_does_not_resolve_to_a_woman_known_by_an_international_first_name(nlp):
+    text = (
+        "Commission President Ursula von der Leyen spoke in Brussels on Monday. Later, he said "
+        "that the talks had failed."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "talks had failed")
+    assert quote.speaker == ""
+
+
+def test_a_first_name_used_for_men_and_women_gives_no_gender(nlp):
+    # "Nicola" is a woman in British news and a man in Italian news: not evidence either way.
+    from claims.extraction.gender import first_name_gender
+
+    assert first_name_gender("Nicola Sturgeon") == ""
+    assert first_name_gender("Jan Lipavsky") == ""
+    assert first_name_gender("Ursula von der Leyen") == "f"
+    assert first_name_gender("Olaf Scholz") == "m"
