@@ -112,12 +112,14 @@ def cue_drafts(
             # A word of a quote is not the source of a cue outside it: the parse took the
             # quote's own subject ("“They award only 4 percent,” Mook said").
             subject = subject_near(article, token)
+    if subject is not None and not any(character.isalnum() for character in subject.text):
+        subject = None  # a misparse made a hyphen or a dash the subject ("Ex-aide says …")
     speaker, mention = mention_for(article, subject) if subject is not None else (None, None)
     cue = article.span_of(token, token)
     drafts = []
     for first, last in ranges:
         # Scope "all" follows PolNeAR, whose contents start with the "that".
-        content = article.trimmed(first, last, keep_that=article.scope == SCOPE_ALL)
+        content = article.trimmed(first, last, keep_that=article.scope == SCOPE_ALL, cue=token)
         if content is not None:
             drafts.append(Draft("indirect", content, cue, speaker, mention, confidence))
     return drafts
@@ -133,7 +135,7 @@ def reported(article: ArticleDoc, verb: Token) -> list[Draft]:
     subject = subject_of(verb)
     drafts = []
     for first, last in complements(article, verb):
-        content = article.trimmed(first, last)
+        content = article.trimmed(first, last, cue=verb)
         if content is None:
             continue
         speaker, mention = mention_for(article, subject) if subject is not None else (None, None)
@@ -194,7 +196,7 @@ def appearance(article: ArticleDoc, verb: Token) -> Draft | None:
         if article.doc[index].text in _SET_OFF:
             last = index - 1
             break
-    content = article.trimmed(first, last, keep_that=True)
+    content = article.trimmed(first, last, keep_that=True, cue=verb)
     if content is None:
         return None
     return Draft("indirect", content, article.span_of(verb, verb), None, None, 0.5)
@@ -235,7 +237,7 @@ def source_phrase(
         first = phrase_last + 1
     else:
         last = phrase_first - 1
-    content = article.trimmed(first, last)
+    content = article.trimmed(first, last, cue=according)
     if content is None or article.quote_at(according.idx) is not None:
         return None
     speaker, mention = mention_for(article, source)
