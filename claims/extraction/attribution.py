@@ -119,7 +119,7 @@ def cue_drafts(
     drafts = []
     for first, last in ranges:
         # Scope "all" follows PolNeAR, whose contents start with the "that".
-        content = article.trimmed(first, last, keep_that=article.scope == SCOPE_ALL, cue=token)
+        content = article.trimmed(first, last, keep_that=article.scope == SCOPE_ALL)
         if content is not None:
             drafts.append(Draft("indirect", content, cue, speaker, mention, confidence))
     return drafts
@@ -135,7 +135,7 @@ def reported(article: ArticleDoc, verb: Token) -> list[Draft]:
     subject = subject_of(verb)
     drafts = []
     for first, last in complements(article, verb):
-        content = article.trimmed(first, last, cue=verb)
+        content = article.trimmed(first, last)
         if content is None:
             continue
         speaker, mention = mention_for(article, subject) if subject is not None else (None, None)
@@ -196,7 +196,7 @@ def appearance(article: ArticleDoc, verb: Token) -> Draft | None:
         if article.doc[index].text in _SET_OFF:
             last = index - 1
             break
-    content = article.trimmed(first, last, keep_that=True, cue=verb)
+    content = article.trimmed(first, last, keep_that=True)
     if content is None:
         return None
     return Draft("indirect", content, article.span_of(verb, verb), None, None, 0.5)
@@ -237,7 +237,7 @@ def source_phrase(
         first = phrase_last + 1
     else:
         last = phrase_first - 1
-    content = article.trimmed(first, last, cue=according)
+    content = article.trimmed(first, last)
     if content is None or article.quote_at(according.idx) is not None:
         return None
     speaker, mention = mention_for(article, source)

@@ -131,26 +131,12 @@ class ArticleDoc:
     def span_of(first: Token, last: Token) -> tuple[int, int]:
         return first.idx, last.idx + len(last.text)
 
-    def trimmed(
-        self, first: int, last: int, *, keep_that: bool = False, cue: Token | None = None
-    ) -> tuple[int, int] | None:
+    def trimmed(self, first: int, last: int, *, keep_that: bool = False) -> tuple[int, int] | None:
         """Token range [first, last] without edge punctuation, quote marks and fillers.
 
         ``keep_that`` keeps a leading complementizer ("that he …"), as PolNeAR's contents do.
-        With the ``cue``, the range keeps to the cue's line: a content the parse found never
-        runs over a line break (a headline without a full stop is not one sentence with the
-        dateline under it; 3 of PolNeAR's 29,086 contents cross a line, all quoted speech).
         """
         doc = self.doc
-        if cue is not None:
-            for index in range(max(first, cue.i), last + 1):
-                if "\n" in doc[index].text:
-                    last = index - 1
-                    break
-            for index in range(min(last, cue.i), first - 1, -1):
-                if "\n" in doc[index].text:
-                    first = index + 1
-                    break
         while first <= last and (
             doc[first].is_punct
             or doc[first].is_space

@@ -445,10 +445,15 @@ class SpeakerResolver:
         words = {word.lower_ for word in self.doc[first : last + 1]}
         indefinite = self.doc[first].lower_ in ("a", "an", "some", "one", "several", "many")
         if lower in PERSON_NOUNS and lower not in UNNAMED_NOUNS and not indefinite:
+            # What the role belongs to: a country, party, institution or owner ("the
+            # Commission's spokesperson"), and a proper noun in front of it ("Trump lawyer"
+            # is no lawyer of Cohen's).
             qualifiers = [
                 word.lower_
                 for word in self.doc[first : head.i]
-                if word.ent_type_ in ("NORP", "GPE", "ORG") or word.dep_ == "poss"
+                if word.ent_type_ in ("NORP", "GPE", "ORG", "PERSON")
+                or word.dep_ == "poss"
+                or (word.dep_ == "compound" and (word.pos_ == "PROPN" or word.is_title))
             ]
             if owner is not None and owner.lower_ not in qualifiers:
                 qualifiers.append(owner.lower_)

@@ -201,3 +201,23 @@ def test_a_first_name_used_for_men_and_women_gives_no_gender(nlp):
     assert first_name_gender("Jan Lipavsky") == ""
     assert first_name_gender("Ursula von der Leyen") == "f"
     assert first_name_gender("Olaf Scholz") == "m"
+
+
+def test_a_role_named_with_whose_it_is_is_not_someone_else_s(nlp):
+    text = (
+        "Trump lawyer says judge is biased\n\n"
+        "Michael Cohen told MSNBC that he expected to testify again. Cohen's lawyer, Lanny "
+        "Davis, said his client had nothing to fear."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "judge is biased")
+    assert quote.speaker_mention.text == "Trump lawyer"
+    assert quote.speaker == ""  # Lanny Davis is a lawyer, but Cohen's
+
+
+def test_a_role_named_with_whose_it_is_finds_that_person(nlp):
+    text = (
+        "Trump lawyer says judge is biased\n\n"
+        "Trump's lawyer, Rudy Giuliani, said on Monday that the judge had made up his mind."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "judge is biased")
+    assert quote.speaker == "Rudy Giuliani"
