@@ -17,6 +17,15 @@ _NAME_PARTICLES = frozenset(
     ["de", "del", "della", "der", "van", "von", "da", "al", "bin", "ibn", "le", "la", "di", "du"]
 )
 _TRIM = " \t\r\n,.;:!?\"“”‘’'()[]—–-"
+# Words that make a name NER left unlabelled an organisation's ("Human Rights Watch").
+_ORGANISATION_WORDS = frozenset(
+    """
+    watch institute association union party foundation center centre group bank agency
+    committee league federation coalition alliance fund board authority organization
+    organisation society corporation corp inc company university college network club
+    movement
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
 
 
 def _is_title(word: str) -> bool:
@@ -79,6 +88,12 @@ def canonical_speaker_name(mention: str) -> str:
     return " ".join(name)
 
 
+def organisation_name(mention: str) -> str:
+    """An organisation's name in a mention: all its words but determiners, possessive owners
+    and a trailing "'s" ("The Justice Department" -> "Justice Department")."""
+    return " ".join(_clean_words(mention)[1])
+
+
 def speaker_description(mention: str) -> str:
     """The role or title part of a mention: "Ukrainian president Vladimir Zelensky" -> that role."""
     owner, words = _clean_words(mention)
@@ -97,7 +112,7 @@ def kind_of_name(name: str, entity_label: str) -> str:
         return "media"
     if entity_label in ("GPE", "LOC", "FAC") or lowered & GOVERNMENT_WORDS:
         return "government"
-    if entity_label in ("ORG", "NORP"):
+    if entity_label in ("ORG", "NORP") or lowered & _ORGANISATION_WORDS:
         return "organization"
     return "person"
 

@@ -42,6 +42,7 @@ from claims.extraction.lexicon import (
 from claims.extraction.names import (
     canonical_speaker_name,
     kind_of_name,
+    organisation_name,
     person_name,
     speaker_description,
 )
@@ -64,6 +65,31 @@ _ORGANISATION_HEADS = {
     "government": GOVERNMENT,
     "office": GOVERNMENT,
 }
+# "The British government", "the Chinese foreign ministry", "the Justice Department": an
+# institution named by the country, party or body in front of its head noun.
+_INSTITUTION_HEADS = {
+    "government": GOVERNMENT,
+    "ministry": GOVERNMENT,
+    "department": GOVERNMENT,
+    "administration": GOVERNMENT,
+    "presidency": GOVERNMENT,
+    "embassy": GOVERNMENT,
+    "cabinet": GOVERNMENT,
+    "parliament": GOVERNMENT,
+    "military": GOVERNMENT,
+    "army": GOVERNMENT,
+    "navy": GOVERNMENT,
+    "police": GOVERNMENT,
+    "agency": ORGANIZATION,
+    "commission": ORGANIZATION,
+    "committee": ORGANIZATION,
+    "council": ORGANIZATION,
+    "party": ORGANIZATION,
+    "campaign": ORGANIZATION,
+    "bank": ORGANIZATION,
+}
+_NAMING_ENTITIES = frozenset(["ORG", "GPE", "NORP"])
+_NEWS_WORDS = MEDIA_WORDS - {"agency"}
 # "Trump's tweet", "a statement from the Kremlin": what a document says, its author says.
 _DOCUMENT_NOUNS = frozenset(
     """
@@ -291,6 +317,9 @@ class SpeakerResolver:
         entity = self._entity_of(head)
         if entity is not None and entity.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
             name = canonical_speaker_name(entity.text) or entity.text.strip()
+            if name.lower() in _INSTITUTION_HEADS:
+                # "The Justice Department": a title word ("Justice") names the institution.
+                name = organisation_name(entity.text) or name
             if self._is_surname(name):
                 # NER took a person's surname for an organisation ("Trump said").
                 return Resolved(self.full_name(name, position), PERSON, description)
@@ -444,6 +473,10 @@ class SpeakerResolver:
             return Resolved("", UNNAMED, description)
         words = {word.lower_ for word in self.doc[first : last + 1]}
         indefinite = self.doc[first].lower_ in ("a", "an", "some", "one", "several", "many")
+        if not indefinite and (owner is None or owner.dep_ in ("compound", "nmod")):
+            institution = self._institution(head, first, description)
+            if institution is not None:
+                return institution
         if lower in PERSON_NOUNS and lower not in UNNAMED_NOUNS and not indefinite:
             # What the role belongs to: a country, party, institution or owner ("the
             # Commission's spokesperson"), and a proper noun in front of it ("Trump lawyer"
@@ -463,6 +496,27 @@ class SpeakerResolver:
         if words & MEDIA_WORDS:
             return Resolved("", MEDIA, description)
         return Resolved("", UNNAMED, description)
+
+    def _institution(self, head: Token, first: int, description: str) -> Resolved | None:
+        """ "The British government": the words from the first name in front of an
+        institution's head noun to the noun, when a name (a country, nationality, party or
+        body, or a capitalised word) stands there; "the government" alone is no name."""
+        kind = _INSTITUTION_HEADS.get(head.lower_)
+        if kind is None or head.tag_ == "NNS":
+            return None
+        words = self.doc[first : head.i]
+        named = [
+            word
+            for word in words
+            if word.ent_type_ in _NAMING_ENTITIES
+            or (word.pos_ == "PROPN" and word.dep_ in ("compound", "amod", "nmod"))
+        ]
+        if not named or any(word.ent_type_ == "PERSON" for word in words):
+            return None
+        name = self.doc[named[0].i : head.i + 1].text
+        if {word.lower_ for word in words} & _NEWS_WORDS:
+            kind = MEDIA  # "the Xinhua news agency"
+        return Resolved(name, kind, description)
 
     def _name_of(self, token: Token) -> str:
         entity = self._entity_of(token)

@@ -1,6 +1,8 @@
 """Speaker rules added in extractor 2.1.0, one small article each: who a quote is attributed
 to when the parse or the mention alone would name the wrong person (right or empty)."""
 
+import pytest
+
 from claims.extraction import ExtractedQuote, extract_quotes
 
 
@@ -221,3 +223,34 @@ def test_a_role_named_with_whose_it_is_finds_that_person(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp), "judge is biased")
     assert quote.speaker == "Rudy Giuliani"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "kind"),
+    [
+        ("The German government said it would not send troops.", "German government", "government"),
+        (
+            "The Chinese foreign ministry said the visit was a provocation.",
+            "Chinese foreign ministry",
+            "government",
+        ),
+        ("The Justice Department said it would appeal.", "Justice Department", "government"),
+        (
+            "The United Nations refugee agency said it was concerned.",
+            "United Nations refugee agency",
+            "organization",
+        ),
+        ("The Xinhua news agency said the visit was a success.", "Xinhua news agency", "media"),
+        (
+            "Human Rights Watch said the arrests were arbitrary.",
+            "Human Rights Watch",
+            "organization",
+        ),
+        # No name in front of the institution, or not a definite one: whose it is is unknown.
+        ("The government said it would appeal.", "", "unnamed"),
+        ("A Russian court said the ban was legal.", "", "unnamed"),
+    ],
+)
+def test_an_institution_is_named_by_what_stands_in_front_of_it(nlp, text, speaker, kind):
+    quote = extract_quotes(text, nlp=nlp)[0]
+    assert (quote.speaker, quote.speaker_kind) == (speaker, kind)
