@@ -281,7 +281,7 @@ def reselect_sources(article: ArticleDoc, drafts: list[Draft], model: SourceMode
         if choice is None or len(choice.tokens) < 2:
             continue
         pick, named = decide(choice, model.probabilities(choice.features), model)
-        if pick != choice.rule:
+        if pick != choice.rule and not _quoting_medium(choice.tokens[pick]):
             speaker, mention = mention_for(article, choice.tokens[pick])
             if pick in choice.phrase or not _overlaps(choice, article, speaker):
                 draft.speaker, draft.mention = speaker, mention
@@ -313,6 +313,17 @@ def decide(
         if token.ent_type_ == "PERSON" and probabilities[inside] > probabilities[choice.rule]:
             return inside, named
     return choice.rule, named
+
+
+def _quoting_medium(token: Token | None) -> bool:
+    """ "Rubio was quoted by Politico as saying …": who quotes is the medium, not the
+    source (the selector, linear over parse features, took Politico for the speaker)."""
+    return (
+        token is not None
+        and token.dep_ == "pobj"
+        and token.head.dep_ == "agent"
+        and token.head.head.lower_ in ("quoted", "cited")
+    )
 
 
 def _lists(choice: SourceChoice) -> bool:

@@ -254,3 +254,9 @@ def test_a_role_named_with_whose_it_is_finds_that_person(nlp):
 def test_an_institution_is_named_by_what_stands_in_front_of_it(nlp, text, speaker, kind):
     quote = extract_quotes(text, nlp=nlp)[0]
     assert (quote.speaker, quote.speaker_kind) == (speaker, kind)
+
+
+def test_who_quotes_a_speaker_is_not_the_speaker(nlp):
+    text = "Marco Rubio was quoted by Politico as saying that the deal was dead."
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "deal was dead")
+    assert quote.speaker == "Marco Rubio"
