@@ -12,6 +12,7 @@ from claims.extraction.cues import (
     INFINITIVE,
     OBJECT,
     PREPOSITION,
+    PREPOSITION_OBJECT_DEPS,
     SCOPE_ALL,
     following_clause,
 )
@@ -31,7 +32,7 @@ def content_ranges(
     if kind == CLAUSE and token.pos_ != "NOUN":
         ranges = list(complements(article, token, clause_only=True))
     elif kind == PREPOSITION:
-        objects = [child for child in head.children if child.dep_ == "pobj"]
+        objects = [child for child in head.children if child.dep_ in PREPOSITION_OBJECT_DEPS]
         ranges = [(objects[0].left_edge.i, head.right_edge.i)] if objects else []
         noun = objects[0] if objects else head
     else:
