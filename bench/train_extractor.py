@@ -57,7 +57,7 @@ C = 0.2
 MIN_WEIGHT = 0.02
 MIN_COUNT = 5  # features seen fewer times in train are left out (keeps the file small)
 HELD_OUT_EVERY = 5  # every fifth article tunes the threshold
-THRESHOLDS = [0.25, 0.3, 0.35, 0.4, 0.45]
+THRESHOLDS = [0.25, 0.275, 0.3, 0.325, 0.35, 0.4, 0.45]
 SEED = 0
 FIGURES = ("precision", "recall", "f1", "speaker_accuracy")
 # The source selector: L2 penalty, features seen fewer times are left out, full-batch steps.

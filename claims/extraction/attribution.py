@@ -13,6 +13,7 @@ from claims.extraction.cues import (
     content_kind,
     cue_features,
     in_scope,
+    is_adjective_cue,
 )
 from claims.extraction.document import ArticleDoc, Draft
 from claims.extraction.lexicon import INTENT_FORMS, VERB_FORMS
@@ -94,7 +95,8 @@ def candidate(article: ArticleDoc, token: Token) -> tuple[str, Token, list[str]]
     if around is not None and not around.in_aside(token.idx):
         return None
     headline = token.i < article.headline_end
-    return kind, head, cue_features(token, kind, head, headline=headline)
+    sentence = article.sentence_of(token.i)
+    return kind, head, cue_features(token, kind, head, headline=headline, sentence=sentence)
 
 
 def cue_drafts(
@@ -105,7 +107,11 @@ def cue_drafts(
     if not ranges:
         return []
     # "reportedly" names no source: the reports are unattributed.
-    subject = None if kind == HEARSAY else subject_after_quote(article, token) or source_of(token)
+    # An adjective's source is its copula's subject ("Trump was critical of …").
+    reporter = token.head if is_adjective_cue(token) else token
+    subject = (
+        None if kind == HEARSAY else subject_after_quote(article, token) or source_of(reporter)
+    )
     if subject is not None:
         around = article.quote_at(subject.idx)
         if around is not None and around is not article.quote_at(token.idx):

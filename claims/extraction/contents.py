@@ -12,6 +12,7 @@ from claims.extraction.cues import (
     INFINITIVE,
     OBJECT,
     PREPOSITION,
+    PREPOSITION_OBJECT_DEPS,
     SCOPE_ALL,
     following_clause,
 )
@@ -19,6 +20,7 @@ from claims.extraction.document import ArticleDoc
 from claims.extraction.lexicon import INTENT_FORMS, PRONOUNS_PERSON, VERB_FORMS
 
 _ARGUMENT_DEPS = frozenset(["dobj", "prep", "dative", "oprd", "xcomp", "ccomp", "acomp", "attr"])
+_OPENING_MARKS = frozenset(["“", '"', "‘", "``"])
 _BREAKS = frozenset([",", ";", ":", "—", "–", "--", "(", ")"])
 
 
@@ -30,7 +32,7 @@ def content_ranges(
     if kind == CLAUSE and token.pos_ != "NOUN":
         ranges = list(complements(article, token, clause_only=True))
     elif kind == PREPOSITION:
-        objects = [child for child in head.children if child.dep_ == "pobj"]
+        objects = [child for child in head.children if child.dep_ in PREPOSITION_OBJECT_DEPS]
         ranges = [(objects[0].left_edge.i, head.right_edge.i)] if objects else []
         noun = objects[0] if objects else head
     else:
@@ -80,9 +82,12 @@ def before_aside(article: ArticleDoc, noun: Token, last: int) -> int:
 
 
 def extend_over_arguments(verb: Token, last: int) -> int:
-    """The verb's further arguments after ``last`` (objects, prepositions), up to a comma."""
+    """The verb's further arguments after ``last`` (objects, prepositions), up to a comma.
+
+    An opening quotation mark hung on the verb does not end them: "calling the governor “a
+    disgrace”" reports the governor and the quoted words (2.4.0)."""
     for child in verb.rights:
-        if child.i <= last:
+        if child.i <= last or (child.dep_ == "punct" and child.text in _OPENING_MARKS):
             continue
         if child.dep_ in _ARGUMENT_DEPS and verb.doc[child.i - 1].text not in ",;:—":
             last = child.right_edge.i
@@ -117,6 +122,8 @@ def complements(
         first, last = complement.left_edge.i, complement.right_edge.i
         if complement.i < verb.i and is_report(complement):
             continue  # "X added that A, he claimed …": A belongs to "added", not here
+        if complement.i < verb.i and reported_inside(complement):
+            continue  # "While the Kremlin maintains A, Zelensky signed …": a misparse
         if complement.i < verb.i:
             last = min(last, verb.i - 1)
             yield first, last
@@ -148,6 +155,16 @@ def complements(
             # complement of "claimed"; what X added runs to the end of the sentence.
             last = reporter.right_edge.i
         yield first, last
+
+
+def reported_inside(clause: Token) -> bool:
+    """ "While the Kremlin maintains it is open …, Zelensky signed …": the parse hung a
+    reporting verb (with its subject) under the clause it reports; that clause is its
+    report, not the later verb's."""
+    return any(
+        child.dep_ == "advcl" and child.i < clause.i and is_report(child)
+        for child in clause.children
+    )
 
 
 def is_report(token: Token) -> bool:

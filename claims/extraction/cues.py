@@ -32,10 +32,18 @@ SCOPES = (SCOPE_CLAIMS, SCOPE_ALL)
 # "all" it is always an attribution (too rare in train for the model to learn), with no source.
 HEARSAY = "hearsay"
 HEARSAY_ADVERBS = frozenset(["reportedly", "allegedly", "purportedly", "supposedly"])
-CONTENT_PREPOSITIONS = frozenset(["for", "about", "to", "on", "of", "against", "over", "at"])
+CONTENT_PREPOSITIONS = frozenset(
+    ["for", "about", "to", "on", "of", "against", "over", "at", "with", "as"]
+)
 _CLAUSE_DEPS = frozenset(["ccomp"])
 _NOUN_CLAUSE_DEPS = frozenset(["acl", "ccomp", "relcl"])
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
+# What a preposition governs when it reports something: a noun phrase ("called for a ban")
+# or, since 2.4.0, a clause or gerund ("cautioned against drawing …", "clashed over how …").
+PREPOSITION_OBJECT_DEPS = frozenset(["pobj", "pcomp"])
+# An adjective after a copula reports a stance or a thought of the subject ("was critical of
+# …", "is confident that …", "were eager to …"; 2.4.0, scope "all").
+_ADJECTIVE_CUE_DEPS = frozenset(["acomp"])
 
 
 def lemma_of(token: Token) -> str:
@@ -74,6 +82,19 @@ def following_clause(verb: Token) -> Token | None:
     return None
 
 
+def verbal(complement: Token) -> bool:
+    """An infinitive ("vowed to raise", "did not want to be quoted") or, since 2.4.0, a gerund
+    ("is considering abandoning …", "suggested raising …") that a verb could report."""
+    if complement.tag_ in ("VB", "VBG"):
+        return True
+    return any(child.dep_ == "aux" and child.lower_ == "to" for child in complement.children)
+
+
+def reports_object(prep: Token) -> bool:
+    """Whether a preposition governs something it could report (a noun phrase or a clause)."""
+    return any(child.dep_ in PREPOSITION_OBJECT_DEPS for child in prep.children)
+
+
 def content_kind(token: Token) -> tuple[str, Token | None]:
     """What the candidate reports and the word heading it; ("", None) if it reports nothing."""
     pos = token.pos_
@@ -83,7 +104,7 @@ def content_kind(token: Token) -> tuple[str, Token | None]:
             dep = child.dep_
             if dep in _CLAUSE_DEPS:
                 return CLAUSE, child
-            if dep == "xcomp" and child.tag_ == "VB" and child.i > token.i and infinitive is None:
+            if dep == "xcomp" and child.i > token.i and infinitive is None and verbal(child):
                 infinitive = child
             elif dep == "dobj" and obj is None and child.i > token.i:
                 obj = child
@@ -103,9 +124,11 @@ def content_kind(token: Token) -> tuple[str, Token | None]:
             return INFINITIVE, infinitive
         if obj is not None:
             return OBJECT, obj
-        if prep is not None and any(child.dep_ == "pobj" for child in prep.children):
+        if prep is not None and reports_object(prep):
             return PREPOSITION, prep
         return "", None
+    if pos == "ADJ":
+        return _adjective_content(token)
     if token.lower_ in HEARSAY_ADVERBS:
         if token.dep_ == "advmod" and token.head.pos_ in ("VERB", "AUX"):
             return HEARSAY, token.head
@@ -124,8 +147,30 @@ def content_kind(token: Token) -> tuple[str, Token | None]:
                     return CLAUSE, child
             elif dep == "prep" and prep is None and child.lower_ in CONTENT_PREPOSITIONS:
                 prep = child
-        if prep is not None and any(child.dep_ == "pobj" for child in prep.children):
+        if prep is not None and reports_object(prep):
             return PREPOSITION, prep
+    return "", None
+
+
+def is_adjective_cue(token: Token) -> bool:
+    """An adjective after a copula ("was critical of"), whose subject is the copula's."""
+    return token.pos_ == "ADJ" and token.dep_ in _ADJECTIVE_CUE_DEPS and token.head.i != token.i
+
+
+def _adjective_content(token: Token) -> tuple[str, Token | None]:
+    if not is_adjective_cue(token):
+        return "", None
+    prep = None
+    for child in token.rights:
+        dep = child.dep_
+        if dep == "ccomp":
+            return CLAUSE, child
+        if dep == "xcomp" and verbal(child):
+            return INFINITIVE, child
+        if dep == "prep" and prep is None and child.lower_ in CONTENT_PREPOSITIONS:
+            prep = child
+    if prep is not None and reports_object(prep):
+        return PREPOSITION, prep
     return "", None
 
 
@@ -175,10 +220,17 @@ def source_class(token: Token) -> tuple[str, str]:
     return "none", ""
 
 
-def cue_features(token: Token, kind: str, head: Token, *, headline: bool) -> list[str]:
+def cue_features(
+    token: Token,
+    kind: str,
+    head: Token,
+    *,
+    headline: bool,
+    sentence: tuple[int, int, bool] | None = None,
+) -> list[str]:
     """The words describing one candidate cue; the model weighs each of them."""
     lemma = lemma_of(token)
-    source, source_word = source_class(token)
+    source, source_word = source_class(token.head if is_adjective_cue(token) else token)
     source_kind = source.partition(":")[0]
     span = head.right_edge.i - (head.left_edge.i if kind in (CLAUSE, HEARSAY) else head.i) + 1
     if kind == PREPOSITION:
@@ -235,6 +287,42 @@ def cue_features(token: Token, kind: str, head: Token, *, headline: bool) -> lis
         features.append(f"lthat={lemma}")
     if headline:
         features.append("headline")
+    features.extend(context_features(token, kind, head, lemma, sentence))
+    return features
+
+
+def context_features(
+    token: Token, kind: str, head: Token, lemma: str, sentence: tuple[int, int, bool] | None
+) -> list[str]:
+    """What surrounds the candidate (2.4.0): the kind of thing a stance is about, how the
+    reported clause opens, a modal, the word's place in its sentence and quotation marks in
+    the sentence."""
+    doc = token.doc
+    features = [f"lt={lemma}|{token.tag_}"]
+    if kind in (OBJECT, PREPOSITION):
+        noun = head
+        if kind == PREPOSITION:
+            noun = next((c for c in head.children if c.dep_ in PREPOSITION_OBJECT_DEPS), head)
+        features.append(f"ce={noun.ent_type_ or noun.pos_}")
+        features.append(f"kce={kind}|{noun.ent_type_ or noun.pos_}")
+    else:
+        first = doc[head.left_edge.i]
+        features.append(f"c1={first.lower_ if first.pos_ in ('SCONJ', 'PRON') else first.pos_}")
+    for child in token.children:
+        if child.tag_ == "MD":
+            features.append(f"md={child.lower_}")
+        elif child.dep_ == "dative":
+            features.append("dative")
+    if sentence is None:
+        span = token.sent
+        sentence = span.start, span.end, any(mark in span.text for mark in '“”"')
+    start, end, quoted = sentence
+    if token.i - start <= 2:
+        features.append("early")
+    elif end - token.i <= 3:
+        features.append("late")
+    if quoted:
+        features.append("sq")
     return features
 
 
@@ -247,7 +335,7 @@ def in_scope(scope: str, kind: str, token: Token) -> bool:
     """
     if scope == SCOPE_ALL:
         return True
-    return kind == CLAUSE and token.pos_ != "NOUN"
+    return kind == CLAUSE and token.pos_ not in ("NOUN", "ADJ")
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,7 @@ def attach_quotes(article: ArticleDoc, drafts: list[Draft]) -> list[Draft]:
         ]
         if inside:
             last = article.quoted[inside[-1]]
-            if start <= last.outer_start and end < last.inner_end:
+            if start <= last.outer_start and end <= last.inner_end:
                 # The parse stops at a sentence end, the quotation does not: "said
                 # that “A. B.”" reports all of it.
                 end = last.outer_end if last.closed else last.inner_end

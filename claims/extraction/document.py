@@ -90,11 +90,27 @@ class ArticleDoc:
         # A first line this short is the headline: its cues read differently.
         self.headline_end = self.token_at(first_line) if 0 < first_line <= HEADLINE_CHARS else 0
         self.no_speaker = no_speaker_ranges(self.text)
+        self._sentences: tuple[list[int], list[int], list[bool]] | None = None
         self.entity_of: dict[int, Span] = {}
         for entity in doc.ents:
             if entity.label_ in _NAMED_ENTITIES:
                 for token in entity:
                     self.entity_of[token.i] = entity
+
+    def sentence_of(self, index: int) -> tuple[int, int, bool]:
+        """The sentence around token ``index``: its first token, the token after it, and
+        whether it holds a quotation mark (one pass over the sentences, on first use)."""
+        if self._sentences is None:
+            starts, ends, quoted = [], [], []
+            for sentence in self.doc.sents:
+                starts.append(sentence.start)
+                ends.append(sentence.end)
+                words = self.text[sentence.start_char : sentence.end_char]
+                quoted.append(any(mark in words for mark in '“”"'))
+            self._sentences = starts, ends, quoted
+        starts, ends, quoted = self._sentences
+        position = max(bisect_right(starts, index) - 1, 0)
+        return starts[position], ends[position], quoted[position]
 
     def quote_at(self, position: int) -> Quoted | None:
         """The quoted stretch (marks included) that covers ``position``, if any."""

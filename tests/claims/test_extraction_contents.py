@@ -1,0 +1,28 @@
+"""Content boundaries of an accepted cue (2.4.0): a stance's arguments run on over an opening
+quotation mark, and a clause the parse hung a reporting verb under is that verb's report."""
+
+from claims.extraction.extractor import cue_candidates
+
+
+def candidates(nlp, text: str) -> dict[str, list[str]]:
+    """Each candidate cue word of ``text`` with the contents it would report."""
+    doc = nlp(text)
+    return {
+        token.text: [doc.text[start:end] for start, end in spans]
+        for token, _, spans in cue_candidates(doc)
+    }
+
+
+def test_an_opening_quotation_mark_does_not_end_a_stance_s_arguments(nlp):
+    text = 'Holding signs calling the governor "a disgrace," the protesters chanted outside.'
+    assert candidates(nlp, text)["calling"] == ['the governor "a disgrace']
+
+
+def test_a_clause_the_parse_hung_a_reporting_verb_under_is_not_the_later_verb_s(nlp):
+    text = (
+        "While the Kremlin maintains it is open to a settlement with Ukraine, Zelensky signed "
+        "a decree last autumn banning any negotiation with the current leadership."
+    )
+    found = candidates(nlp, text)
+    assert found["maintains"] == ["it is open to a settlement with Ukraine"]
+    assert found["signed"] == []
