@@ -157,7 +157,7 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
             return quote_draft(article, item, token, 0.8)
         if _ends_search(token):
             break
-    introduced = introduced_by_colon(article, item)
+    introduced = introduced_by_colon(article, item) or introduced_by_comma(article, item)
     if introduced is not None:
         return introduced
     if words < MIN_UNATTRIBUTED_WORDS:
@@ -187,6 +187,42 @@ def introduced_by_colon(article: ArticleDoc, item: Quoted) -> Draft | None:
         verb = verb.head
     if verb.pos_ not in ("VERB", "AUX") or verb.i >= before or verb.sent != doc[before].sent:
         return None
+    return _introduced_by(article, item, verb)
+
+
+def introduced_by_comma(article: ArticleDoc, item: Quoted) -> Draft | None:
+    """ "Bolton told Breitbart News host Matt Boyle, “…”", "As Michael Dell said last week
+    in Tel Aviv, “…”": a clause ending in a comma right before the quote introduces it when
+    its verb is a reporting verb, or any verb for a quote of 8 words or more ("Clinton
+    cracked, “…”"); a condition or a time ("Unless rivals quit, “…”") does not."""
+    doc = article.doc
+    before = article.token_at(item.outer_start) - 1
+    while before > 0 and doc[before].is_space:
+        before -= 1
+    if before < 1 or doc[before].text != ",":
+        return None
+    verb = doc[before - 1]
+    for _ in range(6):
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if verb.i >= before or verb.sent != doc[before].sent:
+        return None
+    if any(child.dep_ == "mark" and child.lower_ != "as" for child in verb.children):
+        return None  # "Unless rivals quit the race, “…”": a condition, not the speaker's clause
+    words = word_count(article.text[item.inner_start : item.inner_end])
+    if not _speech_verb(verb) and (
+        words < MIN_UNATTRIBUTED_WORDS
+        or verb.pos_ != "VERB"
+        or verb.tag_ not in ("VBD", "VBZ", "VBP")
+    ):
+        return None
+    return _introduced_by(article, item, verb)
+
+
+def _introduced_by(article: ArticleDoc, item: Quoted, verb: Token) -> Draft | None:
+    """The quote introduced by ``verb``'s clause: its subject before it is the speaker (not
+    "it", "that" …: "It continued: “…”" says nothing of who), the verb the cue."""
     subjects = [child for child in verb.children if child.dep_ == "nsubj" and child.i < verb.i]
     if not subjects or article.quote_at(subjects[0].idx) is not None:
         return None

@@ -1,0 +1,48 @@
+"""Speaker rules added in extractor 2.4.0, one small article each: where a direct quote's
+speaker stands when no parsed attribution covers the quote (right or empty)."""
+
+from claims.extraction import ExtractedQuote, extract_quotes
+
+
+def quote_saying(quotes: list[ExtractedQuote], words: str) -> ExtractedQuote:
+    matches = [quote for quote in quotes if words in quote.content.text]
+    assert len(matches) == 1, quotes
+    return matches[0]
+
+
+def test_a_reporting_clause_ending_in_a_comma_introduces_the_quote_after_it(nlp):
+    text = (
+        "In discussing the scandals, former UN Ambassador John Bolton told radio host Matt "
+        "Boyle, “Hillary’s campaign slogan might as well be Vote for Hillary, Not Indicted.”"
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "campaign slogan")
+    assert quote.cue.text == "told"
+    assert quote.speaker == "John Bolton"
+
+
+def test_as_someone_said_introduces_the_quote_after_the_comma(nlp):
+    text = (
+        "Israel excels in many areas. As Michael Dell said last week in Tel Aviv, “Israel is "
+        "the center of the digital future and its performance has inspired the world.”"
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "digital future")
+    assert quote.speaker == "Michael Dell"
+
+
+def test_any_verb_whose_clause_ends_in_a_comma_introduces_a_long_quote(nlp):
+    text = (
+        "During their first debate, Hillary Clinton cracked, “I’m a progressive, but I’m a "
+        "progressive who likes to get things done.”"
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "get things done")
+    assert quote.cue.text == "cracked"
+    assert quote.speaker == "Hillary Clinton"
+
+
+def test_a_condition_ending_in_a_comma_does_not_introduce_the_quote(nlp):
+    text = (
+        "The primary results shook the party. Unless further rivals immediately quit the race, "
+        "“it’s very difficult to see how he is stopped on his way to the nomination.”"
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "very difficult")
+    assert quote.speaker_mention is None or "rivals" not in quote.speaker_mention.text
