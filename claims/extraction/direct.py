@@ -10,6 +10,7 @@ from claims.extraction.document import QUOTE_CHARS, ArticleDoc, Draft, Mention, 
 from claims.extraction.lexicon import PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
 from claims.extraction.mentions import (
     mention_for,
+    name_set_off_before,
     subject_after_quote,
     subject_near,
     subject_of,
@@ -134,7 +135,9 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
             return quote_draft(article, item, token, 0.8)
         if _ends_search(token):
             if continues and token.text not in ".;":
-                named = named_then_speech_verb(article, item, after)
+                named = named_then_speech_verb(article, item, after) or set_off_then_speech_verb(
+                    article, item, after
+                )
                 if named is not None:
                     return named
             break
@@ -259,6 +262,20 @@ def named_then_speech_verb(article: ArticleDoc, item: Quoted, after: int) -> Dra
     return None
 
 
+def set_off_then_speech_verb(article: ArticleDoc, item: Quoted, after: int) -> Draft | None:
+    """ "“…,” Melanne Verveer, a Ukrainian-American then working for the State Department,
+    wrote": a name right after the quote, an appositive set off by commas (whose verbs end
+    the search for a cue) and a reporting verb."""
+    doc = article.doc
+    for index in range(after, min(after + 30, len(doc))):
+        token = doc[index]
+        if "\n" in token.text or token.text in ".;" or article.quote_at(token.idx) is not None:
+            return None
+        if _speech_verb(token) and name_set_off_before(article, token) is not None:
+            return quote_draft(article, item, token, 0.8)
+    return None
+
+
 def _handed_to(token: Token, after: int) -> bool:
     """ "“…,” Toomey fumed on Tuesday", "“…?” Trump answered", "“…,” exhorted the host": the
     verb a quote ending in a comma, "?" or "!" is handed to reports it, in the lexicon or not,
@@ -377,10 +394,14 @@ def previous_subject(article: ArticleDoc, item: Quoted) -> Token | None:
 
 def quote_draft(article: ArticleDoc, item: Quoted, verb: Token, confidence: float) -> Draft:
     subject = subject_after_quote(article, verb) or subject_of(verb)
-    if subject is not None and _in_quoted_words(item, subject):
+    if subject is None or _in_quoted_words(item, subject):
         # The parse took a word of the quote as the subject of its own attribution
-        # ("“… but they award only 4 percent,” campaign manager Robby Mook said").
-        subject = subject_near(article, verb)
+        # ("“… but they award only 4 percent,” campaign manager Robby Mook said"), or none.
+        named = name_set_off_before(article, verb)
+        if named is not None:
+            subject = named
+        elif subject is not None:
+            subject = subject_near(article, verb)
     speaker, mention = mention_for(article, subject) if subject is not None else (None, None)
     content = article.quote_content(item)
     return Draft("direct", content, article.span_of(verb, verb), speaker, mention, confidence)

@@ -46,3 +46,16 @@ def test_a_condition_ending_in_a_comma_does_not_introduce_the_quote(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "very difficult")
     assert quote.speaker_mention is None or "rivals" not in quote.speaker_mention.text
+
+
+def test_a_name_after_the_quote_with_an_appositive_set_off_by_commas_is_the_speaker(nlp):
+    text = (
+        "At times last year, people close to the vice president said, the mere mention of "
+        "Mrs. Clinton's name could make him fume.\n\n"
+        "''They were professionals, but also competitors,'' William M. Daley, President "
+        "Obama's former chief of staff, said of their time in the administration. ''They'd "
+        "do the dance. There was respect there, but Joe considered himself the expert on "
+        "foreign policy.''"
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "professionals")
+    assert quote.speaker == "William M. Daley"
