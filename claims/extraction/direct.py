@@ -141,6 +141,9 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
                 if named is not None:
                     return named
             break
+    reporting = reporting_verb_after(article, item)
+    if reporting is not None:
+        return quote_draft(article, item, reporting, 0.8)
     before = article.token_at(item.outer_start) - 1
     named = named_before_colon(article, item, before)
     if named is not None:
@@ -273,6 +276,26 @@ def set_off_then_speech_verb(article: ArticleDoc, item: Quoted, after: int) -> D
             return None
         if _speech_verb(token) and name_set_off_before(article, token) is not None:
             return quote_draft(article, item, token, 0.8)
+    return None
+
+
+def reporting_verb_after(article: ArticleDoc, item: Quoted) -> Token | None:
+    """ "“… the right things” about fixing inequality, said Marla Kilfoyle": a reporting
+    verb later in the quote's sentence whose reported clause holds the quote's first word
+    reports the quote, whatever words stand between them."""
+    doc = article.doc
+    first = article.token_at(item.inner_start)
+    sentence = doc[first].sent
+    for token in doc[article.token_at(item.outer_end) : sentence.end]:
+        if "\n" in token.text or article.quote_at(token.idx) is not None:
+            if token.idx >= item.outer_end:
+                return None
+            continue
+        if _speech_verb(token) and any(
+            child.dep_ == "ccomp" and child.left_edge.i <= first <= child.right_edge.i
+            for child in token.children
+        ):
+            return token
     return None
 
 

@@ -59,3 +59,15 @@ def test_a_name_after_the_quote_with_an_appositive_set_off_by_commas_is_the_spea
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "professionals")
     assert quote.speaker == "William M. Daley"
+
+
+def test_a_reporting_verb_later_in_the_sentence_whose_clause_holds_the_quote_reports_it(nlp):
+    text = (
+        "Clinton has won support from union leaders. She spoke in Ohio on Monday.\n\n"
+        "“For rank-and-file teachers, he’s saying a lot of the right things” about fixing "
+        "inequality and enabling public-sector unions, said Marla Kilfoyle, executive "
+        "director of the activist group Badass Teachers Association."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "right things")
+    assert quote.cue.text == "said"
+    assert quote.speaker == "Marla Kilfoyle"
