@@ -441,6 +441,8 @@ def named_before_colon(article: ArticleDoc, item: Quoted, before: int) -> Draft 
     """ "Rep. Trey Gowdy (R-S.C.): “…”", "- Carl Bialik: “…”": a person's name and a colon
     right before the quote."""
     doc = article.doc
+    while before > 0 and doc[before].is_space and "\n" not in doc[before].text:
+        before -= 1  # "Michael P. McDonald:  “…”"
     if before < 1 or doc[before].text != ":":
         return None
     index = before - 1

@@ -71,3 +71,13 @@ def test_a_reporting_verb_later_in_the_sentence_whose_clause_holds_the_quote_rep
     quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "right things")
     assert quote.cue.text == "said"
     assert quote.speaker == "Marla Kilfoyle"
+
+
+def test_a_name_and_a_colon_before_two_spaces_and_the_quote_sign_it(nlp):
+    text = (
+        "Voter turnout\n\nHIGHER THAN EXPECTED TURNOUT IN IOWA - Michael P. McDonald:  “At long "
+        "last the 2016 presidential nomination contests have finally started with the first "
+        "contest.”\n"
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "At long last")
+    assert quote.speaker == "Michael P. McDonald"
