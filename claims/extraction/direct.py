@@ -228,8 +228,20 @@ def introduced_by_comma(article: ArticleDoc, item: Quoted) -> Draft | None:
 
 def _introduced_by(article: ArticleDoc, item: Quoted, verb: Token) -> Draft | None:
     """The quote introduced by ``verb``'s clause: its subject before it is the speaker (not
-    "it", "that" …: "It continued: “…”" says nothing of who), the verb the cue."""
-    subjects = [child for child in verb.children if child.dep_ == "nsubj" and child.i < verb.i]
+    "it", "that" …: "It continued: “…”" says nothing of who), the verb the cue. A clause
+    inside the introducing one ("Bush broke down exactly what was wrong with it to the
+    newspaper: “…”") hands the choice to the verb it depends on."""
+    for _ in range(3):
+        subjects = [child for child in verb.children if child.dep_ == "nsubj" and child.i < verb.i]
+        inner = not subjects or subjects[0].lower_ in ("what", "which", "that")
+        if not inner or verb.dep_ not in _INNER_CLAUSES:
+            break
+        governor = verb.head
+        while governor.pos_ not in ("VERB", "AUX") and governor.head.i != governor.i:
+            governor = governor.head
+        if governor.pos_ not in ("VERB", "AUX") or governor.i == verb.i:
+            break
+        verb = governor
     if not subjects or article.quote_at(subjects[0].idx) is not None:
         return None
     subject = subjects[0]
@@ -238,6 +250,10 @@ def _introduced_by(article: ArticleDoc, item: Quoted, verb: Token) -> Draft | No
     speaker, mention = mention_for(article, subject)
     cue = article.span_of(verb, verb)
     return Draft("direct", article.quote_content(item), cue, speaker, mention, 0.6)
+
+
+# A clause inside the one that introduces a quote: "what was wrong", "to explain".
+_INNER_CLAUSES = frozenset(["ccomp", "relcl", "xcomp", "advcl", "acl", "pcomp", "csubj"])
 
 
 def _object_of_preposition(article: ArticleDoc, item: Quoted) -> bool:

@@ -81,3 +81,15 @@ def test_a_name_and_a_colon_before_two_spaces_and_the_quote_sign_it(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "At long last")
     assert quote.speaker == "Michael P. McDonald"
+
+
+def test_a_clause_inside_the_one_ending_in_a_colon_hands_the_speaker_to_its_verb(nlp):
+    text = (
+        "Trump posted a photo of a taco bowl on Thursday.\n\n"
+        "Former Republican presidential candidate Jeb Bush broke down exactly what was wrong "
+        "with the image and message to the Dutch newspaper NRC Handelsblad: “What Trump did "
+        "was so insensitive. First, not all Hispanics are Mexican.”"
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "so insensitive")
+    assert quote.cue.text == "broke"
+    assert quote.speaker == "Jeb Bush"
