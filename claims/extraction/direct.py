@@ -163,7 +163,11 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
             return quote_draft(article, item, token, 0.8)
         if _ends_search(token):
             break
-    introduced = introduced_by_colon(article, item) or introduced_by_comma(article, item)
+    introduced = (
+        introduced_by_colon(article, item)
+        or introduced_by_comma(article, item)
+        or introduced_by_as_clause(article, item)
+    )
     if introduced is not None:
         return introduced
     if words < MIN_UNATTRIBUTED_WORDS:
@@ -224,6 +228,25 @@ def introduced_by_comma(article: ArticleDoc, item: Quoted) -> Draft | None:
     ):
         return None
     return _introduced_by(article, item, verb)
+
+
+def introduced_by_as_clause(article: ArticleDoc, item: Quoted) -> Draft | None:
+    """ "As White House press secretary Josh Earnest explained, three taxes were postponed,
+    depriving the government of $35 billion, “which sounds like a lot …”": a reporting verb
+    in an "as" clause earlier in the quote's sentence gives the sentence, quote and all, to
+    its subject."""
+    doc = article.doc
+    if word_count(article.text[item.inner_start : item.inner_end]) < MIN_UNATTRIBUTED_WORDS:
+        return None  # "as Paul Ryan has pointed out, that's the “textbook definition”"
+    first = article.token_at(item.outer_start)
+    for token in doc[doc[first].sent.start : first]:
+        if (
+            _speech_verb(token)
+            and article.quote_at(token.idx) is None
+            and any(child.dep_ == "mark" and child.lower_ == "as" for child in token.children)
+        ):
+            return _introduced_by(article, item, token)
+    return None
 
 
 def _introduced_by(article: ArticleDoc, item: Quoted, verb: Token) -> Draft | None:

@@ -93,3 +93,24 @@ def test_a_clause_inside_the_one_ending_in_a_colon_hands_the_speaker_to_its_verb
     quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "so insensitive")
     assert quote.cue.text == "broke"
     assert quote.speaker == "Jeb Bush"
+
+
+def test_an_as_clause_with_a_reporting_verb_gives_the_sentence_s_quote_to_its_subject(nlp):
+    text = (
+        "The administration waves off the delay as having minimal impact. As White House "
+        "press secretary Josh Earnest explained, three taxes were postponed in the budget "
+        "deal, depriving the government of $35 billion, “which sounds like a lot of money. "
+        "But when you consider the whole period, it is a small share.”"
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "lot of money")
+    assert quote.cue.text == "explained"
+    assert quote.speaker == "Josh Earnest"
+
+
+def test_an_as_clause_does_not_attribute_a_few_quoted_words(nlp):
+    text = (
+        "He was unfit to do his job because of his ethnicity. As House Speaker Paul Ryan has "
+        "pointed out, that is basically the “textbook definition” of the problem."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    assert not [quote for quote in quotes if quote.content.text == "“textbook definition”"]
