@@ -456,17 +456,22 @@ def previous_subject(article: ArticleDoc, item: Quoted) -> Token | None:
 
 def quote_draft(article: ArticleDoc, item: Quoted, verb: Token, confidence: float) -> Draft:
     subject = subject_after_quote(article, verb) or subject_of(verb)
+    settled = False
     if subject is None or _in_quoted_words(item, subject):
         # The parse took a word of the quote as the subject of its own attribution
         # ("“… but they award only 4 percent,” campaign manager Robby Mook said"), or none.
         named = name_set_off_before(article, verb)
         if named is not None:
+            # A name with its role set off by commas between the quote and the verb: no
+            # other word of the sentence is likelier.
             subject = named
+            settled = any(token.text == "," for token in article.doc[named.i : verb.i])
         elif subject is not None:
             subject = subject_near(article, verb)
     speaker, mention = mention_for(article, subject) if subject is not None else (None, None)
     content = article.quote_content(item)
-    return Draft("direct", content, article.span_of(verb, verb), speaker, mention, confidence)
+    cue = article.span_of(verb, verb)
+    return Draft("direct", content, cue, speaker, mention, confidence, settled=settled)
 
 
 def _in_quoted_words(item: Quoted, token: Token) -> bool:

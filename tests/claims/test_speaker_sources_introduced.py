@@ -114,3 +114,15 @@ def test_an_as_clause_does_not_attribute_a_few_quoted_words(nlp):
     )
     quotes = extract_quotes(text, nlp=nlp, scope="all")
     assert not [quote for quote in quotes if quote.content.text == "“textbook definition”"]
+
+
+def test_the_selector_leaves_a_name_and_role_set_off_between_quote_and_verb(nlp):
+    text = (
+        "Mr. Pinchuk met Mr. Clinton's aides twice, according to reports Mr. Schoen filed as "
+        "a registered lobbyist. ''I had breakfast with Pinchuk. He will see you at the "
+        "Brookings lunch,'' Melanne Verveer, a Ukrainian-American then working for the State "
+        "Department, wrote in a June 2012 email to Mrs. Clinton."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "breakfast")
+    assert quote.cue.text == "wrote"
+    assert quote.speaker == "Melanne Verveer"
