@@ -117,6 +117,7 @@ _LEADER_ROLES = frozenset(
 _NOT_NAMES = frozenset(
     ["PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"]
 )
+_LOCATIVES = frozenset(["in", "at", "near", "across", "into", "throughout", "outside", "inside"])
 # "a man calling himself …", "a woman named …", "later identified as …"
 _NAMING_VERBS = frozenset(["named", "called", "calling", "identified", "known"])
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
@@ -253,6 +254,14 @@ class SpeakerResolver:
         while first <= last and (self.is_blocked(self.doc[first].idx) or self.doc[first].is_punct):
             first += 1
         if first > last:
+            return Resolved("", UNNAMED, "")
+        head = _span_root(self.doc, first, last)
+        if (
+            head.dep_ == "pobj"
+            and head.head.lower_ in _LOCATIVES
+            and head.ent_type_ in ("GPE", "LOC", "FAC")
+        ):
+            # "told a town hall in Salem, New Hampshire": where it was said, not who said it.
             return Resolved("", UNNAMED, "")
         return self.resolve_tokens(first, last)
 

@@ -1,7 +1,8 @@
-"""A person the text names through a naming verb (extractor 2.4.0): "a man calling himself
-X", "a woman later identified as X" is X; a naming verb with no person's name is nobody."""
+"""Speaker resolution rules of extractor 2.4.0: a person the text names through a naming
+verb ("a man calling himself X", "a woman later identified as X") is X, a naming verb with no
+person's name is nobody, and a place behind "in"/"at" is where, not who."""
 
-from claims.extraction import ExtractedQuote, extract_quotes
+from claims.extraction import ExtractedQuote, extract_quotes, resolve_speakers
 
 
 def quote_saying(quotes: list[ExtractedQuote], words: str) -> ExtractedQuote:
@@ -37,3 +38,13 @@ def test_a_person_named_by_no_name_stays_unnamed(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "underfunded")
     assert quote.speaker == ""
+
+
+def test_a_place_behind_a_locative_preposition_is_no_speaker(nlp):
+    text = "Donald Trump told a town hall in Cincinnati on Monday that the plan was fine."
+    start = text.index("Cincinnati")
+    resolved = resolve_speakers(text, [(start, start + len("Cincinnati"))], nlp=nlp)
+    assert resolved[0].name == ""
+    start = text.index("Donald Trump")
+    resolved = resolve_speakers(text, [(start, start + len("Donald Trump"))], nlp=nlp)
+    assert resolved[0].name == "Donald Trump"
