@@ -10,6 +10,7 @@ from claims.extraction.document import QUOTE_CHARS, ArticleDoc, Draft, Mention, 
 from claims.extraction.lexicon import PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
 from claims.extraction.mentions import (
     mention_for,
+    name_set_off_before,
     subject_after_quote,
     subject_near,
     subject_of,
@@ -134,10 +135,15 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
             return quote_draft(article, item, token, 0.8)
         if _ends_search(token):
             if continues and token.text not in ".;":
-                named = named_then_speech_verb(article, item, after)
+                named = named_then_speech_verb(article, item, after) or set_off_then_speech_verb(
+                    article, item, after
+                )
                 if named is not None:
                     return named
             break
+    reporting = reporting_verb_after(article, item)
+    if reporting is not None:
+        return quote_draft(article, item, reporting, 0.8)
     before = article.token_at(item.outer_start) - 1
     named = named_before_colon(article, item, before)
     if named is not None:
@@ -157,7 +163,11 @@ def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
             return quote_draft(article, item, token, 0.8)
         if _ends_search(token):
             break
-    introduced = introduced_by_colon(article, item)
+    introduced = (
+        introduced_by_colon(article, item)
+        or introduced_by_comma(article, item)
+        or introduced_by_as_clause(article, item)
+    )
     if introduced is not None:
         return introduced
     if words < MIN_UNATTRIBUTED_WORDS:
@@ -187,7 +197,74 @@ def introduced_by_colon(article: ArticleDoc, item: Quoted) -> Draft | None:
         verb = verb.head
     if verb.pos_ not in ("VERB", "AUX") or verb.i >= before or verb.sent != doc[before].sent:
         return None
-    subjects = [child for child in verb.children if child.dep_ == "nsubj" and child.i < verb.i]
+    return _introduced_by(article, item, verb)
+
+
+def introduced_by_comma(article: ArticleDoc, item: Quoted) -> Draft | None:
+    """ "Bolton told Breitbart News host Matt Boyle, “…”", "As Michael Dell said last week
+    in Tel Aviv, “…”": a clause ending in a comma right before the quote introduces it when
+    its verb is a reporting verb, or any verb for a quote of 8 words or more ("Clinton
+    cracked, “…”"); a condition or a time ("Unless rivals quit, “…”") does not."""
+    doc = article.doc
+    before = article.token_at(item.outer_start) - 1
+    while before > 0 and doc[before].is_space:
+        before -= 1
+    if before < 1 or doc[before].text != ",":
+        return None
+    verb = doc[before - 1]
+    for _ in range(6):
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if verb.i >= before or verb.sent != doc[before].sent:
+        return None
+    if any(child.dep_ == "mark" and child.lower_ != "as" for child in verb.children):
+        return None  # "Unless rivals quit the race, “…”": a condition, not the speaker's clause
+    words = word_count(article.text[item.inner_start : item.inner_end])
+    if not _speech_verb(verb) and (
+        words < MIN_UNATTRIBUTED_WORDS
+        or verb.pos_ != "VERB"
+        or verb.tag_ not in ("VBD", "VBZ", "VBP")
+    ):
+        return None
+    return _introduced_by(article, item, verb)
+
+
+def introduced_by_as_clause(article: ArticleDoc, item: Quoted) -> Draft | None:
+    """ "As White House press secretary Josh Earnest explained, three taxes were postponed,
+    depriving the government of $35 billion, “which sounds like a lot …”": a reporting verb
+    in an "as" clause earlier in the quote's sentence gives the sentence, quote and all, to
+    its subject."""
+    doc = article.doc
+    if word_count(article.text[item.inner_start : item.inner_end]) < MIN_UNATTRIBUTED_WORDS:
+        return None  # "as Paul Ryan has pointed out, that's the “textbook definition”"
+    first = article.token_at(item.outer_start)
+    for token in doc[doc[first].sent.start : first]:
+        if (
+            _speech_verb(token)
+            and article.quote_at(token.idx) is None
+            and any(child.dep_ == "mark" and child.lower_ == "as" for child in token.children)
+        ):
+            return _introduced_by(article, item, token)
+    return None
+
+
+def _introduced_by(article: ArticleDoc, item: Quoted, verb: Token) -> Draft | None:
+    """The quote introduced by ``verb``'s clause: its subject before it is the speaker (not
+    "it", "that" …: "It continued: “…”" says nothing of who), the verb the cue. A clause
+    inside the introducing one ("Bush broke down exactly what was wrong with it to the
+    newspaper: “…”") hands the choice to the verb it depends on."""
+    for _ in range(3):
+        subjects = [child for child in verb.children if child.dep_ == "nsubj" and child.i < verb.i]
+        inner = not subjects or subjects[0].lower_ in ("what", "which", "that")
+        if not inner or verb.dep_ not in _INNER_CLAUSES:
+            break
+        governor = verb.head
+        while governor.pos_ not in ("VERB", "AUX") and governor.head.i != governor.i:
+            governor = governor.head
+        if governor.pos_ not in ("VERB", "AUX") or governor.i == verb.i:
+            break
+        verb = governor
     if not subjects or article.quote_at(subjects[0].idx) is not None:
         return None
     subject = subjects[0]
@@ -196,6 +273,10 @@ def introduced_by_colon(article: ArticleDoc, item: Quoted) -> Draft | None:
     speaker, mention = mention_for(article, subject)
     cue = article.span_of(verb, verb)
     return Draft("direct", article.quote_content(item), cue, speaker, mention, 0.6)
+
+
+# A clause inside the one that introduces a quote: "what was wrong", "to explain".
+_INNER_CLAUSES = frozenset(["ccomp", "relcl", "xcomp", "advcl", "acl", "pcomp", "csubj"])
 
 
 def _object_of_preposition(article: ArticleDoc, item: Quoted) -> bool:
@@ -220,6 +301,40 @@ def named_then_speech_verb(article: ArticleDoc, item: Quoted, after: int) -> Dra
             draft = quote_draft(article, item, token, 0.8)
             return draft if draft.speaker is not None else None
         seen_name = seen_name or token.ent_type_ == "PERSON"
+    return None
+
+
+def set_off_then_speech_verb(article: ArticleDoc, item: Quoted, after: int) -> Draft | None:
+    """ "“…,” Melanne Verveer, a Ukrainian-American then working for the State Department,
+    wrote": a name right after the quote, an appositive set off by commas (whose verbs end
+    the search for a cue) and a reporting verb."""
+    doc = article.doc
+    for index in range(after, min(after + 30, len(doc))):
+        token = doc[index]
+        if "\n" in token.text or token.text in ".;" or article.quote_at(token.idx) is not None:
+            return None
+        if _speech_verb(token) and name_set_off_before(article, token) is not None:
+            return quote_draft(article, item, token, 0.8)
+    return None
+
+
+def reporting_verb_after(article: ArticleDoc, item: Quoted) -> Token | None:
+    """ "“… the right things” about fixing inequality, said Marla Kilfoyle": a reporting
+    verb later in the quote's sentence whose reported clause holds the quote's first word
+    reports the quote, whatever words stand between them."""
+    doc = article.doc
+    first = article.token_at(item.inner_start)
+    sentence = doc[first].sent
+    for token in doc[article.token_at(item.outer_end) : sentence.end]:
+        if "\n" in token.text or article.quote_at(token.idx) is not None:
+            if token.idx >= item.outer_end:
+                return None
+            continue
+        if _speech_verb(token) and any(
+            child.dep_ == "ccomp" and child.left_edge.i <= first <= child.right_edge.i
+            for child in token.children
+        ):
+            return token
     return None
 
 
@@ -341,13 +456,22 @@ def previous_subject(article: ArticleDoc, item: Quoted) -> Token | None:
 
 def quote_draft(article: ArticleDoc, item: Quoted, verb: Token, confidence: float) -> Draft:
     subject = subject_after_quote(article, verb) or subject_of(verb)
-    if subject is not None and _in_quoted_words(item, subject):
+    settled = False
+    if subject is None or _in_quoted_words(item, subject):
         # The parse took a word of the quote as the subject of its own attribution
-        # ("“… but they award only 4 percent,” campaign manager Robby Mook said").
-        subject = subject_near(article, verb)
+        # ("“… but they award only 4 percent,” campaign manager Robby Mook said"), or none.
+        named = name_set_off_before(article, verb)
+        if named is not None:
+            # A name with its role set off by commas between the quote and the verb: no
+            # other word of the sentence is likelier.
+            subject = named
+            settled = any(token.text == "," for token in article.doc[named.i : verb.i])
+        elif subject is not None:
+            subject = subject_near(article, verb)
     speaker, mention = mention_for(article, subject) if subject is not None else (None, None)
     content = article.quote_content(item)
-    return Draft("direct", content, article.span_of(verb, verb), speaker, mention, confidence)
+    cue = article.span_of(verb, verb)
+    return Draft("direct", content, cue, speaker, mention, confidence, settled=settled)
 
 
 def _in_quoted_words(item: Quoted, token: Token) -> bool:
@@ -361,6 +485,8 @@ def named_before_colon(article: ArticleDoc, item: Quoted, before: int) -> Draft 
     """ "Rep. Trey Gowdy (R-S.C.): “…”", "- Carl Bialik: “…”": a person's name and a colon
     right before the quote."""
     doc = article.doc
+    while before > 0 and doc[before].is_space and "\n" not in doc[before].text:
+        before -= 1  # "Michael P. McDonald:  “…”"
     if before < 1 or doc[before].text != ":":
         return None
     index = before - 1

@@ -4,7 +4,7 @@ from bisect import bisect_right
 
 from spacy.tokens import Token
 
-from claims.extraction.document import ArticleDoc, Mention
+from claims.extraction.document import QUOTE_CHARS, ArticleDoc, Mention
 from claims.extraction.lexicon import (
     PERSON_TITLES,
     PRONOUNS_GROUP,
@@ -311,6 +311,51 @@ def subject_after_quote(article: ArticleDoc, verb: Token) -> Token | None:
             if word.is_punct and word.text != ".":
                 break
     return token
+
+
+def name_set_off_before(article: ArticleDoc, verb: Token) -> Token | None:
+    """ "“…,” William M. Daley, President Obama's former chief of staff, said": a person's
+    name right after a closing quotation mark, then the verb, or an appositive set off by
+    commas and the verb, is the verb's subject, whatever the parse hung the name on."""
+    doc = article.doc
+    around = article.quote_at(verb.idx)
+    if around is not None and around.in_aside(verb.idx):
+        closed_at = around.aside_start  # "“A,” X, …, said, “B”"
+    else:
+        index = bisect_right(article.quote_starts, verb.idx) - 1
+        closing = [
+            item
+            for item in article.quoted[max(index - 3, 0) : index + 1]
+            if item.outer_end <= verb.idx
+        ]
+        if not closing:
+            return None
+        closed_at = closing[-1].outer_end
+    first = article.token_at(closed_at)
+    while first < verb.i and (
+        doc[first].idx < closed_at or doc[first].is_space or not doc[first].text.strip(QUOTE_CHARS)
+    ):
+        first += 1
+    entity = article.entity_of.get(first)
+    if entity is None or entity.label_ != "PERSON" or entity.start != first:
+        return None
+    between = doc[entity.end : verb.i]
+    if len(between) > 30 or any(
+        token.text in (".", ";") or "\n" in token.text or _quoted(article, token)
+        for token in between
+    ):
+        return None
+    words = [token for token in between if token.dep_ not in ("aux", "advmod", "neg")]
+    set_off = len(words) >= 2 and words[0].text == "," and words[-1].text == ","
+    if words and not set_off:
+        return None
+    return doc[entity.end - 1]
+
+
+def _quoted(article: ArticleDoc, token: Token) -> bool:
+    """Whether a token is a quote's own words (an aside such as "he said" is not)."""
+    item = article.quote_at(token.idx)
+    return item is not None and not item.in_aside(token.idx)
 
 
 def subject_near(article: ArticleDoc, verb: Token) -> Token | None:

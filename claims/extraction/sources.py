@@ -277,6 +277,8 @@ def _nobody_features(kind: str, rule: Token | None, cue: Token) -> list[str]:
 def reselect_sources(article: ArticleDoc, drafts: list[Draft], model: SourceModel) -> None:
     """Give each draft with a cue word the source the selector prefers (in place)."""
     for draft in drafts:
+        if draft.settled:
+            continue
         choice = source_choice(article, draft)
         if choice is None or len(choice.tokens) < 2:
             continue

@@ -117,6 +117,9 @@ _LEADER_ROLES = frozenset(
 _NOT_NAMES = frozenset(
     ["PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"]
 )
+_LOCATIVES = frozenset(["in", "at", "near", "across", "into", "throughout", "outside", "inside"])
+# "a man calling himself …", "a woman named …", "later identified as …"
+_NAMING_VERBS = frozenset(["named", "called", "calling", "identified", "known"])
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
 _SPOKES = frozenset(["spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen"])
 _POSSESSIVE_MARKS = ("'s", "’s", "'", "’")
@@ -251,6 +254,14 @@ class SpeakerResolver:
         while first <= last and (self.is_blocked(self.doc[first].idx) or self.doc[first].is_punct):
             first += 1
         if first > last:
+            return Resolved("", UNNAMED, "")
+        head = _span_root(self.doc, first, last)
+        if (
+            head.dep_ == "pobj"
+            and head.head.lower_ in _LOCATIVES
+            and head.ent_type_ in ("GPE", "LOC", "FAC")
+        ):
+            # "told a town hall in Salem, New Hampshire": where it was said, not who said it.
             return Resolved("", UNNAMED, "")
         return self.resolve_tokens(first, last)
 
@@ -471,6 +482,12 @@ class SpeakerResolver:
                 # is not that person.
                 return Resolved(resolved.name, resolved.kind, description)
             return Resolved("", UNNAMED, description)
+        if lower in PERSON_NOUNS or lower in ("person", "protester", "caller", "user"):
+            named = self._named_as(head)
+            if named is not None:
+                return Resolved(
+                    self.full_name(person_name(named.text), named.start_char), PERSON, description
+                )
         words = {word.lower_ for word in self.doc[first : last + 1]}
         indefinite = self.doc[first].lower_ in ("a", "an", "some", "one", "several", "many")
         if not indefinite and (owner is None or owner.dep_ in ("compound", "nmod")):
@@ -517,6 +534,27 @@ class SpeakerResolver:
         if {word.lower_ for word in words} & _NEWS_WORDS:
             kind = MEDIA  # "the Xinhua news agency"
         return Resolved(name, kind, description)
+
+    def _named_as(self, head: Token) -> Span | None:
+        """ "a man calling himself Paul Paul", "a woman named Jane Roe", "A woman later
+        identified as Eva Resnick-Day": the name the text gives the person."""
+        clauses = [child for child in head.children if child.dep_ == "acl"]
+        if head.dep_ in ("nsubj", "nsubjpass") and head.head.lower_ == "identified":
+            clauses.append(head.head)
+        for clause in clauses:
+            if clause.lower_ not in _NAMING_VERBS:
+                continue
+            for child in clause.children:
+                names = [child]
+                if child.dep_ == "prep" and child.lower_ == "as":
+                    names = [word for word in child.children if word.dep_ == "pobj"]
+                elif child.dep_ not in ("oprd", "attr", "dobj"):
+                    continue
+                for word in names:
+                    entity = self._entity_of(word)
+                    if entity is not None and entity.label_ == "PERSON":
+                        return entity
+        return None
 
     def _name_of(self, token: Token) -> str:
         entity = self._entity_of(token)
