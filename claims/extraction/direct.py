@@ -184,32 +184,20 @@ def introduced_by_colon(article: ArticleDoc, item: Quoted) -> Draft | None:
     """ "Sanders delivered a snappy retort: “…”", "Hannity interjected: “…”": a clause
     ending in a colon right before the quote introduces it, whatever its verb; its subject
     is the speaker and its verb the cue."""
-    doc = article.doc
-    before = article.token_at(item.outer_start) - 1
-    while before > 0 and doc[before].is_space:
-        before -= 1
-    if before < 1 or doc[before].text != ":":
-        return None
-    verb = doc[before - 1]
-    for _ in range(6):
-        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
-            break
-        verb = verb.head
-    if verb.pos_ not in ("VERB", "AUX") or verb.i >= before or verb.sent != doc[before].sent:
+    verb = _verb_before(article, item, ":")
+    if verb is None or verb.pos_ not in ("VERB", "AUX"):
         return None
     return _introduced_by(article, item, verb)
 
 
-def introduced_by_comma(article: ArticleDoc, item: Quoted) -> Draft | None:
-    """ "Bolton told Breitbart News host Matt Boyle, “…”", "As Michael Dell said last week
-    in Tel Aviv, “…”": a clause ending in a comma right before the quote introduces it when
-    its verb is a reporting verb, or any verb for a quote of 8 words or more ("Clinton
-    cracked, “…”"); a condition or a time ("Unless rivals quit, “…”") does not."""
+def _verb_before(article: ArticleDoc, item: Quoted, mark: str) -> Token | None:
+    """The verb (or the root word) of the clause of the quote's sentence that ends in
+    ``mark`` right before the quote, if one does."""
     doc = article.doc
     before = article.token_at(item.outer_start) - 1
     while before > 0 and doc[before].is_space:
         before -= 1
-    if before < 1 or doc[before].text != ",":
+    if before < 1 or doc[before].text != mark:
         return None
     verb = doc[before - 1]
     for _ in range(6):
@@ -217,6 +205,17 @@ def introduced_by_comma(article: ArticleDoc, item: Quoted) -> Draft | None:
             break
         verb = verb.head
     if verb.i >= before or verb.sent != doc[before].sent:
+        return None
+    return verb
+
+
+def introduced_by_comma(article: ArticleDoc, item: Quoted) -> Draft | None:
+    """ "Bolton told Breitbart News host Matt Boyle, “…”", "As Michael Dell said last week
+    in Tel Aviv, “…”": a clause ending in a comma right before the quote introduces it when
+    its verb is a reporting verb, or any verb for a quote of 8 words or more ("Clinton
+    cracked, “…”"); a condition or a time ("Unless rivals quit, “…”") does not."""
+    verb = _verb_before(article, item, ",")
+    if verb is None:
         return None
     if any(child.dep_ == "mark" and child.lower_ != "as" for child in verb.children):
         return None  # "Unless rivals quit the race, “…”": a condition, not the speaker's clause
