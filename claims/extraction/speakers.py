@@ -12,10 +12,10 @@ from ``gender``; the role word for roles); "the Commission's spokesperson" speak
 Commission. Datelines ("WASHINGTON —", "LONDON (Reuters) -") and bylines are never speakers.
 When none of this applies, the name stays empty and the mention keeps what the text says.
 
-Why ~610 lines in one module: the rules above read each other's partial answers (a group's
-members are resolved as single mentions, a role falls back on the article's people met so
-far); gender, names and mentions already live apart (gender.py, names.py, mentions.py), and
-the group rules are the next candidate to move out.
+The rules read each other's partial answers (a group's members are resolved as single
+mentions, a role falls back on the article's people met so far), so they stay in one class;
+gender, names, mentions and the word lists and phrase shapes they consult live apart
+(gender.py, names.py, mentions.py, phrases.py).
 """
 
 import re
@@ -46,83 +46,33 @@ from claims.extraction.names import (
     person_name,
     speaker_description,
 )
-
-PERSON, ORGANIZATION, GOVERNMENT, MEDIA, UNNAMED = (
-    "person",
-    "organization",
-    "government",
-    "media",
-    "unnamed",
+from claims.extraction.phrases import (
+    DOCUMENT_NOUNS,
+    INSTITUTION_HEADS,
+    LEADER_ROLES,
+    LOCATIVES,
+    MEDIA,
+    NAMING_ENTITIES,
+    NAMING_VERBS,
+    NEWS_WORDS,
+    NOT_NAMES,
+    NUMBERS,
+    ORGANISATION_HEADS,
+    ORGANIZATION,
+    PERSON,
+    POSSESSIVE_MARKS,
+    SPOKES,
+    UNNAMED,
+    behind_preposition,
+    modifies_noun,
+    noun_phrase,
+    owner_of,
+    role_words_around,
+    span_root,
+    the_person,
+    the_person_holds,
+    word_stem,
 )
-# "Trump's campaign", "the Obama administration": an organisation named after its owner.
-_ORGANISATION_HEADS = {
-    "campaign": ORGANIZATION,
-    "camp": ORGANIZATION,
-    "team": ORGANIZATION,
-    "staff": ORGANIZATION,
-    "foundation": ORGANIZATION,
-    "administration": GOVERNMENT,
-    "government": GOVERNMENT,
-    "office": GOVERNMENT,
-}
-# "The British government", "the Chinese foreign ministry", "the Justice Department": an
-# institution named by the country, party or body in front of its head noun.
-_INSTITUTION_HEADS = {
-    "government": GOVERNMENT,
-    "ministry": GOVERNMENT,
-    "department": GOVERNMENT,
-    "administration": GOVERNMENT,
-    "presidency": GOVERNMENT,
-    "embassy": GOVERNMENT,
-    "cabinet": GOVERNMENT,
-    "parliament": GOVERNMENT,
-    "military": GOVERNMENT,
-    "army": GOVERNMENT,
-    "navy": GOVERNMENT,
-    "police": GOVERNMENT,
-    "agency": ORGANIZATION,
-    "commission": ORGANIZATION,
-    "committee": ORGANIZATION,
-    "council": ORGANIZATION,
-    "party": ORGANIZATION,
-    "campaign": ORGANIZATION,
-    "bank": ORGANIZATION,
-}
-_NAMING_ENTITIES = frozenset(["ORG", "GPE", "NORP"])
-_NEWS_WORDS = MEDIA_WORDS - {"agency"}
-# "Trump's tweet", "a statement from the Kremlin": what a document says, its author says.
-_DOCUMENT_NOUNS = frozenset(
-    """
-    statement statements tweet tweets speech speeches remarks comments comment letter brief
-    book memo email emails op-ed interview website post posts lawsuit filing rhetoric message
-    messages blog column editorial testimony ad ads announcement release account study
-    survey poll analysis report research paper gaffe remark
-    """.split()  # noqa: SIM905 - a word list reads best as words
-)
-_LEADER_ROLES = frozenset(
-    [
-        "leader",
-        "president",
-        "prime",
-        "premier",
-        "chancellor",
-        "king",
-        "queen",
-        "chairman",
-        "chairwoman",
-        "head",
-    ]
-)
-# Entity labels that are no speaker's name (and PERSON, handled before).
-_NOT_NAMES = frozenset(
-    ["PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"]
-)
-_LOCATIVES = frozenset(["in", "at", "near", "across", "into", "throughout", "outside", "inside"])
-# "a man calling himself …", "a woman named …", "later identified as …"
-_NAMING_VERBS = frozenset(["named", "called", "calling", "identified", "known"])
-_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
-_SPOKES = frozenset(["spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen"])
-_POSSESSIVE_MARKS = ("'s", "’s", "'", "’")
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,10 +205,10 @@ class SpeakerResolver:
             first += 1
         if first > last:
             return Resolved("", UNNAMED, "")
-        head = _span_root(self.doc, first, last)
+        head = span_root(self.doc, first, last)
         if (
             head.dep_ == "pobj"
-            and head.head.lower_ in _LOCATIVES
+            and head.head.lower_ in LOCATIVES
             and head.ent_type_ in ("GPE", "LOC", "FAC")
         ):
             # "told a town hall in Salem, New Hampshire": where it was said, not who said it.
@@ -267,13 +217,13 @@ class SpeakerResolver:
 
     def resolve_tokens(self, first: int, last: int, *, grouping: bool = True) -> Resolved:
         doc = self.doc
-        head = _span_root(doc, first, last)
+        head = span_root(doc, first, last)
         position = doc[first].idx
         description = speaker_description(doc[first : last + 1].text)
         lower = head.lower_
         if lower in ("who", "which", "that") and head.head.dep_ == "relcl":
             antecedent = head.head.head
-            return self.resolve_tokens(*_noun_phrase(antecedent))
+            return self.resolve_tokens(*noun_phrase(antecedent))
         if lower in PRONOUNS_PERSON or (head.tag_ == "PRP$" and lower in GENDER_OF_PRONOUN):
             if grouping and any(child.dep_ == "conj" for child in head.children):
                 return Resolved("", UNNAMED, description)  # "She and Jack Goldsmith"
@@ -290,14 +240,14 @@ class SpeakerResolver:
             group = self._group(head)
             if group is not None:
                 return group
-            if people and head.lower_ not in PERSON_NOUNS and not _the_person_holds(people, head):
+            if people and head.lower_ not in PERSON_NOUNS and not the_person_holds(people, head):
                 # "Neither Maples nor Trump": a name among other members is not all of them
                 # ("real estate mogul and reality television star Donald Trump" is one).
                 return Resolved("", UNNAMED, description)
-        person = _the_person(people, head)
-        if len(people) == 1 and head.tag_ == "NNS" and not _the_person_holds(people, head):
+        person = the_person(people, head)
+        if len(people) == 1 and head.tag_ == "NNS" and not the_person_holds(people, head):
             return Resolved("", UNNAMED, description)  # "the Sanders and Clinton campaigns"
-        if len(people) >= 2 and head.tag_ == "NNS" and not _the_person_holds(people, head):
+        if len(people) >= 2 and head.tag_ == "NNS" and not the_person_holds(people, head):
             # "Two objectors, Lawrence Joyce and William Graham": a plural is not one of the
             # people it lists; it is all of them, when it names them all.
             words = {token.lower_ for token in doc[first : last + 1]}
@@ -311,7 +261,7 @@ class SpeakerResolver:
                 )
                 for person in people
             ]
-            counted = [_NUMBERS.get(word, 0) for word in words]
+            counted = [NUMBERS.get(word, 0) for word in words]
             if (
                 len(set(names)) < len(names)
                 or not all(names)
@@ -322,13 +272,13 @@ class SpeakerResolver:
             return Resolved(" and ".join([", ".join(names[:-1]), names[-1]]), ORGANIZATION, "")
         if person is not None:
             name = person_name(person.text)
-            role = _without(doc[first : last + 1], person)
+            role = role_words_around(doc[first : last + 1], person)
             gender = title_gender(doc[max(person.start - 1, first) : person.end].text)
             return Resolved(self.full_name(name, position, gender), PERSON, role)
         entity = self._entity_of(head)
         if entity is not None and entity.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
             name = canonical_speaker_name(entity.text) or entity.text.strip()
-            if name.lower() in _INSTITUTION_HEADS:
+            if name.lower() in INSTITUTION_HEADS:
                 # "The Justice Department": a title word ("Justice") names the institution.
                 name = organisation_name(entity.text) or name
             if self._is_surname(name):
@@ -336,7 +286,7 @@ class SpeakerResolver:
                 return Resolved(self.full_name(name, position), PERSON, description)
             kind = kind_of_name(name, entity.label_)
             return Resolved(self.full_organisation_name(name), kind, description)
-        if head.pos_ == "PROPN" and (entity is None or entity.label_ not in _NOT_NAMES):
+        if head.pos_ == "PROPN" and (entity is None or entity.label_ not in NOT_NAMES):
             name = canonical_speaker_name(doc[head.left_edge.i : head.i + 1].text)
             if name:
                 kind = kind_of_name(name, "")
@@ -359,13 +309,13 @@ class SpeakerResolver:
                 # NER ran over the mention's edge ("Dennis Prager Tells" in a headline).
                 entity = self.doc[max(entity.start, first) : min(entity.end, last + 1)]
             owns = (
-                entity.end < len(self.doc) and self.doc[entity.end].text in _POSSESSIVE_MARKS
-            ) or entity.text.endswith(_POSSESSIVE_MARKS)
+                entity.end < len(self.doc) and self.doc[entity.end].text in POSSESSIVE_MARKS
+            ) or entity.text.endswith(POSSESSIVE_MARKS)
             if owns and not entity.start <= head.i < entity.end:
                 continue  # "Clinton's director, Jennifer Palmieri"; but "Trump's" alone is his
-            if _modifies_noun(entity, head):
+            if modifies_noun(entity, head):
                 continue  # "a Clinton confidant", "senior Clinton campaign officials"
-            if _behind_preposition(entity.root, head) and not self._named_after_role(entity, head):
+            if behind_preposition(entity.root, head) and not self._named_after_role(entity, head):
                 continue
             found.append(entity)
         return found
@@ -470,14 +420,14 @@ class SpeakerResolver:
 
     def _common_noun(self, head: Token, first: int, last: int, description: str) -> Resolved:
         lower = head.lower_
-        owner = _owner(head)
-        if owner is not None and lower in _ORGANISATION_HEADS:
+        owner = owner_of(head)
+        if owner is not None and lower in ORGANISATION_HEADS:
             owner_name = self._name_of(owner)
             if owner_name:
-                return Resolved(f"{owner_name} {lower}", _ORGANISATION_HEADS[lower], description)
-        if owner is not None and (lower in _DOCUMENT_NOUNS or lower in _SPOKES):
-            resolved = self.resolve_tokens(*_noun_phrase(owner))
-            if resolved.name and (lower in _DOCUMENT_NOUNS or resolved.kind != PERSON):
+                return Resolved(f"{owner_name} {lower}", ORGANISATION_HEADS[lower], description)
+        if owner is not None and (lower in DOCUMENT_NOUNS or lower in SPOKES):
+            resolved = self.resolve_tokens(*noun_phrase(owner))
+            if resolved.name and (lower in DOCUMENT_NOUNS or resolved.kind != PERSON):
                 # An organisation speaks through its spokespeople; a person's spokesperson
                 # is not that person.
                 return Resolved(resolved.name, resolved.kind, description)
@@ -518,20 +468,20 @@ class SpeakerResolver:
         """ "The British government": the words from the first name in front of an
         institution's head noun to the noun, when a name (a country, nationality, party or
         body, or a capitalised word) stands there; "the government" alone is no name."""
-        kind = _INSTITUTION_HEADS.get(head.lower_)
+        kind = INSTITUTION_HEADS.get(head.lower_)
         if kind is None or head.tag_ == "NNS":
             return None
         words = self.doc[first : head.i]
         named = [
             word
             for word in words
-            if word.ent_type_ in _NAMING_ENTITIES
+            if word.ent_type_ in NAMING_ENTITIES
             or (word.pos_ == "PROPN" and word.dep_ in ("compound", "amod", "nmod"))
         ]
         if not named or any(word.ent_type_ == "PERSON" for word in words):
             return None
         name = self.doc[named[0].i : head.i + 1].text
-        if {word.lower_ for word in words} & _NEWS_WORDS:
+        if {word.lower_ for word in words} & NEWS_WORDS:
             kind = MEDIA  # "the Xinhua news agency"
         return Resolved(name, kind, description)
 
@@ -542,7 +492,7 @@ class SpeakerResolver:
         if head.dep_ in ("nsubj", "nsubjpass") and head.head.lower_ == "identified":
             clauses.append(head.head)
         for clause in clauses:
-            if clause.lower_ not in _NAMING_VERBS:
+            if clause.lower_ not in NAMING_VERBS:
                 continue
             for child in clause.children:
                 names = [child]
@@ -569,12 +519,12 @@ class SpeakerResolver:
         leader: a president, prime minister …) and the mention's qualifiers ("the Ukrainian
         leader", "the Commission's spokesperson"), else the first later one."""
         index = bisect_left(self._positions, position)
-        roles = _LEADER_ROLES if role == "leader" else frozenset([role])
-        stems = [_stem(word) for word in qualifiers if _stem(word)]
+        roles = LEADER_ROLES if role == "leader" else frozenset([role])
+        stems = [word_stem(word) for word in qualifiers if word_stem(word)]
 
         def fits(person: _Person) -> bool:
             words = set(re.findall(r"[\w-]+", person.description))
-            described = {_stem(word) for word in words}
+            described = {word_stem(word) for word in words}
             if not all(stem in described for stem in stems):
                 return False
             if words & roles:
@@ -607,104 +557,3 @@ class SpeakerResolver:
                     continue
                 return Resolved(name, PERSON, "")
         return Resolved("", UNNAMED, "")
-
-
-def _without(mention: Span, name: Span) -> str:
-    """The mention's words around the name: "Italy's energy minister" for "Italy's energy
-    minister Marco Rossi", "a tax lawyer" for "Steven M. Rosenthal, a tax lawyer"."""
-    before = mention.doc[mention.start : name.start].text
-    after = mention.doc[name.end : mention.end].text
-    parts = [part.strip(" ,;:—–-()") for part in (before, after)]
-    words = " ".join(part for part in parts if part).split()
-    while words and words[0].lower() in ("the", "a", "an"):
-        words.pop(0)
-    return " ".join(words)
-
-
-def _stem(word: str) -> str:
-    """Enough of a word to match "Ukraine's" with "Ukrainian" and "Commission" with itself."""
-    word = word.lower().removesuffix("'s").removesuffix("’s").strip("'’")
-    return word[:5] if len(word) >= 4 else ""
-
-
-def _the_person_holds(people: list[Span], head: Token) -> bool:
-    return any(person.start <= head.i < person.end for person in people)
-
-
-def _the_person(people: list[Span], head: Token) -> Span | None:
-    """Of the names in a mention, the one naming the speaker: the one holding the mention's
-    head, else one in apposition to it, else the last ("Clinton spokesman Nick Merrill")."""
-    if not people:
-        return None
-    for person in people:
-        if person.start <= head.i < person.end:
-            return person
-    for person in people:
-        if person.root.dep_ == "appos" and person.root.head.i == head.i:
-            return person
-    return people[-1]
-
-
-def _span_root(doc: Doc, first: int, last: int) -> Token:
-    for token in doc[first : last + 1]:
-        if not first <= token.head.i <= last or token.head.i == token.i:
-            return token
-    return doc[last]
-
-
-def _noun_phrase(token: Token) -> tuple[int, int]:
-    last = token.i
-    for child in token.rights:
-        if child.dep_ in ("relcl", "acl", "advcl", "punct", "cc", "conj", "prep", "appos"):
-            break
-        last = child.right_edge.i
-    return token.left_edge.i, last
-
-
-def _modifies_noun(entity: Span, head: Token) -> bool:
-    """Whether a name only qualifies a common noun: "a Clinton confidant", "Clinton
-    campaign officials" (not "Clinton spokesman Nick Merrill", where the name is another)."""
-    root = entity.root
-    governor = root.head
-    return (
-        root.dep_ in ("compound", "nmod", "amod")
-        and not entity.start <= governor.i < entity.end
-        and governor.pos_ == "NOUN"
-        and not entity.start <= head.i < entity.end
-    )
-
-
-def _behind_preposition(token: Token, head: Token) -> bool:
-    """Whether ``token`` hangs off ``head`` through a preposition or a possessive."""
-    while token.i != head.i and token.head.i != token.i:
-        if token.dep_ in ("pobj", "poss", "relcl", "acl"):
-            return True
-        token = token.head
-    return False
-
-
-def _owner(head: Token) -> Token | None:
-    """Whose the noun is: "Trump's campaign", "the Clinton campaign", "a spokesman for X"."""
-    for child in head.children:
-        if child.dep_ == "poss":
-            return child
-    for child in head.children:
-        if child.dep_ in ("compound", "nmod") and child.ent_type_ in (
-            "PERSON",
-            "ORG",
-            "GPE",
-            "NORP",
-        ):
-            return child
-    for child in head.rights:
-        if child.dep_ == "prep" and child.lower_ in ("for", "of", "from", "by", "at"):
-            for grandchild in child.children:
-                if grandchild.dep_ == "pobj":
-                    return grandchild
-        if child.dep_ == "acl":  # "a survey conducted by X"
-            for grandchild in child.children:
-                if grandchild.dep_ == "agent":
-                    for agent in grandchild.children:
-                        if agent.dep_ == "pobj":
-                            return agent
-    return None
