@@ -490,12 +490,16 @@ def previous_subject(article: ArticleDoc, item: Quoted) -> Token | None:
     if index < 0 or article.quote_at(article.doc[index].idx) is not None:
         return None
     root = article.doc[index].sent.root
-    for child in root.children:
-        if child.dep_ == "nsubj" and (
-            child.ent_type_ in ("PERSON", "ORG", "NORP")
-            or child.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP
-        ):
-            return child
+    # "Or maybe Jeb Bush, digital consultant Phil Musser says.": of two subjects the parse
+    # gave the verb, the one next to it says it.
+    subjects = [child for child in root.children if child.dep_ == "nsubj"]
+    if not subjects:
+        return None
+    child = subjects[-1] if subjects[-1].i < root.i else subjects[0]
+    if child.ent_type_ in ("PERSON", "ORG", "NORP") or child.lower_ in PRONOUNS_PERSON | (
+        PRONOUNS_GROUP
+    ):
+        return child
     return None
 
 
