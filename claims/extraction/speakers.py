@@ -41,6 +41,7 @@ from claims.extraction.lexicon import (
 )
 from claims.extraction.names import (
     canonical_speaker_name,
+    joined_organisation_name,
     kind_of_name,
     organisation_name,
     person_name,
@@ -244,6 +245,10 @@ class SpeakerResolver:
                 # "Neither Maples nor Trump": a name among other members is not all of them
                 # ("real estate mogul and reality television star Donald Trump" is one).
                 return Resolved("", UNNAMED, description)
+            if self._another_member(head):
+                # "Eisenhower and his future secretary of State": a second person of their
+                # own (a determiner opens their phrase), whom the parse did not name.
+                return Resolved("", UNNAMED, description)
         person = the_person(people, head)
         if len(people) == 1 and head.tag_ == "NNS" and not the_person_holds(people, head):
             return Resolved("", UNNAMED, description)  # "the Sanders and Clinton campaigns"
@@ -281,6 +286,10 @@ class SpeakerResolver:
             if name.lower() in INSTITUTION_HEADS:
                 # "The Justice Department": a title word ("Justice") names the institution.
                 name = organisation_name(entity.text) or name
+            elif entity.label_ == "ORG":
+                # "Club for Growth Action", "Center for Economic and Policy Research": a name
+                # joined by "for"/"of"/"and" is one name, not its last capitalised words.
+                name = joined_organisation_name(entity.text, name)
             if self._is_surname(name):
                 # NER took a person's surname for an organisation ("Trump said").
                 return Resolved(self.full_name(name, position), PERSON, description)
@@ -406,6 +415,25 @@ class SpeakerResolver:
         kind = kinds.pop() if len(kinds) == 1 and PERSON not in kinds else ORGANIZATION
         return Resolved(name, kind, "")
 
+    @staticmethod
+    def _another_member(head: Token) -> bool:
+        """A conjoined role of one person with an owner or "the" of its own ("his future
+        secretary of State", "the New York businessman") is someone else. Bare roles joined
+        before one name are not ("real estate mogul and reality television star Donald
+        Trump"), nor "a co-editor of …" (the same person described again), nor a person's
+        entourage ("Sanders and his aides", "Mrs. Clinton and her campaign"), which the
+        person leads and speaks for."""
+        return any(
+            child.dep_ == "conj"
+            and child.tag_ == "NN"
+            and child.lower_ in PERSON_NOUNS
+            and any(
+                word.dep_ == "poss" or (word.dep_ == "det" and word.lower_ == "the")
+                for word in child.children
+            )
+            for child in head.children
+        )
+
     def _is_surname(self, name: str) -> bool:
         return " " not in name and any(
             person.name.split()[-1] == name and len(person.name.split()) > 1
@@ -457,12 +485,30 @@ class SpeakerResolver:
             ]
             if owner is not None and owner.lower_ not in qualifiers:
                 qualifiers.append(owner.lower_)
+            # "the former top aide to President George W. Bush": whom the role serves is a
+            # qualifier too, so an aide to Nixon named earlier is not taken for him.
+            qualifiers.extend(self._served(head, last))
             name = self._by_role(lower, qualifiers, self.doc[first].idx)
             if name:
                 return Resolved(name, PERSON, description)
         if words & MEDIA_WORDS:
             return Resolved("", MEDIA, description)
         return Resolved("", UNNAMED, description)
+
+    def _served(self, head: Token, last: int) -> list[str]:
+        """The people a role's prepositional phrase names ("aide to President George W.
+        Bush"): the last word of each name within the mention. Places and institutions are
+        left out: "the senator from Texas" is also "Sen. Ted Cruz (R-Texas)"."""
+        served = []
+        for prep in head.children:
+            if prep.dep_ != "prep" or prep.i > last:
+                continue
+            for word in prep.subtree:
+                if word.i <= last and word.ent_type_ == "PERSON":
+                    entity = self._entity_at.get(word.i)
+                    if entity is not None and word.i == entity.end - 1:
+                        served.append(word.lower_)
+        return served
 
     def _institution(self, head: Token, first: int, description: str) -> Resolved | None:
         """ "The British government": the words from the first name in front of an
