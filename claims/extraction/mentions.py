@@ -51,7 +51,11 @@ def mention_for(article: ArticleDoc, subject: Token) -> tuple[tuple[int, int], M
             break
         # … unless the speaker's name comes after it ("The editor I spoke to, Tim Grieve").
         last = child.right_edge.i
-    while first < subject.i and (doc[first].is_punct or doc[first].is_space):
+    while first < subject.i and (
+        doc[first].is_punct
+        or doc[first].is_space
+        or article.no_speaker_end(doc[first].idx) is not None  # "BRUSSELS, March 3 (Reuters) -"
+    ):
         first += 1
     while last > subject.i and (doc[last].is_punct or doc[last].is_space):
         last -= 1

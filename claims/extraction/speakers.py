@@ -363,7 +363,11 @@ class SpeakerResolver:
             return group if group is not None and group.name else None
         first = head.left_edge.i
         last = max(member.right_edge.i for member in members)
-        while first < last and self.doc[first].lower_ in ("the", "both"):
+        while first < last and (
+            self.doc[first].lower_ in ("the", "both")
+            or self.doc[first].is_punct
+            or self.is_blocked(self.doc[first].idx)  # a dateline the parse hung on the group
+        ):
             first += 1
         name = self.doc[first : last + 1].text
         # A group of people speaking together is an organisation of a sort.
