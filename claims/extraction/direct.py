@@ -594,4 +594,16 @@ def line_drafts(text: str, headline: Draft | None) -> list[Draft]:
         draft = headline_draft(text, match.end())
         if draft is not None:
             drafts.append(draft)
+    shouting = {draft.speaker for draft in drafts if _shouting(draft)}
+    if len(shouting) == 1:
+        # A transcript gives turns ("CLINTON: …", "TRUMP: …"); one all-capitals opener
+        # alone is a dateline ("NEW DELHI: Congress leader Rahul Gandhi on Monday …").
+        drafts = [draft for draft in drafts if not _shouting(draft)]
     return drafts
+
+
+def _shouting(draft: Draft) -> bool:
+    # As a headline's: "UN: …" is an organisation's initials, "NEW DELHI: …" a shout.
+    return (
+        draft.mention is not None and draft.mention.text.isupper() and len(draft.mention.text) > 4
+    )
