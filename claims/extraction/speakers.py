@@ -427,6 +427,22 @@ class SpeakerResolver:
         Trump"), nor "a co-editor of …" (the same person described again), nor a person's
         entourage ("Sanders and his aides", "Mrs. Clinton and her campaign"), which the
         person leads and speaks for."""
+        # "Human Rights Watch and Reporters Without Borders": a capitalised member the
+        # tagger and NER missed is a second organisation, not nobody.
+        if (
+            head.pos_ == "PROPN"
+            and head.ent_type_ != "PERSON"
+            and not {head.lower_, head.lower_.rstrip(".")} & PERSON_TITLES
+            and any(
+                child.dep_ == "conj"
+                and child.pos_ in ("NOUN", "PROPN")
+                and child.is_title
+                and child.ent_type_ != "PERSON"
+                and child.lower_.rstrip(".") not in PERSON_TITLES
+                for child in head.children
+            )
+        ):
+            return True
         return any(
             child.dep_ == "conj"
             and child.tag_ == "NN"
