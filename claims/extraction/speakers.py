@@ -605,7 +605,12 @@ class SpeakerResolver:
         return ""
 
     def _pronoun(self, pronoun: str, position: int) -> Resolved:
-        """he/she: the nearest earlier salient person of that gender (or of unknown gender)."""
+        """he/she: the nearest earlier salient person of that gender (or of unknown gender).
+        "I" outside quotation marks is the writer (an op-ed's "I think"), whom a byline
+        names at most, and bylines are never speakers; inside them ("Cecile Richards: ‘I’m
+        sick …’") it is whoever speaks there."""
+        if pronoun in ("i", "me") and self.quote_at(position) is None:
+            return Resolved("", UNNAMED, "")
         gender = GENDER_OF_PRONOUN.get(pronoun, "")
         index = bisect_left(self._positions, position)
         earlier = self.persons[:index]
