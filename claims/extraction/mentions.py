@@ -342,6 +342,8 @@ def subject_after_quote(article: ArticleDoc, verb: Token) -> Token | None:
                     return entity.root
             if word.is_punct and word.text != ".":
                 break
+            if word.dep_ == "prep" and word.head.i == token.i:
+                break  # "said the former top aide to President George W. Bush": whom it serves
     return token
 
 
