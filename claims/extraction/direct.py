@@ -595,11 +595,18 @@ def line_drafts(text: str, headline: Draft | None) -> list[Draft]:
         if draft is not None:
             drafts.append(draft)
     shouting = {draft.speaker for draft in drafts if _shouting(draft)}
-    if len(shouting) == 1:
+    if len(shouting) == 1 and _opens_first_paragraph(text, min(shouting)[0]):
         # A transcript gives turns ("CLINTON: …", "TRUMP: …"); one all-capitals opener
-        # alone is a dateline ("NEW DELHI: Congress leader Rahul Gandhi on Monday …").
+        # alone, on the story's first paragraph under its headline, is a dateline ("NEW
+        # DELHI: Congress leader Rahul Gandhi on Monday …").
         drafts = [draft for draft in drafts if not _shouting(draft)]
     return drafts
+
+
+def _opens_first_paragraph(text: str, position: int) -> bool:
+    """Whether ``position`` is on the first or second non-empty line (under a headline)."""
+    lines = [line for line in text[:position].split("\n") if line.strip()]
+    return len(lines) <= 1
 
 
 def _shouting(draft: Draft) -> bool:
