@@ -281,6 +281,11 @@ class SpeakerResolver:
             gender = title_gender(doc[max(person.start - 1, first) : person.end].text)
             return Resolved(self.full_name(name, position, gender), PERSON, role)
         entity = self._entity_of(head)
+        author = self._author(first, last) if entity is not None else None
+        if entity is not None and entity.label_ == "WORK_OF_ART" and author is not None:
+            # "“Perfect Enough: …” by George Anders": a book speaks for its author, not its
+            # title.
+            return author
         if entity is not None and entity.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
             name = canonical_speaker_name(entity.text) or entity.text.strip()
             if name.lower() in INSTITUTION_HEADS:
@@ -303,6 +308,18 @@ class SpeakerResolver:
                     name = self.full_name(name, position)
                 return Resolved(name, kind, description)
         return self._common_noun(head, first, last, description)
+
+    def _author(self, first: int, last: int) -> Resolved | None:
+        """The person or body after "by" in a work's mention, if one is named there."""
+        for token in self.doc[first : last + 1]:
+            if token.lower_ != "by" or token.i + 1 > last:
+                continue
+            author = self._entity_of(self.doc[token.i + 1])
+            if author is None and token.i + 2 <= last and self.doc[token.i + 1].lower_ == "the":
+                author = self._entity_of(self.doc[token.i + 2])
+            if author is not None and author.label_ in ("PERSON", "ORG"):
+                return self.resolve_tokens(author.start, min(author.end - 1, last))
+        return None
 
     def _people_named(self, first: int, last: int, head: Token) -> list[Span]:
         """PERSON names in the mention that name the speaker: not an owner ("Clinton's
