@@ -80,6 +80,10 @@ LEADER_ROLES = frozenset(
 NOT_NAMES = frozenset(
     ["PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"]
 )
+# Words that make a role word another office: a prime minister is no "minister" of a story.
+OFFICE_MODIFIERS = frozenset(
+    ["prime", "vice", "deputy", "assistant", "under", "associate", "lieutenant"]
+)
 LOCATIVES = frozenset(["in", "at", "near", "across", "into", "throughout", "outside", "inside"])
 # "a man calling himself …", "a woman named …", "later identified as …"
 NAMING_VERBS = frozenset(["named", "called", "calling", "identified", "known"])

@@ -58,6 +58,7 @@ from claims.extraction.phrases import (
     NEWS_WORDS,
     NOT_NAMES,
     NUMBERS,
+    OFFICE_MODIFIERS,
     ORGANISATION_HEADS,
     ORGANIZATION,
     PERSON,
@@ -525,7 +526,9 @@ class SpeakerResolver:
             # "the former top aide to President George W. Bush": whom the role serves is a
             # qualifier too, so an aide to Nixon named earlier is not taken for him.
             qualifiers.extend(self._served(head, last))
-            name = self._by_role(lower, qualifiers, self.doc[first].idx)
+            name = self._by_role(
+                lower, qualifiers, self.doc[first].idx, {w.lower_ for w in self.doc[first : head.i]}
+            )
             if name:
                 return Resolved(name, PERSON, description)
         if words & MEDIA_WORDS:
@@ -597,10 +600,14 @@ class SpeakerResolver:
             return self.full_name(person_name(entity.text), entity.start_char)
         return canonical_speaker_name(entity.text)
 
-    def _by_role(self, role: str, qualifiers: list[str], position: int) -> str:
+    def _by_role(
+        self, role: str, qualifiers: list[str], position: int, before: frozenset[str] = frozenset()
+    ) -> str:
         """ "the chancellor": the nearest earlier person described with that role word (a
         leader: a president, prime minister …) and the mention's qualifiers ("the Ukrainian
-        leader", "the Commission's spokesperson"), else the first later one."""
+        leader", "the Commission's spokesperson"), else the first later one. Another office
+        made of the word ("prime minister", "vice president", "deputy editor") is not that
+        role unless the mention says so (``before``: its words before the role)."""
         index = bisect_left(self._positions, position)
         roles = LEADER_ROLES if role == "leader" else frozenset([role])
         stems = [word_stem(word) for word in qualifiers if word_stem(word)]
@@ -611,7 +618,7 @@ class SpeakerResolver:
             if not all(stem in described for stem in stems):
                 return False
             if words & roles:
-                return True
+                return role == "leader" or self._holds_office(person.description, role, before)
             # "Ukraine's leader" after "Ukraine's Vladimir Zelensky": a country's named
             # person with no other role given.
             return role == "leader" and bool(stems) and not words & PERSON_TITLES
@@ -620,6 +627,18 @@ class SpeakerResolver:
             if fits(person):
                 return self.full_name(person.name, person.position)
         return ""
+
+    @staticmethod
+    def _holds_office(description: str, role: str, before: frozenset[str]) -> bool:
+        """Whether a description gives the role itself, not only another office made of it."""
+        words = re.findall(r"[\w-]+", description)
+        for index, word in enumerate(words):
+            if word != role:
+                continue
+            modifier = words[index - 1] if index else ""
+            if modifier not in OFFICE_MODIFIERS or modifier in before:
+                return True
+        return False
 
     def _pronoun(self, pronoun: str, position: int) -> Resolved:
         """he/she: the nearest earlier salient person of that gender (or of unknown gender).
