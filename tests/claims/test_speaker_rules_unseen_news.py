@@ -123,3 +123,34 @@ def test_a_rank_and_name_cut_off_at_the_rank_s_full_stop_are_the_speaker(nlp):
     quote = quote_saying(extract_quotes(text, nlp=nlp), "better candidate")
     assert quote.speaker in ("Tyler Livingston", "")
     assert quote.speaker != "Air Force 1st"
+
+
+def test_a_book_by_an_author_speaks_for_the_author(nlp):
+    text = (
+        "Fiorina showed subtle hints that she was having second thoughts. One Sunday in late "
+        '2001, according to "Perfect Enough: Carly Fiorina and the Reinvention of '
+        'Hewlett-Packard" by George Anders, Fiorina sat in the first-floor study of her '
+        "mansion and called half a dozen HP directors."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    reported = [quote for quote in quotes if quote.cue and quote.cue.text == "according to"]
+    assert [quote.speaker for quote in reported] == ["George Anders"]
+
+
+def test_a_prime_minister_is_not_the_minister_of_a_story(nlp):
+    text = (
+        "Minister quits over visa row\n\n"
+        "Britain's immigration minister resigned on Friday. Prime Minister Keir Starmer said "
+        "that a replacement would be named next week. The minister said that he had made "
+        "mistakes."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "made mistakes")
+    assert quote.speaker_mention.text == "The minister"
+    assert quote.speaker == ""
+
+
+def test_downing_street_is_the_government(nlp):
+    text = "Downing Street said that the prime minister had full confidence in the minister."
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "full confidence")
+    assert quote.speaker == "Downing Street"
+    assert quote.speaker_kind == "government"
