@@ -58,14 +58,15 @@ from claims.extraction.phrases import (
     NEWS_WORDS,
     NOT_NAMES,
     NUMBERS,
-    OFFICE_MODIFIERS,
     ORGANISATION_HEADS,
     ORGANIZATION,
     PERSON,
     POSSESSIVE_MARKS,
     SPOKES,
     UNNAMED,
+    another_member,
     behind_preposition,
+    holds_office,
     modifies_noun,
     noun_phrase,
     owner_of,
@@ -246,7 +247,7 @@ class SpeakerResolver:
                 # "Neither Maples nor Trump": a name among other members is not all of them
                 # ("real estate mogul and reality television star Donald Trump" is one).
                 return Resolved("", UNNAMED, description)
-            if self._another_member(head):
+            if another_member(head):
                 # "Eisenhower and his future secretary of State": a second person of their
                 # own (a determiner opens their phrase), whom the parse did not name.
                 return Resolved("", UNNAMED, description)
@@ -437,41 +438,6 @@ class SpeakerResolver:
         kind = kinds.pop() if len(kinds) == 1 and PERSON not in kinds else ORGANIZATION
         return Resolved(name, kind, "")
 
-    @staticmethod
-    def _another_member(head: Token) -> bool:
-        """A conjoined role of one person with an owner or "the" of its own ("his future
-        secretary of State", "the New York businessman") is someone else. Bare roles joined
-        before one name are not ("real estate mogul and reality television star Donald
-        Trump"), nor "a co-editor of …" (the same person described again), nor a person's
-        entourage ("Sanders and his aides", "Mrs. Clinton and her campaign"), which the
-        person leads and speaks for."""
-        # "Human Rights Watch and Reporters Without Borders": a capitalised member the
-        # tagger and NER missed is a second organisation, not nobody.
-        if (
-            head.pos_ == "PROPN"
-            and head.ent_type_ != "PERSON"
-            and not {head.lower_, head.lower_.rstrip(".")} & PERSON_TITLES
-            and any(
-                child.dep_ == "conj"
-                and child.pos_ in ("NOUN", "PROPN")
-                and child.is_title
-                and child.ent_type_ != "PERSON"
-                and child.lower_.rstrip(".") not in PERSON_TITLES
-                for child in head.children
-            )
-        ):
-            return True
-        return any(
-            child.dep_ == "conj"
-            and child.tag_ == "NN"
-            and child.lower_ in PERSON_NOUNS
-            and any(
-                word.dep_ == "poss" or (word.dep_ == "det" and word.lower_ == "the")
-                for word in child.children
-            )
-            for child in head.children
-        )
-
     def _is_surname(self, name: str) -> bool:
         return " " not in name and any(
             person.name.split()[-1] == name and len(person.name.split()) > 1
@@ -618,7 +584,7 @@ class SpeakerResolver:
             if not all(stem in described for stem in stems):
                 return False
             if words & roles:
-                return role == "leader" or self._holds_office(person.description, role, before)
+                return role == "leader" or holds_office(person.description, role, before)
             # "Ukraine's leader" after "Ukraine's Vladimir Zelensky": a country's named
             # person with no other role given.
             return role == "leader" and bool(stems) and not words & PERSON_TITLES
@@ -627,18 +593,6 @@ class SpeakerResolver:
             if fits(person):
                 return self.full_name(person.name, person.position)
         return ""
-
-    @staticmethod
-    def _holds_office(description: str, role: str, before: frozenset[str]) -> bool:
-        """Whether a description gives the role itself, not only another office made of it."""
-        words = re.findall(r"[\w-]+", description)
-        for index, word in enumerate(words):
-            if word != role:
-                continue
-            modifier = words[index - 1] if index else ""
-            if modifier not in OFFICE_MODIFIERS or modifier in before:
-                return True
-        return False
 
     def _pronoun(self, pronoun: str, position: int) -> Resolved:
         """he/she: the nearest earlier salient person of that gender (or of unknown gender).
