@@ -303,7 +303,10 @@ class SpeakerResolver:
             kind = kind_of_name(name, entity.label_)
             return Resolved(self.full_organisation_name(name), kind, description)
         if head.pos_ == "PROPN" and (entity is None or entity.label_ not in NOT_NAMES):
-            name = canonical_speaker_name(doc[head.left_edge.i : head.i + 1].text)
+            left = head.left_edge.i
+            while left < head.i and (self.is_blocked(doc[left].idx) or doc[left].is_punct):
+                left += 1  # "CLEVELAND - Donald Trump": the dateline is no part of the name
+            name = canonical_speaker_name(doc[left : head.i + 1].text)
             if name:
                 kind = kind_of_name(name, "")
                 if kind == PERSON:

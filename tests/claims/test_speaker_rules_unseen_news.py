@@ -154,3 +154,14 @@ def test_downing_street_is_the_government(nlp):
     quote = quote_saying(extract_quotes(text, nlp=nlp), "full confidence")
     assert quote.speaker == "Downing Street"
     assert quote.speaker_kind == "government"
+
+
+def test_a_dateline_run_into_a_name_is_no_part_of_it(nlp):
+    text = (
+        "Trump accepts nomination\n\n"
+        "CLEVELAND - Donald Trump painted a dire portrait of a lawless, terrorized nation as "
+        "he accepted the Republican presidential nomination. He said that crime was rising."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    assert all("CLEVELAND" not in quote.speaker for quote in quotes)
+    assert quote_saying(quotes, "crime was rising").speaker == "Donald Trump"
