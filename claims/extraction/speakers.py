@@ -459,7 +459,17 @@ class SpeakerResolver:
         if owner is not None and lower in ORGANISATION_HEADS:
             owner_name = self._name_of(owner)
             if owner_name:
-                return Resolved(f"{owner_name} {lower}", ORGANISATION_HEADS[lower], description)
+                between = self.doc[owner.i + 1 : head.i]
+                if (
+                    owner.dep_ in ("compound", "nmod")
+                    and owner.ent_type_ != "PERSON"
+                    and all(word.is_lower and word.dep_ in ("compound", "amod") for word in between)
+                ):
+                    # "the United Nations human rights office", not "United Nations office".
+                    lower = " ".join([*(word.lower_ for word in between), lower])
+                return Resolved(
+                    f"{owner_name} {lower}", ORGANISATION_HEADS[head.lower_], description
+                )
         if owner is not None and (lower in DOCUMENT_NOUNS or lower in SPOKES):
             resolved = self.resolve_tokens(*noun_phrase(owner))
             if resolved.name and (lower in DOCUMENT_NOUNS or resolved.kind != PERSON):

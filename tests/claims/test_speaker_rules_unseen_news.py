@@ -165,3 +165,11 @@ def test_a_dateline_run_into_a_name_is_no_part_of_it(nlp):
     quotes = extract_quotes(text, nlp=nlp, scope="all")
     assert all("CLEVELAND" not in quote.speaker for quote in quotes)
     assert quote_saying(quotes, "crime was rising").speaker == "Donald Trump"
+
+
+def test_an_institution_s_office_keeps_the_words_that_say_which(nlp):
+    text = (
+        'The United Nations human rights office said it was "deeply concerned" about the arrests.'
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "deeply concerned")
+    assert quote.speaker == "United Nations human rights office"
