@@ -187,6 +187,11 @@ class SpeakerResolver:
         ]
         if not fuller:
             return name
+        if gender:
+            # "Mr. Trump" where the article names Donald and Ivana Trump: a name known to be
+            # of the title's gender wins over one whose gender is not known.
+            known = [p for p in fuller if (p.gender or first_name_gender(p.name)) == gender]
+            fuller = known or fuller
         before = [person for person in fuller if person.position <= position]
         if before:
             return max(before, key=lambda person: person.position).name

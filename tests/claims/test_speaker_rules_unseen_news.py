@@ -173,3 +173,15 @@ def test_an_institution_s_office_keeps_the_words_that_say_which(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "deeply concerned")
     assert quote.speaker == "United Nations human rights office"
+
+
+def test_a_title_s_gender_prefers_the_name_known_to_be_of_it(nlp):
+    text = (
+        "Donald J. Trump and Hillary Clinton spoke in Iowa on Tuesday. Ivana Trump and "
+        "Chelsea Clinton sat in the front row.\n\n"
+        "Mr. Trump said that the wall would be built.\n\n"
+        "Mrs. Clinton said that the plan was cruel."
+    )
+    quotes = extract_quotes(text, nlp=nlp)
+    assert quote_saying(quotes, "wall").speaker == "Donald J. Trump"  # not Ivana Trump
+    assert quote_saying(quotes, "cruel").speaker == "Hillary Clinton"  # not Chelsea
