@@ -1150,14 +1150,18 @@ def export_speakers(*, speaker_ids: list[int]) -> list[tuple[int, str, str]]:
     )
 
 
-def export_notes(*, project_id: int, first_id: int, last_id: int) -> list[tuple[int, int, str]]:
-    """(quote id, annotator id, note) for the quotes first_id..last_id that have a note. A save
-    writes one note on each of the annotator's labels of the quote, so the labels agree; the
-    newest text is taken should a label predate the last save."""
+def export_notes_and_changes(
+    *, project_id: int, first_id: int, last_id: int
+) -> list[tuple[int, int, str, int]]:
+    """(quote id, annotator id, note, changes) of the labels of the quotes first_id..last_id
+    that have a note or were changed, by quote, annotator and time of writing: one pass over
+    the labels for both. A save writes one note on each of the annotator's labels of the quote,
+    so the labels agree; the newest text is the last should a label predate the last save.
+    Changes are summed over the quote's questions by the caller."""
     return fetch_all(
-        "SELECT l.quote_id, l.annotator_id, l.note FROM "
+        "SELECT l.quote_id, l.annotator_id, l.note, l.changes FROM "
         f"{LABEL} l WHERE l.project_id = %(project)s "
-        "AND l.quote_id BETWEEN %(first)s AND %(last)s AND l.note <> '' "
+        "AND l.quote_id BETWEEN %(first)s AND %(last)s AND (l.note <> '' OR l.changes > 0) "
         "ORDER BY l.quote_id, l.annotator_id, l.updated_at, l.id",
         {"project": project_id, "first": first_id, "last": last_id},
     )

@@ -591,18 +591,22 @@ def test_export_speakers_are_the_speakers_names_and_kinds():
     assert sql.export_speakers(speaker_ids=[]) == []
 
 
-def test_export_notes_are_each_annotators_note_on_a_range_of_quotes():
+def test_export_notes_and_changes_are_each_annotators_on_a_range_of_quotes():
     project, (first, second, third), (ann1, ann2) = labelling_project()
     label_save(project=project, quote=first, annotator=ann1, labels=FULL, note="Hedged.")
     label_save(project=project, quote=first, annotator=ann2, labels=FULL)
     label_save(project=project, quote=third, annotator=ann1, labels=FULL, note="Sarcasm?")
-    notes = sql.export_notes(project_id=project.id, first_id=first.pk, last_id=second.pk)
-    assert notes == [(first.pk, ann1.pk, "Hedged.")] * 3  # one per label; they agree
-    assert sql.export_notes(project_id=project.id, first_id=first.pk, last_id=third.pk)[-1] == (
-        third.pk,
-        ann1.pk,
-        "Sarcasm?",
-    )
+    label_save(project=project, quote=third, annotator=ann2, labels=FULL)
+    changed = FULL | {"stance": "against"}
+    label_save(project=project, quote=third, annotator=ann2, labels=changed)
+
+    def rows(last):
+        return sql.export_notes_and_changes(project_id=project.id, first_id=first.pk, last_id=last)
+
+    assert rows(second.pk) == [(first.pk, ann1.pk, "Hedged.", 0)] * 3  # one per label; they agree
+    assert rows(third.pk)[3:6] == [(third.pk, ann1.pk, "Sarcasm?", 0)] * 3
+    # ann2's changed answer: one label changed, no note (the unchanged labels are not read)
+    assert rows(third.pk)[6:] == [(third.pk, ann2.pk, "", 1)]
 
 
 def test_export_comments_are_the_discussions_on_a_range_of_quotes():
