@@ -46,10 +46,7 @@ def _set(vendor: str, table: str, choices: str, owner: str, rows: str) -> str:
     """Set these rows' choice_ids, writing only those that differ (a writer that set it
     already, or a statement that left the choices as they were, costs no new row version)."""
     ids = IDS_OF[vendor].format(choices=choices, owner=owner, table=table)
-    return (
-        f"UPDATE {table} SET choice_ids = {ids} WHERE id IN ({rows}) "
-        f"AND choice_ids IS DISTINCT FROM {ids}"
-    )
+    return f"UPDATE {table} SET choice_ids = {ids} WHERE id IN ({rows}) AND choice_ids <> {ids}"
 
 
 def _sqlite() -> list[str]:

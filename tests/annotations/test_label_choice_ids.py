@@ -65,3 +65,17 @@ def test_gold_holds_its_choice_ids_as_they_change():
     other = Choice.objects.filter(dimension=gold.dimension).exclude(gold_labels=gold).first()
     gold.choices.set([other])
     assert stored_and_actual(gold) == (str(other.id), str(other.id))
+
+
+def test_a_choice_row_changed_in_place_is_followed_on_both_labels():
+    project, (first, second, *_), (annotator, _) = labelling_project()
+    for quote in (first, second):
+        label_save(project=project, quote=quote, annotator=annotator, labels=FULL)
+    moved, kept = (Label.objects.get(quote=q, dimension__key="stance") for q in (first, second))
+    other = Choice.objects.filter(dimension=moved.dimension).exclude(labels=moved).first()
+    Label.choices.through.objects.filter(label=moved).update(choice=other)
+    assert stored_and_actual(moved) == (str(other.id), str(other.id))
+    Label.choices.through.objects.filter(label=moved).update(label=kept)
+    assert stored_and_actual(moved) == ("", "")
+    stored, actual = stored_and_actual(kept)
+    assert stored == actual and len(stored.split(" ")) == 2
