@@ -142,6 +142,15 @@ class Label(models.Model):
         help_text="Times the answer or its note was changed after it was given: the label's "
         "history rows beyond the first.",
     )
+    # Kept by database triggers on the label's choices (migration 0009), whoever writes them;
+    # code never sets it. The export reads a label's answer from here, without a lookup into
+    # the choices' table per label. Changing the choices' table in a migration on SQLite
+    # rebuilds it and drops the triggers: recreate them then.
+    choice_ids = models.TextField(
+        db_default="",
+        editable=False,
+        help_text="The ids of the choices, ascending, separated by spaces.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -244,6 +253,12 @@ class Gold(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(auto_now=True)
+    # As Label.choice_ids: kept by triggers on the gold's choices (migration 0009).
+    choice_ids = models.TextField(
+        db_default="",
+        editable=False,
+        help_text="The ids of the choices, ascending, separated by spaces.",
+    )
 
     class Meta:
         ordering = ["project_id", "quote_id", "dimension_id"]

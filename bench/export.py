@@ -188,6 +188,9 @@ def build(quotes: int) -> int:
                             annotator=annotator,
                             dimension=dimension,
                             note=note,
+                            # What the choices' trigger would write (it then leaves the row
+                            # as it is): one row version per label, as after a vacuum.
+                            choice_ids=str(choice.id),
                         )
                     )
                     answers.append(choice)
@@ -210,7 +213,13 @@ def build(quotes: int) -> int:
             for dimension in dimensions:  # unanimous gold where both gave the same answer
                 if len(given[dimension.id]) == 1:
                     gold.append(
-                        Gold(project=project, quote=quote, dimension=dimension, method="unanimous")
+                        Gold(
+                            project=project,
+                            quote=quote,
+                            dimension=dimension,
+                            method="unanimous",
+                            choice_ids=str(first_answers[dimension.id].id),
+                        )
                     )
                     gold_answers.append(first_answers[dimension.id].id)
                 elif dimension is dimensions[0] and rng.random() < REVIEWER_GOLD_SHARE / 0.3:
@@ -221,6 +230,7 @@ def build(quotes: int) -> int:
                             dimension=dimension,
                             method="reviewer",
                             decided_by=manager,
+                            choice_ids=str(first_answers[dimension.id].id),
                         )
                     )
                     gold_answers.append(first_answers[dimension.id].id)

@@ -229,12 +229,18 @@ class DatasetExporter:
         return sorted(values) if self.reader.multiple.get(key) else values[0]
 
     def _answers_for(self, joined: str | None, *, as_json: bool) -> _Answers:
-        """Decode "annotator:dimension:choice,…" into the encoded labels and agreement."""
+        """Decode "annotator:dimension:choice choice…,…" into the encoded labels and
+        agreement."""
         keys, choice, person = self.reader.keys, self.reader.choice, self.reader.person
         chosen: dict[int, dict[str, list[str]]] = {}
-        items = (
-            sorted(tuple(map(int, item.split(":"))) for item in joined.split(",")) if joined else []
-        )
+        items = []
+        for item in joined.split(",") if joined else ():
+            annotator_id, dimension_id, choice_ids = item.split(":")
+            items += [
+                (int(annotator_id), int(dimension_id), int(choice_id))
+                for choice_id in choice_ids.split(" ")
+            ]
+        items.sort()
         for annotator_id, dimension_id, choice_id in items:
             by_key = chosen.setdefault(annotator_id, {})
             by_key.setdefault(keys[dimension_id], []).append(choice(choice_id))
@@ -281,15 +287,19 @@ class DatasetExporter:
         )
 
     def _gold_for(self, joined: str | None, *, as_json: bool) -> str:
-        """Decode "dimension:method:choice,…" into the encoded gold: JSON, or the CSV fields
-        gold_<dimension>…, gold_method_<dimension>… each followed by a comma."""
+        """Decode "dimension:method:choice choice…,…" into the encoded gold: JSON, or the CSV
+        fields gold_<dimension>…, gold_method_<dimension>… each followed by a comma."""
         if joined is None:
             if as_json:
                 return '"gold":{}'
             cells = ("",) * (2 * len(self.dimensions))
             return _csv_cells(cells) + "," if cells else ""
         entries: dict[str, dict] = {}
-        for item in sorted(item.split(":") for item in joined.split(",")):
+        items = []
+        for item in joined.split(","):
+            dimension_id, method, choice_ids = item.split(":")
+            items += [[dimension_id, method, choice_id] for choice_id in choice_ids.split(" ")]
+        for item in sorted(items):
             dimension_id, method, choice_id = int(item[0]), item[1], int(item[2])
             entry = entries.setdefault(
                 self.reader.keys[dimension_id], {"values": [], "method": method}

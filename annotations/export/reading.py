@@ -3,7 +3,7 @@
 Rows are read in id-ordered chunks as plain tuples (never model instances), so memory stays
 flat however large the project is: the quotes with their labels (one statement,
 annotations/sql.py), then for the same quotes their gold, their articles and speakers not read
-yet, the annotators' notes, the time each spent and their label changes (labels.effort_parts),
+yet, the annotators' notes and label changes (one pass over the labels), the time each spent,
 and the discussion's comments.
 Each chunk costs the same few queries, whatever the number of quotes in it.
 
@@ -30,7 +30,6 @@ from django.db import connection, connections
 from django.db.models import Q
 
 from annotations import sql
-from annotations.labelling.labels import effort_parts
 from annotations.models import Choice, Comment, Dimension, Label, Project
 
 CHUNK_SIZE = 2000
@@ -80,8 +79,8 @@ class Chunk:
     speakers: dict[int, tuple[str, str]]  # name and kind of (at least) these quotes' speakers
     gold: dict[int, str]  # "dimension:method:choice,…" (sql.export_gold)
     notes: dict[tuple[int, int], str]
-    seconds: dict[tuple[int, int], float | None]  # labels.effort_parts
-    changes: dict[tuple[int, int], int]
+    seconds: dict[tuple[int, int], float | None]  # null: not measured
+    changes: dict[tuple[int, int], int]  # over the quote's questions; absent: none
     comments: dict[int, list[tuple[int, str, datetime.datetime]]]  # author id, text, time
 
 
@@ -148,18 +147,26 @@ class DatasetReader:
     def _chunk(self, rows: list[tuple], *, previous_articles: set[int]) -> Chunk:
         project = self.project
         first_id, last_id = rows[0][0], rows[-1][0]
-        notes = {
-            (quote_id, annotator_id): note
-            for quote_id, annotator_id, note in sql.export_notes(
-                project_id=project.id, first_id=first_id, last_id=last_id
-            )
-        }
+        notes: dict[tuple[int, int], str] = {}
+        changes: dict[tuple[int, int], int] = {}
+        for quote_id, annotator_id, note, changed in sql.export_notes_and_changes(
+            project_id=project.id, first_id=first_id, last_id=last_id
+        ):
+            if note:
+                notes[quote_id, annotator_id] = note
+            if changed:
+                changes[quote_id, annotator_id] = changes.get((quote_id, annotator_id), 0) + changed
         comments: dict[int, list] = {}
         for quote_id, author_id, text, created_at in sql.export_comments(
             project_id=project.id, first_id=first_id, last_id=last_id
         ):
             comments.setdefault(quote_id, []).append((author_id, text, created_at))
-        seconds, changes = effort_parts(project=project, quote_ids=(first_id, last_id))
+        seconds = {
+            (quote_id, annotator_id): spent
+            for quote_id, annotator_id, spent in sql.seconds_spent(
+                project_id=project.id, first_id=first_id, last_id=last_id
+            )
+        }
         gold = dict(
             sql.export_gold(
                 project_id=project.id,

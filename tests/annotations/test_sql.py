@@ -541,10 +541,9 @@ def test_export_quote_rows_hold_the_quotes_in_project_with_labels():
     )
     labels = sorted(row[11].split(","))
     assert labels == sorted(
-        f"{annotator_id}:{dimension_id}:{choice_id}"
-        for annotator_id, dimension_id, choice_id in Label.choices.through.objects.filter(
-            label__quote=first
-        ).values_list("label__annotator_id", "label__dimension_id", "choice_id")
+        f"{label.annotator_id}:{label.dimension_id}:"
+        + " ".join(str(choice.id) for choice in label.choices.order_by("id"))
+        for label in Label.objects.filter(quote=first)
     )
     assert rows()[1][12:] == (None, 2)
     one = rows(dimension_ids=[dimensions[0].id])[0]
@@ -572,10 +571,9 @@ def test_export_gold_is_each_quotes_gold_on_a_range_of_quotes():
         }
 
     expected: dict[int, list[str]] = {}
-    for quote_id, dimension_id, method, choice_id in Gold.choices.through.objects.filter(
-        gold__project=project
-    ).values_list("gold__quote_id", "gold__dimension_id", "gold__method", "choice_id"):
-        expected.setdefault(quote_id, []).append(f"{dimension_id}:{method}:{choice_id}")
+    for row in Gold.objects.filter(project=project):
+        chosen = " ".join(str(choice.id) for choice in row.choices.order_by("id"))
+        expected.setdefault(row.quote_id, []).append(f"{row.dimension_id}:{row.method}:{chosen}")
     assert gold() == {quote_id: sorted(items) for quote_id, items in expected.items()}
     assert set(gold()) == {first.pk, third.pk}  # unanimous on both; none on the other quote
     assert set(gold(last_id=second.pk)) == {first.pk}
@@ -593,18 +591,22 @@ def test_export_speakers_are_the_speakers_names_and_kinds():
     assert sql.export_speakers(speaker_ids=[]) == []
 
 
-def test_export_notes_are_each_annotators_note_on_a_range_of_quotes():
+def test_export_notes_and_changes_are_each_annotators_on_a_range_of_quotes():
     project, (first, second, third), (ann1, ann2) = labelling_project()
     label_save(project=project, quote=first, annotator=ann1, labels=FULL, note="Hedged.")
     label_save(project=project, quote=first, annotator=ann2, labels=FULL)
     label_save(project=project, quote=third, annotator=ann1, labels=FULL, note="Sarcasm?")
-    notes = sql.export_notes(project_id=project.id, first_id=first.pk, last_id=second.pk)
-    assert notes == [(first.pk, ann1.pk, "Hedged.")] * 3  # one per label; they agree
-    assert sql.export_notes(project_id=project.id, first_id=first.pk, last_id=third.pk)[-1] == (
-        third.pk,
-        ann1.pk,
-        "Sarcasm?",
-    )
+    label_save(project=project, quote=third, annotator=ann2, labels=FULL)
+    changed = FULL | {"stance": "against"}
+    label_save(project=project, quote=third, annotator=ann2, labels=changed)
+
+    def rows(last):
+        return sql.export_notes_and_changes(project_id=project.id, first_id=first.pk, last_id=last)
+
+    assert rows(second.pk) == [(first.pk, ann1.pk, "Hedged.", 0)] * 3  # one per label; they agree
+    assert rows(third.pk)[3:6] == [(third.pk, ann1.pk, "Sarcasm?", 0)] * 3
+    # ann2's changed answer: one label changed, no note (the unchanged labels are not read)
+    assert rows(third.pk)[6:] == [(third.pk, ann2.pk, "", 1)]
 
 
 def test_export_comments_are_the_discussions_on_a_range_of_quotes():
