@@ -317,7 +317,9 @@ def labelling_effort(
 ) -> dict[tuple[int, int], QuoteEffort]:
     """(quote id, annotator id) → QuoteEffort, for everyone who has had a quote of the project
     (with `quote_ids` (first, last): of those quotes only). The dashboard reads time spent and
-    changes from here, the export from effort_parts."""
+    changes from here; the export reads the same two figures a chunk at a time
+    (sql.seconds_spent, and sql.export_notes_and_changes with the notes), and
+    tests/annotations/test_export_annotator_work.py holds the two readings equal."""
     seconds, changes = effort_parts(project=project, quote_ids=quote_ids)
     return {
         key: QuoteEffort(key[0], key[1], seconds.get(key), changes.get(key, 0))

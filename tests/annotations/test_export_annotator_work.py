@@ -149,3 +149,20 @@ def test_effort_read_for_a_range_of_quotes_is_the_whole_projects_for_them(work):
     for first, last in ((quote.id, quote.id), (quote.id, quiet.id), (quiet.id, quiet.id + 5)):
         part = labelling_effort(project=project, quote_ids=(first, last))
         assert part == {key: effort for key, effort in whole.items() if first <= key[0] <= last}
+
+
+def test_the_export_and_the_dashboard_read_the_same_seconds_and_changes(work):
+    """The export reads time spent and changes by chunk (sql.seconds_spent,
+    sql.export_notes_and_changes), the dashboard through labelling_effort: one figure each."""
+    project, _, _, ann1, ann2, _ = work
+    effort = labelling_effort(project=project)
+    names = {ann1.id: ann1.username, ann2.id: ann2.username}
+    exported = {
+        (quote_id, annotator): (record["seconds_spent"][annotator], changes)
+        for quote_id, record in records(project, pseudonymise=False).items()
+        for annotator, changes in record["label_changes"].items()
+    }
+    assert exported == {
+        (quote_id, names[annotator_id]): (item.seconds, item.changes)
+        for (quote_id, annotator_id), item in effort.items()
+    }
