@@ -124,7 +124,25 @@ class Choice(models.Model):
         return self.label
 
 
-class Label(models.Model):
+class ChoiceIdsKept(models.Model):
+    """A row whose ``choice_ids`` copy belongs to the triggers of migration 0009. A full save
+    of an instance read before its choices changed would write the old copy back over the
+    triggers' one, so a save of a stored row leaves that column out."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "choice_ids"
+            ]
+        super().save(*args, **kwargs)
+
+
+class Label(ChoiceIdsKept):
     """An annotator's current answer for one quote on one dimension."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="labels")
@@ -236,7 +254,7 @@ class Assignment(models.Model):
         return f"quote {self.quote_id} → {self.annotator} ({self.status})"
 
 
-class Gold(models.Model):
+class Gold(ChoiceIdsKept):
     """The adjudicated label for one quote on one dimension."""
 
     class Method(models.TextChoices):

@@ -79,3 +79,15 @@ def test_a_choice_row_changed_in_place_is_followed_on_both_labels():
     assert stored_and_actual(moved) == ("", "")
     stored, actual = stored_and_actual(kept)
     assert stored == actual and len(stored.split(" ")) == 2
+
+
+def test_saving_a_label_read_before_its_choices_changed_keeps_the_new_copy():
+    project, (quote, *_), (annotator, _) = labelling_project()
+    label_save(project=project, quote=quote, annotator=annotator, labels=FULL)
+    held = Label.objects.get(quote=quote, dimension__key="stance")  # its copy as read now
+    other = Choice.objects.filter(dimension=held.dimension).exclude(labels=held).first()
+    held.choices.set([other])  # the triggers rewrite the stored copy, not `held`'s
+    held.note = "Rechecked"
+    held.save()  # a full save of the stale instance
+    assert stored_and_actual(held) == (str(other.id), str(other.id))
+    assert held.note == "Rechecked"
