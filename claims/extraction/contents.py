@@ -51,6 +51,12 @@ def content_ranges(
         ranges = [(first, before_aside(article, noun, last)) for first, last in ranges]
     if kind not in (CLAUSE, HEARSAY):
         ranges = [(max(first, token.i + 1), last) for first, last in ranges]
+    if kind == INFINITIVE and article.scope == SCOPE_ALL and token.pos_ != "NOUN" and ranges:
+        # "Trump is expected to attend": PolNeAR's content is who is expected to do what, as
+        # for an impression ("appears to …"); the passive's subject opens it (2.5.0).
+        subject = next((child for child in token.lefts if child.dep_ == "nsubjpass"), None)
+        if subject is not None:
+            ranges = [(subject.left_edge.i, ranges[0][1]), *ranges[1:]]
     return ranges
 
 

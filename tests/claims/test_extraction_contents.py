@@ -1,5 +1,6 @@
 """Content boundaries of an accepted cue (2.4.0): a stance's arguments run on over an opening
-quotation mark, and a clause the parse hung a reporting verb under is that verb's report."""
+quotation mark, and a clause the parse hung a reporting verb under is that verb's report;
+2.5.0: a passive's infinitive reports its subject too."""
 
 from claims.extraction.extractor import cue_candidates
 
@@ -26,3 +27,8 @@ def test_a_clause_the_parse_hung_a_reporting_verb_under_is_not_the_later_verb_s(
     found = candidates(nlp, text)
     assert found["maintains"] == ["it is open to a settlement with Ukraine"]
     assert found["signed"] == []
+
+
+def test_a_passive_with_an_infinitive_reports_its_subject_too(nlp):
+    text = "Trump is expected to attend the rally on Friday."
+    assert candidates(nlp, text)["expected"] == ["Trump is expected to attend the rally on Friday"]
