@@ -91,11 +91,21 @@ def extend_over_arguments(verb: Token, last: int) -> int:
     """The verb's further arguments after ``last`` (objects, prepositions), up to a comma.
 
     An opening quotation mark hung on the verb does not end them: "calling the governor “a
-    disgrace”" reports the governor and the quoted words (2.4.0)."""
+    disgrace”" reports the governor and the quoted words (2.4.0). A predicate after "as"
+    that the parse made a clause is one of them too ("describe her as likable", 2.5.0), unless
+    it has a subject of its own ("praised the plan as she entered the room")."""
     for child in verb.rights:
         if child.i <= last or (child.dep_ == "punct" and child.text in _OPENING_MARKS):
             continue
         if child.dep_ in _ARGUMENT_DEPS and verb.doc[child.i - 1].text not in ",;:—":
+            last = child.right_edge.i
+            continue
+        if (
+            child.dep_ == "advcl"
+            and verb.doc[child.left_edge.i].lower_ == "as"
+            and verb.doc[child.left_edge.i - 1].text not in ",;:—"
+            and not any(grandchild.dep_.startswith("nsubj") for grandchild in child.children)
+        ):
             last = child.right_edge.i
             continue
         break
