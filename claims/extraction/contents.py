@@ -92,24 +92,34 @@ def extend_over_arguments(verb: Token, last: int) -> int:
 
     An opening quotation mark hung on the verb does not end them: "calling the governor “a
     disgrace”" reports the governor and the quoted words (2.4.0). A predicate after "as"
-    that the parse made a clause is one of them too ("describe her as likable", 2.5.0), unless
-    it has a subject of its own ("praised the plan as she entered the room")."""
+    or a to-infinitive that the parse made a clause is one of them too ("describe her as
+    likable", "praised the efforts of Kerry to find a solution", 2.5.0), unless it has a
+    subject of its own ("praised the plan as she entered the room")."""
     for child in verb.rights:
         if child.i <= last or (child.dep_ == "punct" and child.text in _OPENING_MARKS):
             continue
         if child.dep_ in _ARGUMENT_DEPS and verb.doc[child.i - 1].text not in ",;:—":
             last = child.right_edge.i
             continue
-        if (
-            child.dep_ == "advcl"
-            and verb.doc[child.left_edge.i].lower_ == "as"
-            and verb.doc[child.left_edge.i - 1].text not in ",;:—"
-            and not any(grandchild.dep_.startswith("nsubj") for grandchild in child.children)
-        ):
+        if child.dep_ == "advcl" and _continues_stance(child):
             last = child.right_edge.i
             continue
         break
     return last
+
+
+def _continues_stance(clause: Token) -> bool:
+    """ "describe her as likable", "praised the efforts of Kerry to find a solution": a
+    predicate after "as" or a to-infinitive that the parse hung on the verb as a clause,
+    straight after the object (no comma) and without a subject of its own."""
+    doc = clause.doc
+    first = clause.left_edge.i
+    opener = doc[first].lower_
+    return (
+        (opener == "as" or (opener == "to" and clause.tag_ == "VB"))
+        and doc[first - 1].text not in ",;:—"
+        and not any(child.dep_.startswith("nsubj") for child in clause.children)
+    )
 
 
 def complements(

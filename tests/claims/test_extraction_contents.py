@@ -1,7 +1,7 @@
 """Content boundaries of an accepted cue (2.4.0): a stance's arguments run on over an opening
 quotation mark, and a clause the parse hung a reporting verb under is that verb's report;
 2.5.0: a passive's infinitive reports its subject too, and a stance takes in a predicate after
-"as"."""
+"as" or a to-infinitive that the parse hung on the verb."""
 
 from claims.extraction.extractor import cue_candidates
 
@@ -40,3 +40,10 @@ def test_a_stance_takes_in_a_predicate_after_as_but_not_a_clause_with_its_own_su
     assert candidates(nlp, text)["describe"] == ["her as likable and inspiring"]
     text = "She praised the plan as she entered the room."
     assert candidates(nlp, text)["praised"] == ["the plan"]
+
+
+def test_a_stance_takes_in_a_to_infinitive_the_parse_hung_on_the_verb(nlp):
+    text = "He praised the efforts of Secretary of State John Kerry to find a political solution."
+    assert candidates(nlp, text)["praised"] == [
+        "the efforts of Secretary of State John Kerry to find a political solution"
+    ]
