@@ -91,10 +91,10 @@ def extend_over_arguments(verb: Token, last: int) -> int:
     """The verb's further arguments after ``last`` (objects, prepositions), up to a comma.
 
     An opening quotation mark hung on the verb does not end them: "calling the governor “a
-    disgrace”" reports the governor and the quoted words (2.4.0). A predicate after "as"
-    or a to-infinitive that the parse made a clause is one of them too ("describe her as
-    likable", "praised the efforts of Kerry to find a solution", 2.5.0), unless it has a
-    subject of its own ("praised the plan as she entered the room")."""
+    disgrace”" reports the governor and the quoted words (2.4.0). A predicate after "as",
+    a to-infinitive or a gerund that the parse made a clause is one of them too ("describe her
+    as likable", "praised the efforts of Kerry to find a solution", "shows Sanders leading",
+    2.5.0), unless it has a subject of its own ("praised the plan as she entered the room")."""
     for child in verb.rights:
         if child.i <= last or (child.dep_ == "punct" and child.text in _OPENING_MARKS):
             continue
@@ -109,14 +109,19 @@ def extend_over_arguments(verb: Token, last: int) -> int:
 
 
 def _continues_stance(clause: Token) -> bool:
-    """ "describe her as likable", "praised the efforts of Kerry to find a solution": a
-    predicate after "as" or a to-infinitive that the parse hung on the verb as a clause,
-    straight after the object (no comma) and without a subject of its own."""
+    """ "describe her as likable", "praised the efforts of Kerry to find a solution", "shows
+    Sanders leading Clinton": a predicate after "as", a to-infinitive or a gerund that the
+    parse hung on the verb as a clause, straight after the object (no comma) and without a
+    subject of its own."""
     doc = clause.doc
     first = clause.left_edge.i
     opener = doc[first].lower_
     return (
-        (opener == "as" or (opener == "to" and clause.tag_ == "VB"))
+        (
+            opener == "as"
+            or (opener == "to" and clause.tag_ == "VB")
+            or (clause.tag_ == "VBG" and first == clause.i)
+        )
         and doc[first - 1].text not in ",;:—"
         and not any(child.dep_.startswith("nsubj") for child in clause.children)
     )

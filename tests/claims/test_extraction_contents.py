@@ -1,7 +1,7 @@
 """Content boundaries of an accepted cue (2.4.0): a stance's arguments run on over an opening
 quotation mark, and a clause the parse hung a reporting verb under is that verb's report;
 2.5.0: a passive's infinitive reports its subject too, and a stance takes in a predicate after
-"as" or a to-infinitive that the parse hung on the verb."""
+"as", a to-infinitive or a gerund that the parse hung on the verb."""
 
 from claims.extraction.extractor import cue_candidates
 
@@ -47,3 +47,8 @@ def test_a_stance_takes_in_a_to_infinitive_the_parse_hung_on_the_verb(nlp):
     assert candidates(nlp, text)["praised"] == [
         "the efforts of Secretary of State John Kerry to find a political solution"
     ]
+
+
+def test_a_stance_takes_in_a_gerund_straight_after_its_object(nlp):
+    text = "A new poll shows Sanders leading Clinton nationally."
+    assert candidates(nlp, text)["shows"] == ["Sanders leading Clinton nationally"]
