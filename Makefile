@@ -31,9 +31,19 @@ browser: install
 	@bin/ensure-chromium $(BIN)/python
 
 # The whole suite; pytest's exit code is the verdict (5, "no tests ran", counts as failure).
+# The tests run in two parts. First all but the browser tests and the schemathesis fuzz in
+# TEST_WORKERS processes (pytest-xdist; one file's tests stay in one process, as their fixtures
+# and Redis databases expect). Then those two in one process: a Chromium each would leave the
+# pages' timing to the scheduler, and schemathesis gives its 42 operations one test id, which
+# xdist would run once.
+TEST_WORKERS ?= auto --maxprocesses 4
+SERIAL_TESTS := tests/browser tests/test_api_schemathesis.py
 test: browser
-	@$(BIN)/python -m pytest; status=$$?; \
-	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$status
+	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(addprefix --ignore=,$(SERIAL_TESTS)); \
+	status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; status=1; fi; \
+	$(BIN)/python -m pytest $(SERIAL_TESTS); serial=$$?; \
+	if [ $$serial -eq 5 ]; then echo "no browser or fuzz tests ran: failing"; serial=1; fi; \
+	if [ $$status -ne 0 ]; then exit $$status; fi; exit $$serial
 
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/claimlab} $(MAKE) --no-print-directory test

@@ -17,6 +17,7 @@ from claims.extraction.mentions import (
 )
 from claims.extraction.names import canonical_speaker_name
 from claims.extraction.quotemarks import Quoted
+from claims.extraction.signatures import signature
 
 # A quoted stretch this short with nobody saying it is a scare quote or a title, not a quote.
 MIN_UNATTRIBUTED_WORDS = 8
@@ -377,61 +378,6 @@ _NOMINAL_DEPS = frozenset(
 )
 
 
-# A signature's dash: hyphen, figure dash, en dash, em dash, horizontal bar, two- and
-# three-em dashes, minus; one or two of them.
-_DASH_CHARS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b"
-_SIGNATURE = re.compile(rf"[ \t\u00a0]*[{_DASH_CHARS}]{{1,2}}[ \t\u00a0]*(?=\w)")
-# What may follow a signature's name on its line: the end, or a comma or bracket before a
-# place or role ("― Michelle Marks, Philadelphia").
-_AFTER_SIGNATURE = frozenset([",", ".", "(", ";"])
-
-
-def signature(article: ArticleDoc, item: Quoted) -> Draft | None:
-    """ "“…” ― Sonya Herridge": a dash and a name after the quote, on its line or opening
-    the next one when the quote ends its paragraph ("“…”\n\n- Bernie Sanders."), sign it."""
-    doc, text = article.doc, article.text
-    position = item.outer_end
-    line_end = text.find("\n", position)
-    if line_end == -1:
-        line_end = len(text)
-    if not text[position:line_end].strip():
-        # The quote ends its paragraph: a signature would open the next non-empty line.
-        position = line_end
-        while position < len(text) and text[position] in " \t\r\n\u00a0":
-            position += 1
-        if text.count("\n", line_end, position) > 2:
-            return None
-        line_end = text.find("\n", position)
-        if line_end == -1:
-            line_end = len(text)
-    match = _SIGNATURE.match(text, position)
-    if match is None or match.end() >= line_end:
-        return None
-    first = article.token_at(match.end())
-    # "-Michelle Marks": the tokenizer may leave the dash on the first name.
-    if doc[first].idx != match.end() and doc[first].text[:1] not in _DASH_CHARS:
-        return None
-    if doc[first].ent_type_ != "PERSON" and doc[first].pos_ != "PROPN":
-        return None
-    last = first
-    while (
-        last + 1 < len(doc)
-        and doc[last + 1].idx < line_end
-        and (doc[last + 1].ent_type_ == "PERSON" or doc[last + 1].pos_ == "PROPN")
-    ):
-        last += 1
-    following = doc[last + 1] if last + 1 < len(doc) and doc[last + 1].idx < line_end else None
-    if following is not None and following.text not in _AFTER_SIGNATURE:
-        return None  # a sentence that starts with a name, not a signature
-    speaker = (match.end(), doc[last].idx + len(doc[last].text))
-    mention_text = text[speaker[0] : speaker[1]]
-    mention = Mention(speaker[0], mention_text, doc[last].lower_, mention_text, "PERSON")
-    dash = text[match.start() : match.end()].strip(" \t\u00a0")
-    cue_start = text.index(dash, match.start())
-    cue = (cue_start, cue_start + len(dash))
-    return Draft("direct", article.quote_content(item), cue, speaker, mention, 0.8)
-
-
 def previous_subject(article: ArticleDoc, item: Quoted) -> Token | None:
     """ "Cruz blasted the moderators. “You look at …”": the previous sentence's subject."""
     index = article.token_at(item.outer_start)
@@ -444,12 +390,16 @@ def previous_subject(article: ArticleDoc, item: Quoted) -> Token | None:
     if index < 0 or article.quote_at(article.doc[index].idx) is not None:
         return None
     root = article.doc[index].sent.root
-    for child in root.children:
-        if child.dep_ == "nsubj" and (
-            child.ent_type_ in ("PERSON", "ORG", "NORP")
-            or child.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP
-        ):
-            return child
+    # "Or maybe Jeb Bush, digital consultant Phil Musser says.": of two subjects the parse
+    # gave the verb, the one next to it says it.
+    subjects = [child for child in root.children if child.dep_ == "nsubj"]
+    if not subjects:
+        return None
+    child = subjects[-1] if subjects[-1].i < root.i else subjects[0]
+    if child.ent_type_ in ("PERSON", "ORG", "NORP") or child.lower_ in PRONOUNS_PERSON | (
+        PRONOUNS_GROUP
+    ):
+        return child
     return None
 
 
@@ -544,4 +494,23 @@ def line_drafts(text: str, headline: Draft | None) -> list[Draft]:
         draft = headline_draft(text, match.end())
         if draft is not None:
             drafts.append(draft)
+    shouting = {draft.speaker for draft in drafts if _shouting(draft)}
+    if len(shouting) == 1 and _opens_first_paragraph(text, min(shouting)[0]):
+        # A transcript gives turns ("CLINTON: …", "TRUMP: …"); one all-capitals opener
+        # alone, on the story's first paragraph under its headline, is a dateline ("NEW
+        # DELHI: Congress leader Rahul Gandhi on Monday …").
+        drafts = [draft for draft in drafts if not _shouting(draft)]
     return drafts
+
+
+def _opens_first_paragraph(text: str, position: int) -> bool:
+    """Whether ``position`` is on the first or second non-empty line (under a headline)."""
+    lines = [line for line in text[:position].split("\n") if line.strip()]
+    return len(lines) <= 1
+
+
+def _shouting(draft: Draft) -> bool:
+    # As a headline's: "UN: …" is an organisation's initials, "NEW DELHI: …" a shout.
+    return (
+        draft.mention is not None and draft.mention.text.isupper() and len(draft.mention.text) > 4
+    )

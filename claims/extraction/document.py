@@ -26,6 +26,8 @@ _WORD = re.compile(r"\w+")
 # A paragraph opening "WASHINGTON —", "New York (AFP) –" or "LONDON (Reuters) -".
 _DATELINE = re.compile(
     r"^[ \t]*(?P<place>[A-Z][\w.'’-]*(?:,?[ \t]+[A-Z][\w.'’-]*){0,4})"
+    # "BRUSSELS, March 3 (Reuters) -": a wire dateline's date.
+    r"(?:,[ \t]+[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?"
     r"(?P<agency>[ \t]*\([\w .&-]{1,30}\))?[ \t]*(?:—|–|--|-)[ \t]",
     re.MULTILINE,
 )

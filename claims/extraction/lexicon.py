@@ -108,7 +108,7 @@ MEDIA_WORDS = frozenset(
 
 GOVERNMENT_WORDS = frozenset(
     """
-    kremlin white house pentagon ministry government department administration parliament
+    kremlin white house downing pentagon ministry government department administration parliament
     congress senate cabinet embassy police army military duma rada council commission office
     state navy court supreme foreign nato un eu
     """.split()  # noqa: SIM905 - a word list reads best as words

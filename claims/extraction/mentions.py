@@ -51,11 +51,16 @@ def mention_for(article: ArticleDoc, subject: Token) -> tuple[tuple[int, int], M
             break
         # … unless the speaker's name comes after it ("The editor I spoke to, Tim Grieve").
         last = child.right_edge.i
-    while first < subject.i and (doc[first].is_punct or doc[first].is_space):
+    while first < subject.i and (
+        doc[first].is_punct
+        or doc[first].is_space
+        or article.no_speaker_end(doc[first].idx) is not None  # "BRUSSELS, March 3 (Reuters) -"
+    ):
         first += 1
     while last > subject.i and (doc[last].is_punct or doc[last].is_space):
         last -= 1
     last = _name_after_role(article, subject, last)
+    last = _titled_name_after(article, subject, last)
     first, last = _name_set_off(article, subject, first, last)
     span = article.span_of(doc[first], doc[last])
     mention_text = article.text[span[0] : span[1]]
@@ -95,6 +100,33 @@ def _name_set_off(article: ArticleDoc, subject: Token, first: int, last: int) ->
         if entity.end == first - 1 and doc[first - 1].text == ",":
             return entity.start, last  # the name, then the role
     return first, last
+
+
+def _titled_name_after(article: ArticleDoc, subject: Token, last: int) -> int:
+    """ "said Air Force 1st Lt. Tyler Livingston.": after its verb, a subject followed by a
+    title and a person's name that end the clause runs on over them (the parse broke the
+    sentence at the title's full stop)."""
+    doc = article.doc
+    if subject.head.i > subject.i or subject.dep_ not in ("nsubj", "nsubjpass"):
+        return last
+    index = last + 1
+    titled = index
+    while index < len(doc) and (
+        doc[index].lower_ in PERSON_TITLES
+        or doc[index].lower_.rstrip(".") in PERSON_TITLES
+        or doc[index].lower_ + "." in PERSON_TITLES  # "Lt", "." tokenized apart
+        or (doc[index].text == "." and index > titled)
+    ):
+        index += 1
+    if index == titled:
+        return last
+    entity = article.entity_of.get(index)
+    if entity is None or entity.label_ != "PERSON" or entity.start != index:
+        return last
+    after = doc[entity.end] if entity.end < len(doc) else None
+    if after is not None and not (after.is_punct or after.is_space):
+        return last
+    return entity.end - 1
 
 
 def _name_after_role(article: ArticleDoc, subject: Token, last: int) -> int:
@@ -310,6 +342,8 @@ def subject_after_quote(article: ArticleDoc, verb: Token) -> Token | None:
                     return entity.root
             if word.is_punct and word.text != ".":
                 break
+            if word.dep_ == "prep" and word.head.i == token.i:
+                break  # "said the former top aide to President George W. Bush": whom it serves
     return token
 
 

@@ -94,6 +94,36 @@ def organisation_name(mention: str) -> str:
     return " ".join(_clean_words(mention)[1])
 
 
+# Lower-case words inside an organisation's name ("Club for Growth", "Doctors Without
+# Borders" is capitalised anyway).
+_NAME_CONNECTORS = frozenset(["for", "of", "and", "&", "on", "the"])
+_INITIALISM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
+
+
+def joined_organisation_name(entity_text: str, name: str) -> str:
+    """An organisation's whole name when connectors join its capitalised words ("Club for
+    Growth Action"), else ``name`` (the trailing capitalised words)."""
+    words = _clean_words(entity_text)[1]
+    if len(words) <= len(name.split()) or not words[0][:1].isupper():
+        return name
+    if words[-1].lower() in _NAME_CONNECTORS or any(_is_title(word) for word in words):
+        return name
+    connector = next((i for i, word in enumerate(words) if word.lower() in _NAME_CONNECTORS), 0)
+    if not connector:
+        return name
+    if (
+        words[-1].lower() in _ORGANISATION_WORDS
+        and not {word.lower() for word in words[:connector]} & _ORGANISATION_WORDS
+    ):
+        # "Meenakshi Ganguly of Human Rights Watch": someone of an organisation, which NER
+        # ran together; the organisation's own name is the trailing words.
+        return name
+    if all(word[:1].isupper() or word.lower() in _NAME_CONNECTORS for word in words):
+        # The trimming took an initialism's last full stop ("U.S" of "U.S. Court").
+        return " ".join(word + "." if _INITIALISM.fullmatch(word) else word for word in words)
+    return name
+
+
 def speaker_description(mention: str) -> str:
     """The role or title part of a mention: "Ukrainian president Vladimir Zelensky" -> that role."""
     owner, words = _clean_words(mention)

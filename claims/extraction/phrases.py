@@ -6,9 +6,11 @@ Split from ``speakers`` (2.4.0): these are facts about English phrases, looked u
 resolver's rules; the rules themselves, which read each other's answers, stay there.
 """
 
+import re
+
 from spacy.tokens import Doc, Span, Token
 
-from claims.extraction.lexicon import MEDIA_WORDS
+from claims.extraction.lexicon import MEDIA_WORDS, PERSON_NOUNS, PERSON_TITLES
 
 PERSON, ORGANIZATION, GOVERNMENT, MEDIA, UNNAMED = (
     "person",
@@ -79,6 +81,10 @@ LEADER_ROLES = frozenset(
 # Entity labels that are no speaker's name (and PERSON, handled before).
 NOT_NAMES = frozenset(
     ["PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"]
+)
+# Words that make a role word another office: a prime minister is no "minister" of a story.
+OFFICE_MODIFIERS = frozenset(
+    ["prime", "vice", "deputy", "assistant", "under", "associate", "lieutenant"]
 )
 LOCATIVES = frozenset(["in", "at", "near", "across", "into", "throughout", "outside", "inside"])
 # "a man calling himself …", "a woman named …", "later identified as …"
@@ -187,3 +193,50 @@ def owner_of(head: Token) -> Token | None:
                         if agent.dep_ == "pobj":
                             return agent
     return None
+
+
+def another_member(head: Token) -> bool:
+    """A conjoined role of one person with an owner or "the" of its own ("his future
+    secretary of State", "the New York businessman") is someone else. Bare roles joined
+    before one name are not ("real estate mogul and reality television star Donald
+    Trump"), nor "a co-editor of …" (the same person described again), nor a person's
+    entourage ("Sanders and his aides", "Mrs. Clinton and her campaign"), which the
+    person leads and speaks for."""
+    # "Human Rights Watch and Reporters Without Borders": a capitalised member the
+    # tagger and NER missed is a second organisation, not nobody.
+    if (
+        head.pos_ == "PROPN"
+        and head.ent_type_ != "PERSON"
+        and not {head.lower_, head.lower_.rstrip(".")} & PERSON_TITLES
+        and any(
+            child.dep_ == "conj"
+            and child.pos_ in ("NOUN", "PROPN")
+            and child.is_title
+            and child.ent_type_ != "PERSON"
+            and child.lower_.rstrip(".") not in PERSON_TITLES
+            for child in head.children
+        )
+    ):
+        return True
+    return any(
+        child.dep_ == "conj"
+        and child.tag_ == "NN"
+        and child.lower_ in PERSON_NOUNS
+        and any(
+            word.dep_ == "poss" or (word.dep_ == "det" and word.lower_ == "the")
+            for word in child.children
+        )
+        for child in head.children
+    )
+
+
+def holds_office(description: str, role: str, before: frozenset[str]) -> bool:
+    """Whether a description gives the role itself, not only another office made of it."""
+    words = re.findall(r"[\w-]+", description)
+    for index, word in enumerate(words):
+        if word != role:
+            continue
+        modifier = words[index - 1] if index else ""
+        if modifier not in OFFICE_MODIFIERS or modifier in before:
+            return True
+    return False

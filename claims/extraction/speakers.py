@@ -41,6 +41,7 @@ from claims.extraction.lexicon import (
 )
 from claims.extraction.names import (
     canonical_speaker_name,
+    joined_organisation_name,
     kind_of_name,
     organisation_name,
     person_name,
@@ -63,7 +64,9 @@ from claims.extraction.phrases import (
     POSSESSIVE_MARKS,
     SPOKES,
     UNNAMED,
+    another_member,
     behind_preposition,
+    holds_office,
     modifies_noun,
     noun_phrase,
     owner_of,
@@ -184,6 +187,11 @@ class SpeakerResolver:
         ]
         if not fuller:
             return name
+        if gender:
+            # "Mr. Trump" where the article names Donald and Ivana Trump: a name known to be
+            # of the title's gender wins over one whose gender is not known.
+            known = [p for p in fuller if (p.gender or first_name_gender(p.name)) == gender]
+            fuller = known or fuller
         before = [person for person in fuller if person.position <= position]
         if before:
             return max(before, key=lambda person: person.position).name
@@ -244,6 +252,10 @@ class SpeakerResolver:
                 # "Neither Maples nor Trump": a name among other members is not all of them
                 # ("real estate mogul and reality television star Donald Trump" is one).
                 return Resolved("", UNNAMED, description)
+            if another_member(head):
+                # "Eisenhower and his future secretary of State": a second person of their
+                # own (a determiner opens their phrase), whom the parse did not name.
+                return Resolved("", UNNAMED, description)
         person = the_person(people, head)
         if len(people) == 1 and head.tag_ == "NNS" and not the_person_holds(people, head):
             return Resolved("", UNNAMED, description)  # "the Sanders and Clinton campaigns"
@@ -276,24 +288,48 @@ class SpeakerResolver:
             gender = title_gender(doc[max(person.start - 1, first) : person.end].text)
             return Resolved(self.full_name(name, position, gender), PERSON, role)
         entity = self._entity_of(head)
+        author = self._author(first, last) if entity is not None else None
+        if entity is not None and entity.label_ == "WORK_OF_ART" and author is not None:
+            # "“Perfect Enough: …” by George Anders": a book speaks for its author, not its
+            # title.
+            return author
         if entity is not None and entity.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
             name = canonical_speaker_name(entity.text) or entity.text.strip()
             if name.lower() in INSTITUTION_HEADS:
                 # "The Justice Department": a title word ("Justice") names the institution.
                 name = organisation_name(entity.text) or name
+            elif entity.label_ == "ORG":
+                # "Club for Growth Action", "Center for Economic and Policy Research": a name
+                # joined by "for"/"of"/"and" is one name, not its last capitalised words.
+                name = joined_organisation_name(entity.text, name)
             if self._is_surname(name):
                 # NER took a person's surname for an organisation ("Trump said").
                 return Resolved(self.full_name(name, position), PERSON, description)
             kind = kind_of_name(name, entity.label_)
             return Resolved(self.full_organisation_name(name), kind, description)
         if head.pos_ == "PROPN" and (entity is None or entity.label_ not in NOT_NAMES):
-            name = canonical_speaker_name(doc[head.left_edge.i : head.i + 1].text)
+            left = head.left_edge.i
+            while left < head.i and (self.is_blocked(doc[left].idx) or doc[left].is_punct):
+                left += 1  # "CLEVELAND - Donald Trump": the dateline is no part of the name
+            name = canonical_speaker_name(doc[left : head.i + 1].text)
             if name:
                 kind = kind_of_name(name, "")
                 if kind == PERSON:
                     name = self.full_name(name, position)
                 return Resolved(name, kind, description)
         return self._common_noun(head, first, last, description)
+
+    def _author(self, first: int, last: int) -> Resolved | None:
+        """The person or body after "by" in a work's mention, if one is named there."""
+        for token in self.doc[first : last + 1]:
+            if token.lower_ != "by" or token.i + 1 > last:
+                continue
+            author = self._entity_of(self.doc[token.i + 1])
+            if author is None and token.i + 2 <= last and self.doc[token.i + 1].lower_ == "the":
+                author = self._entity_of(self.doc[token.i + 2])
+            if author is not None and author.label_ in ("PERSON", "ORG"):
+                return self.resolve_tokens(author.start, min(author.end - 1, last))
+        return None
 
     def _people_named(self, first: int, last: int, head: Token) -> list[Span]:
         """PERSON names in the mention that name the speaker: not an owner ("Clinton's
@@ -354,7 +390,11 @@ class SpeakerResolver:
             return group if group is not None and group.name else None
         first = head.left_edge.i
         last = max(member.right_edge.i for member in members)
-        while first < last and self.doc[first].lower_ in ("the", "both"):
+        while first < last and (
+            self.doc[first].lower_ in ("the", "both")
+            or self.doc[first].is_punct
+            or self.is_blocked(self.doc[first].idx)  # a dateline the parse hung on the group
+        ):
             first += 1
         name = self.doc[first : last + 1].text
         # A group of people speaking together is an organisation of a sort.
@@ -424,7 +464,17 @@ class SpeakerResolver:
         if owner is not None and lower in ORGANISATION_HEADS:
             owner_name = self._name_of(owner)
             if owner_name:
-                return Resolved(f"{owner_name} {lower}", ORGANISATION_HEADS[lower], description)
+                between = self.doc[owner.i + 1 : head.i]
+                if (
+                    owner.dep_ in ("compound", "nmod")
+                    and owner.ent_type_ != "PERSON"
+                    and all(word.is_lower and word.dep_ in ("compound", "amod") for word in between)
+                ):
+                    # "the United Nations human rights office", not "United Nations office".
+                    lower = " ".join([*(word.lower_ for word in between), lower])
+                return Resolved(
+                    f"{owner_name} {lower}", ORGANISATION_HEADS[head.lower_], description
+                )
         if owner is not None and (lower in DOCUMENT_NOUNS or lower in SPOKES):
             resolved = self.resolve_tokens(*noun_phrase(owner))
             if resolved.name and (lower in DOCUMENT_NOUNS or resolved.kind != PERSON):
@@ -457,12 +507,32 @@ class SpeakerResolver:
             ]
             if owner is not None and owner.lower_ not in qualifiers:
                 qualifiers.append(owner.lower_)
-            name = self._by_role(lower, qualifiers, self.doc[first].idx)
+            # "the former top aide to President George W. Bush": whom the role serves is a
+            # qualifier too, so an aide to Nixon named earlier is not taken for him.
+            qualifiers.extend(self._served(head, last))
+            name = self._by_role(
+                lower, qualifiers, self.doc[first].idx, {w.lower_ for w in self.doc[first : head.i]}
+            )
             if name:
                 return Resolved(name, PERSON, description)
         if words & MEDIA_WORDS:
             return Resolved("", MEDIA, description)
         return Resolved("", UNNAMED, description)
+
+    def _served(self, head: Token, last: int) -> list[str]:
+        """The people a role's prepositional phrase names ("aide to President George W.
+        Bush"): the last word of each name within the mention. Places and institutions are
+        left out: "the senator from Texas" is also "Sen. Ted Cruz (R-Texas)"."""
+        served = []
+        for prep in head.children:
+            if prep.dep_ != "prep" or prep.i > last:
+                continue
+            for word in prep.subtree:
+                if word.i <= last and word.ent_type_ == "PERSON":
+                    entity = self._entity_at.get(word.i)
+                    if entity is not None and word.i == entity.end - 1:
+                        served.append(word.lower_)
+        return served
 
     def _institution(self, head: Token, first: int, description: str) -> Resolved | None:
         """ "The British government": the words from the first name in front of an
@@ -514,10 +584,14 @@ class SpeakerResolver:
             return self.full_name(person_name(entity.text), entity.start_char)
         return canonical_speaker_name(entity.text)
 
-    def _by_role(self, role: str, qualifiers: list[str], position: int) -> str:
+    def _by_role(
+        self, role: str, qualifiers: list[str], position: int, before: frozenset[str] = frozenset()
+    ) -> str:
         """ "the chancellor": the nearest earlier person described with that role word (a
         leader: a president, prime minister …) and the mention's qualifiers ("the Ukrainian
-        leader", "the Commission's spokesperson"), else the first later one."""
+        leader", "the Commission's spokesperson"), else the first later one. Another office
+        made of the word ("prime minister", "vice president", "deputy editor") is not that
+        role unless the mention says so (``before``: its words before the role)."""
         index = bisect_left(self._positions, position)
         roles = LEADER_ROLES if role == "leader" else frozenset([role])
         stems = [word_stem(word) for word in qualifiers if word_stem(word)]
@@ -528,7 +602,7 @@ class SpeakerResolver:
             if not all(stem in described for stem in stems):
                 return False
             if words & roles:
-                return True
+                return role == "leader" or holds_office(person.description, role, before)
             # "Ukraine's leader" after "Ukraine's Vladimir Zelensky": a country's named
             # person with no other role given.
             return role == "leader" and bool(stems) and not words & PERSON_TITLES
@@ -539,7 +613,12 @@ class SpeakerResolver:
         return ""
 
     def _pronoun(self, pronoun: str, position: int) -> Resolved:
-        """he/she: the nearest earlier salient person of that gender (or of unknown gender)."""
+        """he/she: the nearest earlier salient person of that gender (or of unknown gender).
+        "I" outside quotation marks is the writer (an op-ed's "I think"), whom a byline
+        names at most, and bylines are never speakers; inside them ("Cecile Richards: ‘I’m
+        sick …’") it is whoever speaks there."""
+        if pronoun in ("i", "me") and self.quote_at(position) is None:
+            return Resolved("", UNNAMED, "")
         gender = GENDER_OF_PRONOUN.get(pronoun, "")
         index = bisect_left(self._positions, position)
         earlier = self.persons[:index]

@@ -1,14 +1,13 @@
 """With a Celery broker configured, imports queue extraction instead of running it inline."""
 
 import pytest
-import redis
 from django.db import transaction
 
 from claims.importing import ArticleInput
 from claims.models import Article
 from claims.services.import_batches import articles_import_batch
 from claims.tasks import extract_article_quotes
-from config.celery import app
+from tests.celery_broker import broker_at
 
 BROKER = "redis://127.0.0.1:6379/14"
 
@@ -20,14 +19,10 @@ def import_one(text):
 
 @pytest.fixture
 def broker(settings):
-    connection = redis.Redis.from_url(BROKER)
-    connection.flushdb()
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    settings.CELERY_BROKER_URL = BROKER
-    app.conf.broker_url, app.conf.task_always_eager = BROKER, False
-    yield connection
-    connection.flushdb()
-    app.conf.broker_url, app.conf.task_always_eager = saved
+    # broker_at also drops the app's pooled connections: without that, the message goes to
+    # whichever broker an earlier test in this process used.
+    with broker_at(settings, BROKER) as connection:
+        yield connection
 
 
 @pytest.mark.django_db(transaction=True)

@@ -93,9 +93,13 @@ def test_a_6000_record_jsonl_is_staged_by_the_request_and_stored_whole_by_the_wo
     assert "2 of 6000 item(s) stored or refused · 5998 waiting" in page
     assert 'hx-trigger="every 1500ms"' in page
 
-    # What the worker does with the message:
+    # What workers do with the message: a task stores for about TASK_SECONDS, then queues
+    # the rest as a new task (on a busy machine 6,000 records can take more than one).
     with django_capture_on_commit_callbacks(execute=True):
-        assert process_import_batch.apply(args=[batch.id]).get() is True
+        tasks = 1
+        while process_import_batch.apply(args=[batch.id]).get() is not True:
+            tasks += 1
+            assert tasks <= 5, "the batch was not stored by five tasks"
 
     assert Article.objects.count() == 5998
     counts = dict(
