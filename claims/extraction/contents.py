@@ -51,6 +51,12 @@ def content_ranges(
         ranges = [(first, before_aside(article, noun, last)) for first, last in ranges]
     if kind not in (CLAUSE, HEARSAY):
         ranges = [(max(first, token.i + 1), last) for first, last in ranges]
+    if kind == INFINITIVE and article.scope == SCOPE_ALL and token.pos_ != "NOUN" and ranges:
+        # "Trump is expected to attend": PolNeAR's content is who is expected to do what, as
+        # for an impression ("appears to …"); the passive's subject opens it (2.5.0).
+        subject = next((child for child in token.lefts if child.dep_ == "nsubjpass"), None)
+        if subject is not None:
+            ranges = [(subject.left_edge.i, ranges[0][1]), *ranges[1:]]
     return ranges
 
 
@@ -85,15 +91,40 @@ def extend_over_arguments(verb: Token, last: int) -> int:
     """The verb's further arguments after ``last`` (objects, prepositions), up to a comma.
 
     An opening quotation mark hung on the verb does not end them: "calling the governor “a
-    disgrace”" reports the governor and the quoted words (2.4.0)."""
+    disgrace”" reports the governor and the quoted words (2.4.0). A predicate after "as",
+    a to-infinitive or a gerund that the parse made a clause is one of them too ("describe her
+    as likable", "praised the efforts of Kerry to find a solution", "shows Sanders leading",
+    2.5.0), unless it has a subject of its own ("praised the plan as she entered the room")."""
     for child in verb.rights:
         if child.i <= last or (child.dep_ == "punct" and child.text in _OPENING_MARKS):
             continue
         if child.dep_ in _ARGUMENT_DEPS and verb.doc[child.i - 1].text not in ",;:—":
             last = child.right_edge.i
             continue
+        if child.dep_ == "advcl" and _continues_stance(child):
+            last = child.right_edge.i
+            continue
         break
     return last
+
+
+def _continues_stance(clause: Token) -> bool:
+    """ "describe her as likable", "praised the efforts of Kerry to find a solution", "shows
+    Sanders leading Clinton": a predicate after "as", a to-infinitive or a gerund that the
+    parse hung on the verb as a clause, straight after the object (no comma) and without a
+    subject of its own."""
+    doc = clause.doc
+    first = clause.left_edge.i
+    opener = doc[first].lower_
+    return (
+        (
+            opener == "as"
+            or (opener == "to" and clause.tag_ == "VB")
+            or (clause.tag_ == "VBG" and first == clause.i)
+        )
+        and doc[first - 1].text not in ",;:—"
+        and not any(child.dep_.startswith("nsubj") for child in clause.children)
+    )
 
 
 def complements(

@@ -30,6 +30,16 @@ def test_near_duplicates_keep_the_longer_quote_unless_the_other_is_clearly_likel
     assert without_near_duplicates([outer, small]) == [outer, small]
 
 
+def test_a_quote_inside_another_s_content_goes_when_its_cue_is_clearly_less_likely():
+    outer = Draft("indirect", (10, 90), (0, 4), None, None, 0.8)  # "X said Y wants Z"
+    inner = Draft("indirect", (60, 90), (50, 55), None, None, 0.6)  # "wants Z"
+    assert without_near_duplicates([outer, inner]) == [outer]
+    about_as_likely = Draft("indirect", (60, 90), (50, 55), None, None, 0.7)
+    assert without_near_duplicates([outer, about_as_likely]) == [outer, about_as_likely]
+    partly_outside = Draft("indirect", (80, 120), (70, 75), None, None, 0.3)  # 10 of 40 inside
+    assert without_near_duplicates([outer, partly_outside]) == [outer, partly_outside]
+
+
 def test_a_name_and_a_colon_open_a_line_of_someone_s_words(nlp):
     text = (
         "The senator spoke to us on Friday.\n\n"
