@@ -30,6 +30,7 @@ from django.db import connection, connections
 from django.db.models import Q
 
 from annotations import sql
+from annotations.labelling.labels import seconds_spent
 from annotations.models import Choice, Comment, Dimension, Label, Project
 
 CHUNK_SIZE = 2000
@@ -161,12 +162,7 @@ class DatasetReader:
             project_id=project.id, first_id=first_id, last_id=last_id
         ):
             comments.setdefault(quote_id, []).append((author_id, text, created_at))
-        seconds = {
-            (quote_id, annotator_id): spent
-            for quote_id, annotator_id, spent in sql.seconds_spent(
-                project_id=project.id, first_id=first_id, last_id=last_id
-            )
-        }
+        seconds = seconds_spent(project=project, quote_ids=(first_id, last_id))
         gold = dict(
             sql.export_gold(
                 project_id=project.id,

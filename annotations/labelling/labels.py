@@ -286,6 +286,20 @@ class QuoteEffort(NamedTuple):
     changes: int
 
 
+def seconds_spent(
+    *, project: Project, quote_ids: tuple[int, int] | None = None
+) -> dict[tuple[int, int], float | None]:
+    """(quote id, annotator id) → seconds spent (None: not measured) for everyone who has had
+    a quote of the project (with `quote_ids` (first, last): of those quotes only). One query."""
+    first, last = quote_ids if quote_ids is not None else (None, None)
+    return {
+        (quote_id, annotator_id): spent
+        for quote_id, annotator_id, spent in sql.seconds_spent(
+            project_id=project.id, first_id=first, last_id=last
+        )
+    }
+
+
 def effort_parts(
     *, project: Project, quote_ids: tuple[int, int] | None = None
 ) -> tuple[dict[tuple[int, int], float | None], dict[tuple[int, int], int]]:
@@ -297,12 +311,7 @@ def effort_parts(
     Someone with no changes on a quote is not in the second dict.
     """
     first, last = quote_ids if quote_ids is not None else (None, None)
-    seconds = {
-        (quote_id, annotator_id): spent
-        for quote_id, annotator_id, spent in sql.seconds_spent(
-            project_id=project.id, first_id=first, last_id=last
-        )
-    }
+    seconds = seconds_spent(project=project, quote_ids=quote_ids)
     changes = {
         (quote_id, annotator_id): changed
         for quote_id, annotator_id, changed in sql.label_changes(
