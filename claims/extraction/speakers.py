@@ -14,8 +14,12 @@ When none of this applies, the name stays empty and the mention keeps what the t
 
 The rules read each other's partial answers (a group's members are resolved as single
 mentions, a role falls back on the article's people met so far), so they stay in one class;
-gender, names, mentions and the word lists and phrase shapes they consult live apart
-(gender.py, names.py, mentions.py, phrases.py).
+gender, names, mentions, signatures and the word lists and phrase shapes they consult live
+apart (gender.py, names.py, mentions.py, signatures.py, phrases.py). That class is why this
+file is over 600 lines: what is left here is the resolver's own state (the article's people,
+organisations and roles met so far) and the methods that read it; pure phrase shapes go to
+phrases.py as they appear. The next split, when it grows, is the groups and coordinations
+(``_coordination``, ``_group``), which need only ``resolve_tokens`` back.
 """
 
 import re
