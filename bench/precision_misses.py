@@ -24,10 +24,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "bench"))
 
-from speaker_misses import parsed  # noqa: E402
+from speaker_misses import jaccard, matched_pairs, parsed, part_indexes  # noqa: E402
 from train_extractor import (  # noqa: E402
     DEFAULT_MODEL,
-    HELD_OUT_EVERY,
     SHARED,
     article_paths,
     load_scorer,
@@ -36,10 +35,6 @@ from train_extractor import (  # noqa: E402
 from claims.extraction import load_pipeline, quotes_from_doc  # noqa: E402
 from claims.extraction.attribution import APPEARANCE_VERBS  # noqa: E402
 from claims.extraction.cues import SCOPES, content_kind  # noqa: E402
-
-
-def jaccard(first: set[int], second: set[int]) -> float:
-    return len(first & second) / len(first | second) if first and second else 0.0
 
 
 def origin(doc, quote) -> str:
@@ -92,10 +87,7 @@ def main() -> int:
     gold = load_scorer().read_polnear(folder)
     paths = article_paths(folder)
     docs = parsed(paths, load_pipeline(DEFAULT_MODEL), "train")
-    indexes = range(len(paths))
-    if args.part != "all":
-        held = args.part == "fifth"
-        indexes = [i for i in indexes if (i % HELD_OUT_EVERY == 0) == held]
+    indexes = part_indexes(len(paths), args.part)
     by_origin: dict[str, Counter] = defaultdict(Counter)
     by_cue: dict[str, Counter] = defaultdict(Counter)
     edges: Counter = Counter()
@@ -106,19 +98,8 @@ def main() -> int:
         quotes = quotes_from_doc(doc, scope=args.scope)
         spans = [set(range(q.content.start, q.content.end)) for q in quotes]
         cues = [set(range(q.cue.start, q.cue.end)) if q.cue else set() for q in quotes]
-        pairs = sorted(
-            (
-                (jaccard(span, item["content"]), a, b)
-                for a, span in enumerate(spans)
-                for b, item in enumerate(items)
-            ),
-            reverse=True,
-        )
-        used_p, used_g = set(), set()
-        for overlap, a, b in pairs:
-            if overlap >= 0.5 and a not in used_p and b not in used_g:
-                used_p.add(a)
-                used_g.add(b)
+        pairs = matched_pairs(spans, [item["content"] for item in items])
+        used_p, used_g = {a for a, _ in pairs}, {b for _, b in pairs}
         for a, quote in enumerate(quotes):
             where = origin(doc, quote)
             cue_word = quote.cue.text.lower() if quote.cue else "-"

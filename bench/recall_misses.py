@@ -24,10 +24,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "bench"))
 
-from speaker_misses import parsed  # noqa: E402
+from speaker_misses import jaccard, matched_pairs, parsed, part_indexes  # noqa: E402
 from train_extractor import (  # noqa: E402
     DEFAULT_MODEL,
-    HELD_OUT_EVERY,
     SHARED,
     article_paths,
     load_scorer,
@@ -38,10 +37,6 @@ from claims.extraction.attribution import candidate, cue_drafts  # noqa: E402
 from claims.extraction.cues import SCOPES, load_cue_model  # noqa: E402
 from claims.extraction.document import ArticleDoc  # noqa: E402
 from claims.extraction.quotemarks import find_quoted, merge_split_quotes  # noqa: E402
-
-
-def jaccard(first: set[int], second: set[int]) -> float:
-    return len(first & second) / len(first | second) if first and second else 0.0
 
 
 def content_relation(doc, cue_token, content: set[int]) -> str:
@@ -82,10 +77,7 @@ def main() -> int:
     nlp = load_pipeline(DEFAULT_MODEL)
     docs = parsed(paths, nlp, "train")
     model = load_cue_model()
-    indexes = range(len(paths))
-    if args.part != "all":
-        held = args.part == "fifth"
-        indexes = [i for i in indexes if (i % HELD_OUT_EVERY == 0) == held]
+    indexes = part_indexes(len(paths), args.part)
     categories: Counter = Counter()
     cue_words: dict[str, Counter] = defaultdict(Counter)
     rows = []
@@ -98,19 +90,9 @@ def main() -> int:
         for quote in quotes_from_doc(doc, scope=args.scope):
             cue = set(range(quote.cue.start, quote.cue.end)) if quote.cue else set()
             predictions.append((set(range(quote.content.start, quote.content.end)), cue))
-        pairs = sorted(
-            (
-                (jaccard(p[0], g["content"]), a, b)
-                for a, p in enumerate(predictions)
-                for b, g in enumerate(items)
-            ),
-            reverse=True,
-        )
-        used_p, used_g = set(), set()
-        for overlap, a, b in pairs:
-            if overlap >= 0.5 and a not in used_p and b not in used_g:
-                used_p.add(a)
-                used_g.add(b)
+        used_g = {
+            b for _, b in matched_pairs([p[0] for p in predictions], [g["content"] for g in items])
+        }
         article = ArticleDoc(
             doc, merge_split_quotes(doc.text, find_quoted(doc.text)), model, args.scope
         )

@@ -13,6 +13,7 @@ are train_extractor.py's split (every fifth article is held out).
 """
 
 import argparse
+import functools
 import hashlib
 import json
 import re
@@ -56,6 +57,41 @@ def parsed(paths: list[Path], nlp, split: str) -> list:
     bin_.to_disk(cached)
     print(f"parsed {len(docs)} articles in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return docs
+
+
+@functools.cache
+def _scorer():
+    return load_scorer()
+
+
+def jaccard(first: set[int], second: set[int]) -> float:
+    """The shared scorer's overlap of two sets of character offsets."""
+    return _scorer().jaccard(first, second)
+
+
+def part_indexes(count: int, part: str) -> list[int]:
+    """The articles of one part of train: all, the four fifths the rules are read off, or the
+    fifth held out (every HELD_OUT_EVERY-th, as bench/train_extractor.py holds it out)."""
+    if part == "all":
+        return list(range(count))
+    held = part == "fifth"
+    return [i for i in range(count) if (i % HELD_OUT_EVERY == 0) == held]
+
+
+def matched_pairs(predicted: list[set[int]], gold: list[set[int]]) -> list[tuple[int, int]]:
+    """(prediction, gold) index pairs the shared scorer matches: greedily by content Jaccard,
+    highest first, each side used once, at 0.5 or more."""
+    pairs = sorted(
+        ((jaccard(p, g), i, j) for i, p in enumerate(predicted) for j, g in enumerate(gold)),
+        reverse=True,
+    )
+    used_p, used_g, matched = set(), set(), []
+    for overlap, i, j in pairs:
+        if overlap >= 0.5 and i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            matched.append((i, j))
+    return matched
 
 
 def gold_surnames(folder: Path, gold: dict, split: str) -> dict:
@@ -115,10 +151,7 @@ def main() -> int:
     nlp = load_pipeline(DEFAULT_MODEL)
     docs = parsed(paths, nlp, args.split)
     surnames = gold_surnames(folder, gold, args.split)
-    indexes = range(len(paths))
-    if args.split == "train" and args.part != "all":
-        held = args.part == "fifth"
-        indexes = [i for i in indexes if (i % HELD_OUT_EVERY == 0) == held]
+    indexes = part_indexes(len(paths), args.part if args.split == "train" else "all")
     predictions, rows_of = {}, {}
     started = time.perf_counter()
     for i in indexes:
@@ -142,19 +175,10 @@ def main() -> int:
     words = lambda s: {w.lower() for w in re.findall(r"[^\W\d_]+", s)}  # noqa: E731
     for name in names:
         text = docs[paths.index(folder / "text" / f"{name}.txt")].text
-        pairs = sorted(
-            (
-                (scorer.jaccard(p["content"], g["content"]), i, j)
-                for i, p in enumerate(predictions[name])
-                for j, g in enumerate(gold[name])
-            ),
-            reverse=True,
-        )
-        used_p, used_g = set(), set()
-        for overlap, i, j in pairs:
-            if overlap < 0.5 or i in used_p or j in used_g:
-                continue
-            used_p.add(i)
+        used_g = set()
+        for i, j in matched_pairs(
+            [p["content"] for p in predictions[name]], [g["content"] for g in gold[name]]
+        ):
             used_g.add(j)
             source = gold[name][j]["speaker"]
             if not source:
