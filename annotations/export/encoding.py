@@ -117,6 +117,17 @@ class _Answers:
     unchanged: str
 
 
+@dataclass(frozen=True)
+class _Part:
+    """One annotator's answers on a quote, encoded once for every quote they answered alike."""
+
+    annotator_id: int
+    name: str
+    key: str  # the name encoded as a JSON key with its colon: '"name":'
+    json: str  # '"name":{"key":value,…}'
+    csv: str  # '"name": {"key": value, …}' (json.dumps' default separators, sorted keys)
+
+
 _NO_ANNOTATORS_JSON = '"notes":{},"seconds_spent":{},"label_changes":{}'
 _NO_ANNOTATORS_CSV = "{},{},{}"
 
@@ -177,6 +188,8 @@ class DatasetExporter:
         self.dimensions = self.reader.dimensions
         self.exported = 0  # records produced so far
         self._articles: dict[int, _Article] = {}
+        self._parts = _Cache(self._part_for)  # (annotator id, answers) → _Part
+        self._agreements = _Cache(self._agreement_for)  # the answers given → agreement
         self._answers_json = _Cache(partial(self._answers_for, as_json=True))
         self._answers_csv = _Cache(partial(self._answers_for, as_json=False))
         self._gold_json = _Cache(partial(self._gold_for, as_json=True))
@@ -230,61 +243,107 @@ class DatasetExporter:
 
     def _answers_for(self, joined: str | None, *, as_json: bool) -> _Answers:
         """Decode "annotator:dimension:choice choice…,…" into the encoded labels and
-        agreement."""
-        keys, choice, person = self.reader.keys, self.reader.choice, self.reader.person
-        chosen: dict[int, dict[str, list[str]]] = {}
-        items = []
-        for item in joined.split(",") if joined else ():
-            annotator_id, dimension_id, choice_ids = item.split(":")
-            items += [
-                (int(annotator_id), int(dimension_id), int(choice_id))
-                for choice_id in choice_ids.split(" ")
-            ]
-        items.sort()
-        for annotator_id, dimension_id, choice_id in items:
-            by_key = chosen.setdefault(annotator_id, {})
+        agreement.
+
+        A team's quotes rarely repeat a whole combination (who answered and what), but each
+        annotator's own answers and the set of answers given repeat often: both are encoded
+        once (_part_for, _agreement_for) and a new combination is joined from them."""
+        if not joined:
+            return self._no_answers(as_json=as_json)
+        # Grouped by annotator without decoding: "dimension:choice choice…" texts are keys
+        # enough for the caches (decoded on a miss, in _decoded).
+        given: dict[str, list[str]] = {}
+        for item in joined.split(","):
+            annotator_id, _, answer = item.partition(":")
+            given.setdefault(annotator_id, []).append(answer)
+        answered = sorted(
+            (int(annotator_id), tuple(sorted(answers))) for annotator_id, answers in given.items()
+        )
+        parts = [self._parts[key] for key in answered]
+        mean, agreement, shares_csv = self._agreements[
+            tuple(sorted(answers for _, answers in answered))
+        ]
+        if as_json:
+            return _Answers(
+                mean=mean,
+                labels='"labels":{' + ",".join(part.json for part in parts) + "}",
+                agreement=agreement,
+                annotators=tuple((part.annotator_id, part.key) for part in parts),
+                unchanged='"label_changes":{' + ",".join(part.key + "0" for part in parts) + "}",
+            )
+        by_name = sorted(parts, key=lambda part: part.name)
+        return _Answers(
+            mean=mean,
+            labels=shares_csv + _csv_json_text("{" + ", ".join(part.csv for part in by_name) + "}"),
+            agreement="",
+            annotators=tuple((part.annotator_id, part.key[:-1] + ": ") for part in by_name),
+            unchanged=_csv_json_text(
+                "{" + ", ".join(part.key[:-1] + ": 0" for part in by_name) + "}"
+            ),
+        )
+
+    def _no_answers(self, *, as_json: bool) -> _Answers:
+        mean, agreement, shares_csv = self._agreements[()]
+        if as_json:
+            return _Answers(
+                mean=mean,
+                labels='"labels":{}',
+                agreement=agreement,
+                annotators=(),
+                unchanged='"label_changes":{}',
+            )
+        return _Answers(
+            mean=mean,
+            labels=shares_csv + "{}",
+            agreement="",
+            annotators=(),
+            unchanged=_csv_json_text("{}"),
+        )
+
+    def _decoded(self, answers: tuple[str, ...]) -> dict[str, object]:
+        """One annotator's answers ("dimension:choice choice…" texts) as {key: value} by key: a
+        value, or the sorted values of a question with several answers."""
+        pairs = []
+        for answer in answers:
+            dimension_id, choice_ids = answer.split(":")
+            pairs += [(int(dimension_id), int(choice_id)) for choice_id in choice_ids.split(" ")]
+        pairs.sort()
+        keys, choice = self.reader.keys, self.reader.choice
+        by_key: dict[str, list[str]] = {}
+        for dimension_id, choice_id in pairs:
             by_key.setdefault(keys[dimension_id], []).append(choice(choice_id))
-        labels = {
-            person(annotator_id): {
-                key: self._value(key, values) for key, values in sorted(by_key.items())
-            }
-            for annotator_id, by_key in chosen.items()
-        }
+        return {key: self._value(key, values) for key, values in sorted(by_key.items())}
+
+    def _part_for(self, key: tuple[int, tuple[str, ...]]) -> "_Part":
+        annotator_id, answers = key
+        name = self.reader.person(annotator_id)
+        encoded = encode_basestring(name) + ":"
+        values = self._decoded(answers)
+        return _Part(
+            annotator_id=annotator_id,
+            name=name,
+            key=encoded,
+            json=encoded + _dumps(values),
+            csv=encoded + " " + _dumps_csv(values),
+        )
+
+    def _agreement_for(self, answer_sets: tuple) -> tuple[float | None, str, str]:
+        """The agreement of the annotators who gave these answers (one tuple of
+        "dimension:choice choice…" texts each): the mean share, the JSON member, and the CSV fields
+        agreement_<dimension>…, agreement_mean, each followed by a comma."""
+        given = [self._decoded(answers) for answers in answer_sets]
         shares = [
-            item_agreement([dims[d.key] for dims in labels.values() if d.key in dims])
+            item_agreement([values[d.key] for values in given if d.key in values])
             for d in self.dimensions
         ]
         scored = [share for share in shares if share is not None]
         mean = round(sum(scored) / len(scored), 4) if scored else None
         agreement = {d.key: share for d, share in zip(self.dimensions, shares, strict=True)}
         agreement["mean"] = mean
-        annotators = tuple(
-            (annotator_id, person(annotator_id), encode_basestring(person(annotator_id)) + ":")
-            for annotator_id in chosen
-        )
-        if as_json:
-            return _Answers(
-                mean=mean,
-                labels='"labels":' + _dumps(labels),
-                agreement='"agreement":' + _dumps(agreement),
-                annotators=tuple((annotator_id, key) for annotator_id, _, key in annotators),
-                unchanged='"label_changes":{'
-                + ",".join(key + "0" for _, _, key in annotators)
-                + "}",
-            )
-        by_name = tuple(
-            (annotator_id, encoded[:-1] + ": ")
-            for annotator_id, _, encoded in sorted(annotators, key=lambda a: a[1])
-        )
-        return _Answers(
-            mean=mean,
-            labels=_csv_cells(
-                (*(_blank(share) for share in shares), _blank(mean), _dumps_csv(labels))
-            ),
-            agreement="",
-            annotators=by_name,
-            unchanged=_csv_json_text("{" + ", ".join(key + "0" for _, key in by_name) + "}"),
-        )
+        # Written with a stand-in last field, cut off: csv.writer writes a row of one empty field
+        # as "" (when there are no questions), which a field following it would not be.
+        shares_csv = _csv_cells((*(_blank(share) for share in shares), _blank(mean), "x"))[:-1]
+        return mean, '"agreement":' + _dumps(agreement), shares_csv
 
     def _gold_for(self, joined: str | None, *, as_json: bool) -> str:
         """Decode "dimension:method:choice choice…,…" into the encoded gold: JSON, or the CSV

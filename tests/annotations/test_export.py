@@ -187,3 +187,71 @@ def test_csv_is_exactly_what_csv_writer_writes(tricky):
     assert text == rewritten.getvalue()
     assert rows[-1][10] == TRICKY and rows[-1][2] == 'Title, "quoted"\nline'
     assert rows[-1][11] == 'Smith, "Jr"'
+
+
+def test_a_teams_answers_read_back_as_given_in_both_formats():
+    """Four annotators in pairs and a trio, answers repeating across people and quotes, a
+    question with several answers: each record holds exactly each person's answers and the
+    agreement they make, and the CSV row says the same as the JSON line (the encoder builds
+    both from pieces it shares between quotes)."""
+    manager = UserFactory()
+    team = [UserFactory(username=f"a{i}") for i in range(4)]
+    project = project_create(name="Team", created_by=manager)
+    for user in team:
+        membership_set(project=project, user=user, role="annotator")
+    project.dimensions.filter(key="sourcing").update(multiple=True)
+    sourcing = project.dimensions.get(key="sourcing")
+    several = list(sourcing.choices.order_by("order", "id").values_list("value", flat=True))[:2]
+    article = ArticleFactory(text=TEXT)
+    project.articles.add(article)
+    given = [  # per quote: annotator index → (stance, sourcing values)
+        {0: ("favor", several), 1: ("favor", several[:1])},
+        {2: ("favor", several), 3: ("favor", several[:1])},  # same answers, other people
+        {1: ("favor", several), 0: ("favor", several[:1])},  # the same pair, swapped answers
+        {0: ("against", several[1:]), 1: ("favor", several[1:]), 2: ("against", several[1:])},
+        {3: ("neutral", several)},
+    ]
+    quotes = []
+    for offset, answers in enumerate(given):
+        quote = QuoteFactory(article=article, content_start=offset, content_end=38)
+        quotes.append(quote)
+        for index, (stance, values) in answers.items():
+            label(project, quote, team[index], stance=stance)
+            row = Label.objects.create(
+                project=project, quote=quote, annotator=team[index], dimension=sourcing
+            )
+            row.choices.set(sourcing.choices.filter(value__in=values))
+    exporter = DatasetExporter(project=project, options=ExportOptions(pseudonymise=False))
+    lines = [json.loads(line) for line in exporter.jsonl()]
+    text = "".join(
+        DatasetExporter(project=project, options=ExportOptions(pseudonymise=False)).csv()
+    )
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [line["quote_id"] for line in lines] == [quote.id for quote in quotes]
+    for line, row, answers in zip(lines, rows, given, strict=True):
+        expected = {
+            f"a{index}": {"sourcing": sorted(values), "stance": stance}
+            for index, (stance, values) in sorted(answers.items())
+        }
+        assert line["labels"] == expected
+        assert list(line["labels"]) == sorted(expected)  # by annotator
+        stances = [stance for stance, _ in answers.values()]
+        sourcings = [tuple(sorted(values)) for _, values in answers.values()]
+        assert line["agreement"]["stance"] == item_agreement(stances)
+        assert line["agreement"]["sourcing"] == item_agreement(sourcings)
+        assert line["agreement"]["attribution"] is None
+        assert json.loads(row["labels_json"]) == expected
+        for key in ("stance", "sourcing", "attribution", "mean"):
+            share = line["agreement"][key]
+            assert row[f"agreement_{key}"] == ("" if share is None else str(share))
+        assert json.loads(row["label_changes_json"]) == dict.fromkeys(expected, 0)
+
+
+def test_a_project_without_live_questions_still_exports_whole_rows(labelled):
+    project, _, _ = labelled
+    project.dimensions.update(archived=True)
+    text = "".join(DatasetExporter(project=project, options=ExportOptions()).csv())
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == 2 and all(len(row) == len(header) for row in rows)
+    assert rows[0][header.index("agreement_mean")] == ""
+    assert rows[0][header.index("labels_json")] == "{}"
