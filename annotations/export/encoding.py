@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from json.encoder import encode_basestring
+from typing import NamedTuple
 
 from annotations.agreement import majority_share
 from annotations.export.reading import Chunk, DatasetReader, ExportOptions
@@ -99,10 +100,10 @@ class _Article:
     version_csv: str  # article_version, same_story
 
 
-@dataclass(frozen=True)
-class _Answers:
+class _Answers(NamedTuple):
     """Every annotator's labels on a quote and their agreement, encoded for one format (a
-    JSONL export never needs the CSV's pieces, nor the reverse)."""
+    JSONL export never needs the CSV's pieces, nor the reverse). A tuple: one is made for
+    each new combination of answers, most quotes' in a team's project."""
 
     mean: float | None
     # JSON: '"labels":{…}' ('"agreement":{…}' apart, for the gold between). CSV: the fields
@@ -255,14 +256,13 @@ class DatasetExporter:
         given: dict[str, list[str]] = {}
         for item in joined.split(","):
             annotator_id, _, answer = item.partition(":")
-            given.setdefault(annotator_id, []).append(answer)
-        answered = sorted(
-            (int(annotator_id), tuple(sorted(answers))) for annotator_id, answers in given.items()
-        )
+            if annotator_id in given:
+                given[annotator_id].append(answer)
+            else:
+                given[annotator_id] = [answer]
+        answered = sorted([(int(key), tuple(sorted(answers))) for key, answers in given.items()])
         parts = [self._parts[key] for key in answered]
-        mean, agreement, shares_csv = self._agreements[
-            tuple(sorted(answers for _, answers in answered))
-        ]
+        mean, agreement, shares_csv = self._agreements[tuple(sorted([a for _, a in answered]))]
         if as_json:
             return _Answers(
                 mean=mean,
