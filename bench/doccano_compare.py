@@ -20,11 +20,12 @@ drawn with the stance skew of bench/labelling_data. Clients work in pairs on the
 server's CPU per request (gunicorn workers + PostgreSQL backends of the scratch database, from
 /proc, bench/load.py's helpers) and the machine's load before and after.
 
-Export: a second project of `--export-examples` examples, each labelled by 2 annotators
-(stance skew, the second agreeing with the first two times in three), exported by doccano's
-own export task (data_export.celery_tasks.export_dataset, called in-process in a fresh child:
-the same code the celery worker runs, without the broker round trip) per format, printing
-examples/s (wall), CPU seconds and the child's peak RSS.
+Export: a second project of `--export-examples` examples, each labelled by 2 of a team of 12
+annotators drawn at random, as bench/export.py labels Claimlab's quotes (stance skew, the
+second agreeing with the first two times in three), exported by doccano's own export task
+(data_export.celery_tasks.export_dataset, called in-process in a fresh child: the same code the
+celery worker runs, without the broker round trip) per format, printing examples/s (wall), CPU
+seconds and the child's peak RSS.
 
 `--interleave N` alternates doccano and Claimlab (`bench/load.py --clients C --think 0
 --duration D`) N times, the order swapped every pair, and prints the ratios Claimlab / doccano.
@@ -73,6 +74,7 @@ from bench.load import (  # noqa: E402
 CATEGORIES = ("favor", "against", "neutral")
 # The stance skew of bench/labelling_data without "unclear": doccano's project has three labels.
 WEIGHTS = [ANSWER_SKEW["stance"][name] for name in CATEGORIES]
+EXPORT_TEAM = 12  # the export project's annotators, two per example (bench/export.py's TEAM)
 
 # Runs in doccano's venv (stdin), cwd = doccano's backend package. argv: command, JSON path.
 DOCCANO_SIDE = r"""
@@ -164,7 +166,7 @@ elif command == "export-setup":
     batch = []
     for example in examples:
         first = None
-        for user in users:
+        for user in rng.sample(users, 2):  # two of the team per example, as bench/export.py
             if first is not None and rng.random() < args["agreement"]:
                 label = first
             else:
@@ -465,7 +467,7 @@ def doccano_export(args, venv: Path) -> None:
                 "export-setup",
                 {
                     "texts": texts(args.export_examples, seed=19),
-                    "annotators": 2,
+                    "annotators": EXPORT_TEAM,
                     "categories": CATEGORIES,
                     "weights": WEIGHTS,
                     "agreement": AGREEMENT,
@@ -473,7 +475,8 @@ def doccano_export(args, venv: Path) -> None:
                 },
             )
             print(
-                f"doccano {doccano.version}: built {args.export_examples} examples × 2 annotators' "
+                f"doccano {doccano.version}: built {args.export_examples} examples × 2 of "
+                f"{EXPORT_TEAM} annotators' "
                 f"labels ({args.export_mode} project) in {built['seconds']:.1f} s"
             )
             print(f"machine load average before the export: {load_line()}")
