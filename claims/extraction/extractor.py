@@ -18,6 +18,7 @@ from claims.extraction.direct import attach_quotes, headline_draft, line_drafts
 from claims.extraction.document import ArticleDoc, Draft, Mention
 from claims.extraction.fallback import rule_drafts
 from claims.extraction.gender import first_name_gender, mention_gender
+from claims.extraction.lexicon import PERSON_NOUNS
 from claims.extraction.names import canonical_speaker_name, kind_of_name, speaker_description
 from claims.extraction.quotemarks import find_quoted, merge_split_quotes
 from claims.extraction.sources import (
@@ -218,18 +219,38 @@ def resolve_drafts(article: ArticleDoc, drafts: list[Draft]) -> list[Resolved]:
         return [_from_text(draft.mention) for draft in drafts]
     resolver = SpeakerResolver(article.doc, article.quote_at)
     resolved = [_resolve_draft(resolver, draft) for draft in drafts]
-    # Named speakers are antecedents for the pronouns and roles of the other quotes.
+    # Named speakers are antecedents for the pronouns and roles of the other quotes; an
+    # unnamed one ("a senior official") stands between a later "he" and the people before.
     added = False
     for draft, speaker in zip(drafts, resolved, strict=True):
-        if draft.speaker is not None and speaker.kind == PERSON and speaker.name:
-            mention = article.text[draft.speaker[0] : draft.speaker[1]]
+        if draft.speaker is None:
+            continue
+        mention = article.text[draft.speaker[0] : draft.speaker[1]]
+        if speaker.kind == PERSON and speaker.name:
             if canonical_speaker_name(mention):
                 gender = mention_gender(mention) or first_name_gender(speaker.name)
                 resolver.add_speaker(draft.speaker[0], speaker.name, speaker.description, gender)
                 added = True
+        elif not speaker.name and _one_unnamed_person(article.doc, draft.speaker):
+            resolver.add_unnamed_speaker(draft.speaker[0], mention_gender(mention))
+            added = True
     if added:
         resolved = [_resolve_draft(resolver, draft) for draft in drafts]
     return resolved
+
+
+def _one_unnamed_person(doc: Doc, offsets: tuple[int, int]) -> bool:
+    """Whether a mention is one person left unnamed: "one senior official", "a spokeswoman
+    for the ministry" (not "officials", "the report", a pronoun or a name)."""
+    span = doc.char_span(*offsets, alignment_mode="expand")
+    if span is None:
+        return False
+    head = span.root
+    return (
+        head.tag_ == "NN"
+        and head.ent_type_ == ""
+        and (head.lower_ in PERSON_NOUNS or head.lower_ in ("source", "person", "someone"))
+    )
 
 
 def _resolve_draft(resolver: SpeakerResolver, draft: Draft) -> Resolved:

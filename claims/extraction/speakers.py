@@ -114,6 +114,8 @@ class SpeakerResolver:
         self.blocked = no_speaker_ranges(self.text)
         self._blocked_starts = [start for start, _end in self.blocked]
         self.persons: list[_Person] = []
+        # Speakers the article leaves unnamed ("one senior official said"): (position, gender).
+        self.unnamed: list[tuple[int, str]] = []
         self.organisations: list[str] = []
         self._entity_at: dict[int, Span] = {}
         for entity in doc.ents:
@@ -171,6 +173,20 @@ class SpeakerResolver:
         """A named speaker of one of the article's quotes: a salient antecedent."""
         self.persons.append(_Person(position, name, description.lower(), gender, True))
         self._index()
+
+    def add_unnamed_speaker(self, position: int, gender: str) -> None:
+        """A speaker the article does not name ("a senior official", "a spokeswoman"): a
+        later "he" or "she" may be them, so no one named before them is taken for it."""
+        self.unnamed.append((position, gender))
+        self.unnamed.sort()
+
+    def _unnamed_between(self, start: int, end: int, gender: str) -> bool:
+        """Whether an unnamed speaker the pronoun could be (gender agreeing or unknown) spoke
+        between the positions."""
+        return any(
+            start < position < end and (not gender or not known or known == gender)
+            for position, known in self.unnamed
+        )
 
     def full_name(self, name: str, position: int, gender: str = "") -> str:
         """The fullest name in the article that ends with ``name``'s last word and contains
@@ -638,5 +654,8 @@ class SpeakerResolver:
                     # Most people named in this news are men, so an unknown gender is no
                     # evidence for "she": only a known woman is.
                     continue
+                if self._unnamed_between(person.position, position, gender):
+                    # "… said one senior official. He added …": he is the official.
+                    return Resolved("", UNNAMED, "")
                 return Resolved(name, PERSON, "")
         return Resolved("", UNNAMED, "")

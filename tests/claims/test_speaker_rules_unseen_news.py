@@ -185,3 +185,27 @@ def test_a_title_s_gender_prefers_the_name_known_to_be_of_it(nlp):
     quotes = extract_quotes(text, nlp=nlp)
     assert quote_saying(quotes, "wall").speaker == "Donald J. Trump"  # not Ivana Trump
     assert quote_saying(quotes, "cruel").speaker == "Hillary Clinton"  # not Chelsea
+
+
+def test_he_after_an_unnamed_official_is_the_official_not_a_person_named_before(nlp):
+    text = (
+        "LONDON (Reuters) - The Institute for Fiscal Studies warned that the plans left little "
+        'room for error. "The margins are razor thin," its director Paul Johnson said.\n\n'
+        '"It\'s a mess," said one senior official, who asked not to be named. He added that '
+        "talks could resume next week."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    assert quote_saying(quotes, "razor thin").speaker == "Paul Johnson"
+    resumed = quote_saying(quotes, "talks could resume")
+    assert resumed.speaker_mention.text == "He"
+    assert resumed.speaker == ""
+
+
+def test_he_still_finds_the_named_person_when_the_unnamed_speaker_is_a_woman(nlp):
+    text = (
+        '"We will look at every option," Finance Minister Peter Lund said on Tuesday. '
+        '"Nothing is decided yet," a ministry spokeswoman said. He added that the budget '
+        "would be published in May."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    assert quote_saying(quotes, "budget would be published").speaker == "Peter Lund"
