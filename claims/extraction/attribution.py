@@ -109,8 +109,11 @@ def cue_drafts(
     # "reportedly" names no source: the reports are unattributed.
     # An adjective's source is its copula's subject ("Trump was critical of …").
     reporter = token.head if is_adjective_cue(token) else token
+    asked = _asked_of(token)
     subject = (
-        None if kind == HEARSAY else subject_after_quote(article, token) or source_of(reporter)
+        None
+        if kind == HEARSAY or asked
+        else subject_after_quote(article, token) or source_of(reporter)
     )
     if subject is not None:
         around = article.quote_at(subject.idx)
@@ -127,8 +130,29 @@ def cue_drafts(
         # Scope "all" follows PolNeAR, whose contents start with the "that".
         content = article.trimmed(first, last, keep_that=article.scope == SCOPE_ALL)
         if content is not None:
-            drafts.append(Draft("indirect", content, cue, speaker, mention, confidence))
+            # An unnamed asker is no one the source selector could find in the sentence.
+            drafts.append(
+                Draft("indirect", content, cue, speaker, mention, confidence, settled=asked)
+            )
     return drafts
+
+
+# Participles of being asked or told: what the main clause's subject was asked, not said
+# ("Worried the nation might miss …, the government proposed": the worry is the subject's).
+_ASKED = frozenset(["asked", "pressed", "questioned", "quizzed", "challenged", "told"])
+
+
+def _asked_of(token: Token) -> bool:
+    """ "Asked whether she would resign, Reeves replied …": a participle opening the sentence
+    reports what someone unnamed (an interviewer) asked of the main clause's subject, who is
+    not its source (PolNeAR gives these no source). Also "Pressed on …", "Told that …"."""
+    return (
+        token.lower_ in _ASKED
+        and token.i == token.sent.start
+        and token.dep_ == "advcl"
+        and token.tag_ in ("VBN", "VBD")  # the parse takes some participles for past tenses
+        and not any(child.dep_ in ("nsubj", "nsubjpass", "agent") for child in token.children)
+    )
 
 
 def reported(article: ArticleDoc, verb: Token) -> list[Draft]:

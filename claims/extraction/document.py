@@ -57,8 +57,9 @@ class Draft:
     mention: Mention | None
     confidence: float
     named: bool = True  # False: the source is too uncertain to give it a name
-    # True: the text's layout settles the source ("“…,” Name, role, wrote"): the source
-    # selector leaves it as the rules found it.
+    # True: the text's layout settles the source ("“…,” Name, role, wrote"), or it is no one
+    # in the sentence ("Asked whether …, Reeves replied"): the source selector leaves it as
+    # the rules found it.
     settled: bool = False
 
 

@@ -209,3 +209,16 @@ def test_he_still_finds_the_named_person_when_the_unnamed_speaker_is_a_woman(nlp
     )
     quotes = extract_quotes(text, nlp=nlp, scope="all")
     assert quote_saying(quotes, "budget would be published").speaker == "Peter Lund"
+
+
+def test_what_someone_was_asked_is_not_theirs(nlp):
+    text = (
+        "Britain's finance minister Rachel Reeves faced questions in parliament on Tuesday.\n\n"
+        'Asked whether she would resign, Reeves replied: "Absolutely not."\n\n'
+        "Worried the country might miss its targets, the government proposed a new levy."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    asked = [quote for quote in quotes if quote.cue and quote.cue.text == "Asked"]
+    assert asked and all(quote.speaker_mention is None for quote in asked)
+    assert all(quote.speaker == "" for quote in asked)
+    assert quote_saying(quotes, "Absolutely not").speaker == "Rachel Reeves"
