@@ -51,13 +51,26 @@ def _name_words(words: list[str]) -> tuple[list[str], list[str]]:
     return words[:index], name
 
 
+# Words whose final period belongs to them: initials and initialisms ("Robert F. Kennedy",
+# "the U.S. State Department"), "Jr." and "Sr.".
+_ABBREVIATION = re.compile(r"(?:[A-Za-z]\.)+|[JS]r\.")
+
+
+def _trimmed(word: str) -> str:
+    """A word without the punctuation around it, but with an abbreviation's period."""
+    core = word.strip(_TRIM)
+    if core and _ABBREVIATION.fullmatch(core + ".") and core + "." in word:
+        return core + "."
+    return core
+
+
 def _clean_words(mention: str) -> tuple[list[str], list[str]]:
     """Words of a mention without brackets, determiners, possessive owners and trailing "'s".
 
     Returns (owner words, remaining words): "Ukraine’s Foreign Minister X" -> (["Ukraine’s"], ...).
     """
     mention = _PARENTHESIS.sub("", mention)
-    words = [word.strip(_TRIM) if word.strip(_TRIM) else "" for word in mention.split()]
+    words = [_trimmed(word) for word in mention.split()]
     words = [word for word in words if word]
     while words and words[0].lower() in DETERMINERS:
         words.pop(0)

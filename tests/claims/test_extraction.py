@@ -177,6 +177,10 @@ def test_description_resolves_to_the_named_person(nlp):
         ("Sen. Ted Cruz (R-Texas)", "Ted Cruz"),
         ("the Ukrainian president", ""),
         ("he", ""),
+        # An abbreviation keeps its period; punctuation around a word goes.
+        ("The U.S. State Department", "U.S. State Department"),
+        ("Robert F. Kennedy Jr.", "Robert F. Kennedy Jr."),
+        ("Sen. John McCain,", "John McCain"),
     ],
 )
 def test_canonical_speaker_name_strips_titles_and_determiners(mention, name):
