@@ -258,7 +258,7 @@ class SpeakerResolver:
             return self._pronoun(lower, position)
         if lower in PRONOUNS_GROUP:
             return Resolved("", UNNAMED, "")
-        people = self._people_named(first, last, head)
+        people = self._people_named(first, last, head) or self._appositive_name(head, last)
         group = self._coordination(head, people) if grouping else None
         if group is not None:
             return group
@@ -375,6 +375,29 @@ class SpeakerResolver:
                 continue
             found.append(entity)
         return found
+
+    def _appositive_name(self, head: Token, last: int) -> list[Span]:
+        """ "Its spokeswoman, Ana Reyes": a person's name in apposition to a role that the
+        named-entity tagger missed (it took "Reyes" alone for an organisation): two to four
+        capitalised words that a common first name opens, or that the tagger cut into parts
+        (an organisation or a place it knows whole, "Amnesty International", is no one's
+        name)."""
+        if head.lower_ not in PERSON_NOUNS or head.tag_ != "NN":
+            return []
+        for child in head.children:
+            if child.dep_ != "appos" or child.i > last:
+                continue
+            words = self.doc[child.left_edge.i : child.i + 1]
+            if not (
+                2 <= len(words) <= 4
+                and all(word.pos_ == "PROPN" and word.is_title for word in words)
+            ):
+                continue
+            entities = {self._entity_at.get(word.i) for word in words} - {None}
+            whole = any(e.start <= words.start and words.end <= e.end for e in entities)
+            if first_name_gender(words.text) or (entities and not whole):
+                return [words]
+        return []
 
     def _named_after_role(self, entity: Span, head: Token) -> bool:
         """ "a former spokesman for Ukraine's Foreign Ministry, Oleg Voloshyn": a name set

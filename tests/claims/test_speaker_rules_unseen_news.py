@@ -222,3 +222,13 @@ def test_what_someone_was_asked_is_not_theirs(nlp):
     assert asked and all(quote.speaker_mention is None for quote in asked)
     assert all(quote.speaker == "" for quote in asked)
     assert quote_saying(quotes, "Absolutely not").speaker == "Rachel Reeves"
+
+
+def test_a_name_in_apposition_to_a_role_names_the_speaker_when_ner_misses_it(nlp):
+    text = (
+        "Greenpeace called the talks a failure. Its spokeswoman, Ana Reyes, said the summit "
+        '"risks becoming a monument to delay."'
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "monument to delay")
+    assert quote.speaker == "Ana Reyes"
+    assert quote.speaker_kind == "person"
