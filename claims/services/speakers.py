@@ -4,6 +4,8 @@ Speakers are shared by every project that quotes them, so a merge is refused to 
 not a manager of every project it would change (claims/access.py).
 """
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -35,6 +37,9 @@ class SpeakerLookup:
         self._cache.clear()
 
 
+_FINAL_PERIOD = re.compile(r"\.(?=\s|$)")
+
+
 def _speaker_kind(kind: str) -> str:
     return kind if kind in Speaker.Kind.values else Speaker.Kind.PERSON
 
@@ -51,11 +56,13 @@ def speaker_get_or_create(
     merges them). Within one article the extractor already gives the full name.
     """
     name = " ".join(name.split())[:300]
-    speaker = (
-        Speaker.objects.filter(Q(name__iexact=name) | Q(aliases__alias__iexact=name))
-        .order_by("id")
-        .first()
-    )
+    matches = Q(name__iexact=name) | Q(aliases__alias__iexact=name)
+    # Extractors before 2.5.1 cut an abbreviation's final period ("U.S State Department",
+    # "Robert F Kennedy Jr"): a speaker stored so is the same one.
+    legacy = _FINAL_PERIOD.sub("", name)
+    if legacy != name:
+        matches |= Q(name__iexact=legacy)
+    speaker = Speaker.objects.filter(matches).order_by("id").first()
     if speaker:
         return speaker
     return Speaker.objects.create(

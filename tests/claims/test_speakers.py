@@ -45,3 +45,10 @@ def test_organisations_are_not_merged_by_last_word():
 
 def test_unknown_kind_falls_back_to_person():
     assert speaker_get_or_create(name="Someone Else", kind="alien").kind == "person"
+
+
+def test_a_name_stored_without_its_abbreviations_periods_is_the_same_speaker():
+    old = Speaker.objects.create(name="U.S State Department", kind="government")
+    assert speaker_get_or_create(name="U.S. State Department", kind="government") == old
+    assert speaker_get_or_create(name="Robert F. Kennedy Jr.").name == "Robert F. Kennedy Jr."
+    assert Speaker.objects.count() == 2
