@@ -675,7 +675,11 @@ class SpeakerResolver:
                     continue
                 if gender == "f" and person_gender != "f":
                     # Most people named in this news are men, so an unknown gender is no
-                    # evidence for "she": only a known woman is.
+                    # evidence for "she": only a known woman is. But a person of unknown
+                    # gender nearer than her may be "she" ("Rachael Maskell … told the
+                    # Guardian … 'I cannot vote for this,' she said"): then no one is named.
+                    if not person_gender and wanted_salient:
+                        return Resolved("", UNNAMED, "")
                     continue
                 if self._unnamed_between(person.position, position, gender):
                     # "… said one senior official. He added …": he is the official.
