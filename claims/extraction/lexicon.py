@@ -95,6 +95,16 @@ UNNAMED_NOUNS = frozenset(
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
+# Common family names of languages that write them first (Chinese, Korean, Vietnamese): news
+# names "Lee Jae-myung" or "Xi Jinping" once, then "Lee" and "Xi".
+FAMILY_NAME_FIRST = frozenset(
+    """
+    kim lee park choi jung jeong kang cho yoon yun jang lim han oh seo shin kwon hwang ahn
+    song yoo hong moon xi li wang zhang liu chen yang huang zhao wu zhou xu sun zhu hu guo
+    lin luo gao zheng nguyen tran pham hoang phan vu dang bui ngo duong
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+
 MEDIA_WORDS = frozenset(
     """
     news times post journal reuters ap afp associated press cnn nbc abc cbs fox bbc msnbc

@@ -36,6 +36,7 @@ from claims.extraction.gender import (
     title_gender,
 )
 from claims.extraction.lexicon import (
+    FAMILY_NAME_FIRST,
     MEDIA_WORDS,
     PERSON_NOUNS,
     PERSON_TITLES,
@@ -205,6 +206,17 @@ class SpeakerResolver:
                 gender and (person.gender or first_name_gender(person.name)) not in ("", gender)
             )
         ]
+        if not fuller and len(words) == 1 and words[0].lower() in FAMILY_NAME_FIRST:
+            # "Lee" after "Lee Jae-myung": a family name written first.
+            fuller = [
+                person
+                for person in self.persons
+                if 2 <= len(person.name.split()) <= 3
+                and person.name.split()[0] == words[0]
+                and not (
+                    gender and (person.gender or first_name_gender(person.name)) not in ("", gender)
+                )
+            ]
         if not fuller:
             return name
         if gender:

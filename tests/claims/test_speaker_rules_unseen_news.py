@@ -244,3 +244,15 @@ def test_she_is_not_a_woman_named_before_someone_whose_gender_is_unknown(nlp):
     quotes = extract_quotes(text, nlp=nlp, scope="all")
     assert quote_saying(quotes, "getting people into work").speaker == "Liz Kendall"
     assert quote_saying(quotes, "cannot vote").speaker == ""
+
+
+def test_a_family_name_written_first_names_the_person_in_full(nlp):
+    text = (
+        "SEOUL — South Korean President Lee Jae-myung met Japan's prime minister on Saturday.\n\n"
+        '"Our two countries share the same challenges," Lee told a joint news conference.\n\n'
+        "Kim Min-seok, an analyst at Hana Securities, said investors remained cautious. "
+        '"Nobody wants to bet big before the tariff talks end," Kim said.'
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    assert quote_saying(quotes, "same challenges").speaker == "Lee Jae-myung"
+    assert quote_saying(quotes, "bet big").speaker == "Kim Min-seok"
