@@ -318,13 +318,14 @@ def decide(
 
 
 def _quoting_medium(token: Token | None) -> bool:
-    """ "Rubio was quoted by Politico as saying …": who quotes is the medium, not the
-    source (the selector, linear over parse features, took Politico for the speaker)."""
+    """ "Rubio was quoted by Politico as saying …", "according to court documents seen by
+    Reuters": who quotes or saw the source is the medium, not the source (the selector,
+    linear over parse features, took Politico and Reuters for the speaker)."""
     return (
         token is not None
         and token.dep_ == "pobj"
         and token.head.dep_ == "agent"
-        and token.head.head.lower_ in ("quoted", "cited")
+        and token.head.head.lower_ in ("quoted", "cited", "seen", "obtained", "reviewed")
     )
 
 

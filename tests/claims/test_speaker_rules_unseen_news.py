@@ -256,3 +256,13 @@ def test_a_family_name_written_first_names_the_person_in_full(nlp):
     quotes = extract_quotes(text, nlp=nlp, scope="all")
     assert quote_saying(quotes, "same challenges").speaker == "Lee Jae-myung"
     assert quote_saying(quotes, "bet big").speaker == "Kim Min-seok"
+
+
+def test_documents_seen_by_a_news_agency_are_not_the_agency_s_words(nlp):
+    text = (
+        "According to court documents seen by Reuters, investigators believe the former "
+        "minister hid more than 2 million euros in Swiss accounts."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "investigators believe")
+    assert quote.speaker_mention.text == "court documents"
+    assert quote.speaker == ""
