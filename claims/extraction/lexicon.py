@@ -72,7 +72,9 @@ PERSON_TITLES = frozenset(
     strategist host anchor correspondent reporter editor writer author coach deputy agent
     diplomat politician businessman businesswoman billionaire activist expert researcher
     scientist commentator columnist pollster consultant negotiator general-secretary
-    counterpart
+    counterpart councilmember councilman councilwoman councillor councilor alderman
+    alderwoman assemblyman assemblywoman assemblymember supervisor commissioner trustee
+    superintendent treasurer comptroller selectman
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 

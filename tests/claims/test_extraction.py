@@ -181,6 +181,10 @@ def test_description_resolves_to_the_named_person(nlp):
         ("The U.S. State Department", "U.S. State Department"),
         ("Robert F. Kennedy Jr.", "Robert F. Kennedy Jr."),
         ("Sen. John McCain,", "John McCain"),
+        # Local offices are titles too.
+        ("City Councilmember Hugo Soto-Martinez", "Hugo Soto-Martinez"),
+        ("Assemblywoman Jane Doe", "Jane Doe"),
+        ("County Commissioner Bob Smith", "Bob Smith"),
     ],
 )
 def test_canonical_speaker_name_strips_titles_and_determiners(mention, name):
