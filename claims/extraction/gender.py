@@ -69,6 +69,24 @@ _FEMALE_FIRST_NAMES += """
     saskia smriti sonia sophie suella svenja svetlana tatiana teresa tulsi ulrike ursula
     valentina valérie valerie veronique véronique ylva yulia zuzana
 """
+# More of both, seen in wire copy and local news beyond PolNeAR (2026-11-28: "Anita Dunn",
+# "Rachael Maskell" left "she" unresolved), by the same rule.
+_MALE_FIRST_NAMES += """
+    adrian alfred andre barry bradley brandon brett byron calvin chad clarence colin craig
+    curtis derek duncan dwight earl eddie elijah elliot ethan eugene evan felix franklin
+    gavin glenn graham grant hector herbert hugo ian isaac jared jerome jesse joel jon
+    julian karl kurt kyle lance leonard lloyd louis lucas luke malcolm marcus marvin max
+    micah mitchell neil nelson noah norman oliver oscar owen patrick preston rodney ross
+    rupert seth simon spencer stanley stuart trevor troy tyler victor vincent warren wesley
+    zach zachary
+"""
+_FEMALE_FIRST_NAMES += """
+    alicia ana anita beatriz carmen cecilia charlotte chloe christina daniela denise elaine
+    eleanor erin esther eva fiona gabriela grace gretchen hilary irene isabel isabella
+    jacqueline jasmine joyce kathryn kristen kristin leah lucy madeleine marcia margarita
+    maxine melanie miriam molly natalie nina norma olivia penny phyllis rachael rita rosa
+    rose samantha shirley silvia stacey sylvia tammy tanya vanessa victoria vivian yolanda zoe
+"""
 _GENDER_OF_FIRST_NAME = dict.fromkeys(_MALE_FIRST_NAMES.split(), "m")
 _GENDER_OF_FIRST_NAME |= dict.fromkeys(_FEMALE_FIRST_NAMES.split(), "f")
 

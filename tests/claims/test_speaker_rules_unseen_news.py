@@ -235,14 +235,17 @@ def test_a_name_in_apposition_to_a_role_names_the_speaker_when_ner_misses_it(nlp
 
 
 def test_she_is_not_a_woman_named_before_someone_whose_gender_is_unknown(nlp):
-    text = (
+    story = (
         'The work and pensions secretary, Liz Kendall, said: "These reforms are about getting '
         'people into work."\n\n'
-        "But Rachael Maskell, the Labour MP for York Central, told the Guardian the plans would "
+        "But {name}, the Labour MP for York Central, told the Guardian the plans would "
         'push disabled people into poverty. "I cannot vote for this," she said.'
     )
-    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    quotes = extract_quotes(story.format(name="Rachael Maskell"), nlp=nlp, scope="all")
     assert quote_saying(quotes, "getting people into work").speaker == "Liz Kendall"
+    assert quote_saying(quotes, "cannot vote").speaker == "Rachael Maskell"
+    # A first name the list does not know: she may be this MP, so no one is named.
+    quotes = extract_quotes(story.format(name="Sasha Keir"), nlp=nlp, scope="all")
     assert quote_saying(quotes, "cannot vote").speaker == ""
 
 
