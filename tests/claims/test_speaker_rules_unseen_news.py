@@ -269,3 +269,13 @@ def test_documents_seen_by_a_news_agency_are_not_the_agency_s_words(nlp):
     quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "investigators believe")
     assert quote.speaker_mention.text == "court documents"
     assert quote.speaker == ""
+
+
+def test_a_title_in_quotation_marks_after_a_possessive_is_no_quote(nlp):
+    text = (
+        '"The deadline stands," the aide, Anita Dunn, told NBC\'s "Meet the Press." She said '
+        "the department had already extended it twice."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    assert not [quote for quote in quotes if "Meet the Press" in quote.content.text]
+    assert quote_saying(quotes, "The deadline stands").speaker == "Anita Dunn"
