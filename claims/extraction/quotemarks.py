@@ -68,8 +68,56 @@ def find_quoted(text: str) -> list[Quoted]:
 
     Newspaper convention: a quote running over several paragraphs repeats the opening mark at
     each new paragraph and closes only at the end; one without a closing mark at all ends with
-    its paragraph.
+    its paragraph. A text that quotes with single marks only (British and Australian style,
+    'like this' or ‘like this’) is paired as if they were double ones.
     """
+    return _pair_marks(_single_marks_as_double(text) or text)
+
+
+# Single marks: an opening one after a space, a bracket, a dash or a line start and before a
+# letter, a digit or a mark; a closing one after a letter, a digit or punctuation and before a
+# space, punctuation or the end. An apostrophe inside a word ("don't", "Clinton's") is
+# neither; nor one opening an elision or a year ("'em", "'90s").
+_SINGLE_OPENING = re.compile(r"(?:(?<=^)|(?<=[\s(\[{—–-]))['‘](?=[^\W\d_]|[\d][^0-9s]|[“\"])", re.M)
+# Not closing: a plural's possessive before a lower-case word ("the parents' rights"), the
+# end of an elision ("rock 'n' roll").
+_SINGLE_CLOSING = re.compile(
+    r"(?<!['‘’][nN])(?<=[\w.,!?;:…%)—–-])['’](?!(?<=s['’]) [a-z])(?=[\s.,;:!?)\]—–-]|$)"
+)
+_DOUBLE_MARKS = re.compile(r"[“”„«»\"]|''")
+_ELISIONS = re.compile(r"['‘](?:em|til|cause|n|tis|twas)\b", re.I)
+
+
+def _single_marks_as_double(text: str) -> str | None:
+    """The text with its single quotation marks written as double ones (same length, so every
+    offset holds), when it has no double marks at all and pairs single ones; else None."""
+    if _DOUBLE_MARKS.search(text):
+        return None
+    elisions = {match.start() for match in _ELISIONS.finditer(text)}
+    opening = [m.start() for m in _SINGLE_OPENING.finditer(text) if m.start() not in elisions]
+    if not opening:
+        return None
+    closing = [match.start() for match in _SINGLE_CLOSING.finditer(text)]
+    marked = list(text)
+    pending: int | None = None
+    openings, closings = iter(opening), iter(closing)
+    next_open, next_close = next(openings, None), next(closings, None)
+    paired = 0
+    while next_open is not None or next_close is not None:
+        if next_close is None or (next_open is not None and next_open < next_close):
+            if pending is None or "\n" in text[pending:next_open]:
+                pending = next_open  # a mark left open at a paragraph's end is dropped
+            next_open = next(openings, None)
+            continue
+        if pending is not None and "\n" not in text[pending:next_close]:
+            marked[pending], marked[next_close] = "“", "”"
+            paired += 1
+            pending = None
+        next_close = next(closings, None)
+    return "".join(marked) if paired else None
+
+
+def _pair_marks(text: str) -> list[Quoted]:
     found: list[Quoted] = []
     open_at: int | None = None
     content_from = 0
