@@ -29,6 +29,7 @@ from claims.extraction.sources import (
     source_choice,
 )
 from claims.extraction.speakers import (
+    ORGANIZATION,
     PERSON,
     UNNAMED,
     Resolved,
@@ -231,6 +232,9 @@ def resolve_drafts(article: ArticleDoc, drafts: list[Draft]) -> list[Resolved]:
                 gender = mention_gender(mention) or first_name_gender(speaker.name)
                 resolver.add_speaker(draft.speaker[0], speaker.name, speaker.description, gender)
                 added = True
+        elif speaker.kind == ORGANIZATION and speaker.name and canonical_speaker_name(mention):
+            resolver.add_organisation_speaker(draft.speaker[0], speaker.name)
+            added = True
         elif not speaker.name and _one_unnamed_person(article.doc, draft.speaker):
             resolver.add_unnamed_speaker(draft.speaker[0], mention_gender(mention))
             added = True

@@ -82,6 +82,16 @@ from claims.extraction.phrases import (
     word_stem,
 )
 
+# Nouns by which news refers back to a company that spoke ("the company said in a
+# statement"), and how far back (characters) the company may have spoken.
+COMPANY_NOUNS = frozenset(
+    """
+    company firm carmaker automaker bank retailer airline insurer manufacturer chipmaker
+    startup conglomerate lender broadcaster
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+COMPANY_REACH = 1500
+
 
 @dataclass(frozen=True, slots=True)
 class Resolved:
@@ -117,6 +127,8 @@ class SpeakerResolver:
         self.persons: list[_Person] = []
         # Speakers the article leaves unnamed ("one senior official said"): (position, gender).
         self.unnamed: list[tuple[int, str]] = []
+        # Companies and other organisations that spoke by name: (position, name).
+        self.spoke: list[tuple[int, str]] = []
         self.organisations: list[str] = []
         self._entity_at: dict[int, Span] = {}
         for entity in doc.ents:
@@ -180,6 +192,23 @@ class SpeakerResolver:
         later "he" or "she" may be them, so no one named before them is taken for it."""
         self.unnamed.append((position, gender))
         self.unnamed.sort()
+
+    def add_organisation_speaker(self, position: int, name: str) -> None:
+        """An organisation that spoke by name ("Apple said"): what a later "the company
+        said" stands for."""
+        self.spoke.append((position, name))
+        self.spoke.sort()
+
+    def _company(self, head: Token, first: int) -> str:
+        """ "the company said" after "Apple said …": the nearest organisation that spoke by
+        name before, within a few paragraphs; "" when none did."""
+        if self.doc[first].lower_ != "the" or head.tag_ != "NN" or owner_of(head) is not None:
+            return ""
+        position = self.doc[first].idx
+        earlier = [
+            (at, name) for at, name in self.spoke if position - COMPANY_REACH < at < position
+        ]
+        return earlier[-1][1] if earlier else ""
 
     def _unnamed_between(self, start: int, end: int, gender: str) -> bool:
         """Whether an unnamed speaker the pronoun could be (gender agreeing or unknown) spoke
@@ -515,6 +544,10 @@ class SpeakerResolver:
 
     def _common_noun(self, head: Token, first: int, last: int, description: str) -> Resolved:
         lower = head.lower_
+        if lower in COMPANY_NOUNS:
+            company = self._company(head, first)
+            if company:
+                return Resolved(company, ORGANIZATION, description)
         owner = owner_of(head)
         if owner is not None and lower in ORGANISATION_HEADS:
             owner_name = self._name_of(owner)

@@ -279,3 +279,25 @@ def test_a_title_in_quotation_marks_after_a_possessive_is_no_quote(nlp):
     quotes = extract_quotes(text, nlp=nlp, scope="all")
     assert not [quote for quote in quotes if "Meet the Press" in quote.content.text]
     assert quote_saying(quotes, "The deadline stands").speaker == "Anita Dunn"
+
+
+def test_the_company_is_the_company_that_spoke_last(nlp):
+    text = (
+        "Apple said on Friday it would delay the launch of its AI features in the European "
+        'Union. "We are concerned about the integrity of our products," the company said in a '
+        "statement.\n\nSamsung said it would go ahead. The company added that its phones were "
+        "ready."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    concerned = quote_saying(quotes, "integrity of our products")
+    assert (concerned.speaker, concerned.speaker_kind) == ("Apple", "organization")
+    assert quote_saying(quotes, "phones were ready").speaker == "Samsung"
+
+
+def test_the_company_with_no_company_speaking_before_stays_unnamed(nlp):
+    text = (
+        "Shares fell sharply on Monday. The company said in a statement that it expected "
+        "sales to recover."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "sales to recover")
+    assert quote.speaker == ""
