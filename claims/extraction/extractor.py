@@ -32,7 +32,6 @@ from claims.extraction.speakers import (
     ORGANIZATION,
     PERSON,
     UNNAMED,
-    Resolved,
     SpeakerResolver,
 )
 from claims.extraction.types import ExtractedQuote, ResolvedSpeaker, TextSpan
@@ -159,10 +158,7 @@ def resolve_speakers(
             name = canonical_speaker_name(mention_text)
             mention = Mention(span[0], mention_text, head, name, "")
         drafts.append(Draft("indirect", (0, 0), None, span, mention, 0.0))
-    return [
-        ResolvedSpeaker(resolved.name, resolved.kind, resolved.description)
-        for resolved in resolve_drafts(article, drafts)
-    ]
+    return resolve_drafts(article, drafts)
 
 
 def cue_candidates(doc: Doc) -> Iterator[tuple[Token, list[str], list[tuple[int, int]]]]:
@@ -214,7 +210,7 @@ def _span(text: str, offsets: tuple[int, int]) -> TextSpan:
     return TextSpan(start, end, text[start:end])
 
 
-def resolve_drafts(article: ArticleDoc, drafts: list[Draft]) -> list[Resolved]:
+def resolve_drafts(article: ArticleDoc, drafts: list[Draft]) -> list[ResolvedSpeaker]:
     """The speaker of each draft, resolved within its article (in the order given)."""
     if not article.doc.has_annotation("DEP"):
         return [_from_text(draft.mention) for draft in drafts]
@@ -257,18 +253,18 @@ def _one_unnamed_person(doc: Doc, offsets: tuple[int, int]) -> bool:
     )
 
 
-def _resolve_draft(resolver: SpeakerResolver, draft: Draft) -> Resolved:
+def _resolve_draft(resolver: SpeakerResolver, draft: Draft) -> ResolvedSpeaker:
     if draft.speaker is None:
-        return Resolved("", UNNAMED, "")
+        return ResolvedSpeaker("", UNNAMED, "")
     resolved = resolver.resolve_span(*draft.speaker)
     if not draft.named and resolved.name:
-        return Resolved("", UNNAMED, resolved.description)
+        return ResolvedSpeaker("", UNNAMED, resolved.description)
     return resolved
 
 
-def _from_text(mention: Mention | None) -> Resolved:
+def _from_text(mention: Mention | None) -> ResolvedSpeaker:
     """Without a parse: the name the mention text holds, if any."""
     if mention is None or not mention.name:
-        return Resolved("", UNNAMED, speaker_description(mention.text) if mention else "")
+        return ResolvedSpeaker("", UNNAMED, speaker_description(mention.text) if mention else "")
     kind = kind_of_name(mention.name, mention.entity_label)
-    return Resolved(mention.name, kind, speaker_description(mention.text))
+    return ResolvedSpeaker(mention.name, kind, speaker_description(mention.text))

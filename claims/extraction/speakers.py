@@ -15,11 +15,13 @@ When none of this applies, the name stays empty and the mention keeps what the t
 The rules read each other's partial answers (a group's members are resolved as single
 mentions, a role falls back on the article's people met so far), so they stay in one class;
 gender, names, mentions, signatures and the word lists and phrase shapes they consult live
-apart (gender.py, names.py, mentions.py, signatures.py, phrases.py). That class is why this
-file is over 600 lines: what is left here is the resolver's own state (the article's people,
-organisations and roles met so far) and the methods that read it; pure phrase shapes go to
-phrases.py as they appear. The next split, when it grows, is the groups and coordinations
-(``_coordination``, ``_group``), which need only ``resolve_tokens`` back.
+apart (gender.py, names.py, mentions.py, signatures.py, phrases.py), and so do groups and
+coordinations (groups.py, which reads back ``resolve_tokens``, ``entity_of`` and
+``people_named``). That class is why this file is over 600 lines: what is left here is the
+resolver's own state (the article's people, organisations, unnamed speakers and companies met
+so far) and the methods that read it; pure phrase shapes go to phrases.py as they appear. The
+next split, when it grows, is the common-noun rules (``_common_noun``, ``_institution``,
+``_by_role``, ``_served``, ``_company``).
 """
 
 import re
@@ -35,6 +37,7 @@ from claims.extraction.gender import (
     first_name_gender,
     title_gender,
 )
+from claims.extraction.groups import coordination, group_of
 from claims.extraction.lexicon import (
     FAMILY_NAME_FIRST,
     MEDIA_WORDS,
@@ -81,6 +84,7 @@ from claims.extraction.phrases import (
     the_person_holds,
     word_stem,
 )
+from claims.extraction.types import ResolvedSpeaker
 
 # Nouns by which news refers back to a company that spoke ("the company said in a
 # statement"), and how far back (characters) the company may have spoken.
@@ -91,15 +95,6 @@ COMPANY_NOUNS = frozenset(
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 COMPANY_REACH = 1500
-
-
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    """The speaker a mention stands for: canonical name ("" when unsure), kind and role."""
-
-    name: str
-    kind: str
-    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,16 +259,16 @@ class SpeakerResolver:
 
     # ---- mentions
 
-    def resolve_span(self, start: int, end: int) -> Resolved:
+    def resolve_span(self, start: int, end: int) -> ResolvedSpeaker:
         """The speaker a mention at ``text[start:end]`` stands for."""
         span = self.doc.char_span(start, end, alignment_mode="expand")
         if span is None or len(span) == 0:
-            return Resolved("", UNNAMED, "")
+            return ResolvedSpeaker("", UNNAMED, "")
         first, last = span.start, span.end - 1
         while first <= last and (self.is_blocked(self.doc[first].idx) or self.doc[first].is_punct):
             first += 1
         if first > last:
-            return Resolved("", UNNAMED, "")
+            return ResolvedSpeaker("", UNNAMED, "")
         head = span_root(self.doc, first, last)
         if (
             head.dep_ == "pobj"
@@ -281,10 +276,10 @@ class SpeakerResolver:
             and head.ent_type_ in ("GPE", "LOC", "FAC")
         ):
             # "told a town hall in Salem, New Hampshire": where it was said, not who said it.
-            return Resolved("", UNNAMED, "")
+            return ResolvedSpeaker("", UNNAMED, "")
         return self.resolve_tokens(first, last)
 
-    def resolve_tokens(self, first: int, last: int, *, grouping: bool = True) -> Resolved:
+    def resolve_tokens(self, first: int, last: int, *, grouping: bool = True) -> ResolvedSpeaker:
         doc = self.doc
         head = span_root(doc, first, last)
         position = doc[first].idx
@@ -295,37 +290,37 @@ class SpeakerResolver:
             return self.resolve_tokens(*noun_phrase(antecedent))
         if lower in PRONOUNS_PERSON or (head.tag_ == "PRP$" and lower in GENDER_OF_PRONOUN):
             if grouping and any(child.dep_ == "conj" for child in head.children):
-                return Resolved("", UNNAMED, description)  # "She and Jack Goldsmith"
+                return ResolvedSpeaker("", UNNAMED, description)  # "She and Jack Goldsmith"
             return self._pronoun(lower, position)
         if lower in PRONOUNS_GROUP:
-            return Resolved("", UNNAMED, "")
-        people = self._people_named(first, last, head) or self._appositive_name(head, last)
-        group = self._coordination(head, people) if grouping else None
+            return ResolvedSpeaker("", UNNAMED, "")
+        people = self.people_named(first, last, head) or self._appositive_name(head, last)
+        group = coordination(self, head) if grouping else None
         if group is not None:
             return group
         if grouping and any(child.dep_ == "conj" for child in head.children):
             # "Eisenhower and his secretary of State, John Foster Dulles": all of them or
             # nobody, never the first member alone.
-            group = self._group(head)
+            group = group_of(self, head)
             if group is not None:
                 return group
             if people and head.lower_ not in PERSON_NOUNS and not the_person_holds(people, head):
                 # "Neither Maples nor Trump": a name among other members is not all of them
                 # ("real estate mogul and reality television star Donald Trump" is one).
-                return Resolved("", UNNAMED, description)
+                return ResolvedSpeaker("", UNNAMED, description)
             if another_member(head):
                 # "Eisenhower and his future secretary of State": a second person of their
                 # own (a determiner opens their phrase), whom the parse did not name.
-                return Resolved("", UNNAMED, description)
+                return ResolvedSpeaker("", UNNAMED, description)
         person = the_person(people, head)
         if len(people) == 1 and head.tag_ == "NNS" and not the_person_holds(people, head):
-            return Resolved("", UNNAMED, description)  # "the Sanders and Clinton campaigns"
+            return ResolvedSpeaker("", UNNAMED, description)  # "the Sanders and Clinton campaigns"
         if len(people) >= 2 and head.tag_ == "NNS" and not the_person_holds(people, head):
             # "Two objectors, Lawrence Joyce and William Graham": a plural is not one of the
             # people it lists; it is all of them, when it names them all.
             words = {token.lower_ for token in doc[first : last + 1]}
             if words & {"other", "others", "including", "like", "among", "such"}:
-                return Resolved("", UNNAMED, description)
+                return ResolvedSpeaker("", UNNAMED, description)
             names = [
                 self.full_name(
                     person_name(person.text),
@@ -341,14 +336,16 @@ class SpeakerResolver:
                 or any(count and count != len(names) for count in counted)
                 or doc[last].dep_ == "cc"  # the list runs on past the mention
             ):
-                return Resolved("", UNNAMED, description)
-            return Resolved(" and ".join([", ".join(names[:-1]), names[-1]]), ORGANIZATION, "")
+                return ResolvedSpeaker("", UNNAMED, description)
+            return ResolvedSpeaker(
+                " and ".join([", ".join(names[:-1]), names[-1]]), ORGANIZATION, ""
+            )
         if person is not None:
             name = person_name(person.text)
             role = role_words_around(doc[first : last + 1], person)
             gender = title_gender(doc[max(person.start - 1, first) : person.end].text)
-            return Resolved(self.full_name(name, position, gender), PERSON, role)
-        entity = self._entity_of(head)
+            return ResolvedSpeaker(self.full_name(name, position, gender), PERSON, role)
+        entity = self.entity_of(head)
         author = self._author(first, last) if entity is not None else None
         if entity is not None and entity.label_ == "WORK_OF_ART" and author is not None:
             # "“Perfect Enough: …” by George Anders": a book speaks for its author, not its
@@ -365,9 +362,9 @@ class SpeakerResolver:
                 name = joined_organisation_name(entity.text, name)
             if self._is_surname(name):
                 # NER took a person's surname for an organisation ("Trump said").
-                return Resolved(self.full_name(name, position), PERSON, description)
+                return ResolvedSpeaker(self.full_name(name, position), PERSON, description)
             kind = kind_of_name(name, entity.label_)
-            return Resolved(self.full_organisation_name(name), kind, description)
+            return ResolvedSpeaker(self.full_organisation_name(name), kind, description)
         if head.pos_ == "PROPN" and (entity is None or entity.label_ not in NOT_NAMES):
             left = head.left_edge.i
             while left < head.i and (self.is_blocked(doc[left].idx) or doc[left].is_punct):
@@ -377,22 +374,22 @@ class SpeakerResolver:
                 kind = kind_of_name(name, "")
                 if kind == PERSON:
                     name = self.full_name(name, position)
-                return Resolved(name, kind, description)
+                return ResolvedSpeaker(name, kind, description)
         return self._common_noun(head, first, last, description)
 
-    def _author(self, first: int, last: int) -> Resolved | None:
+    def _author(self, first: int, last: int) -> ResolvedSpeaker | None:
         """The person or body after "by" in a work's mention, if one is named there."""
         for token in self.doc[first : last + 1]:
             if token.lower_ != "by" or token.i + 1 > last:
                 continue
-            author = self._entity_of(self.doc[token.i + 1])
+            author = self.entity_of(self.doc[token.i + 1])
             if author is None and token.i + 2 <= last and self.doc[token.i + 1].lower_ == "the":
-                author = self._entity_of(self.doc[token.i + 2])
+                author = self.entity_of(self.doc[token.i + 2])
             if author is not None and author.label_ in ("PERSON", "ORG"):
                 return self.resolve_tokens(author.start, min(author.end - 1, last))
         return None
 
-    def _people_named(self, first: int, last: int, head: Token) -> list[Span]:
+    def people_named(self, first: int, last: int, head: Token) -> list[Span]:
         """PERSON names in the mention that name the speaker: not an owner ("Clinton's
         director") and not inside a prepositional phrase ("a spokeswoman for Clinton")."""
         found = []
@@ -454,100 +451,24 @@ class SpeakerResolver:
             return False
         return institution.ent_type_ in ("ORG", "GPE", "NORP", "FAC") or institution.pos_ == "PROPN"
 
-    def _coordination(self, head: Token, people: list[Span]) -> Resolved | None:
-        """ "Germany and the Netherlands", "Trump and Clinton": one speaker of their own."""
-        members = [head] + [child for child in head.children if child.dep_ == "conj"]
-        for member in members[1:]:
-            members.extend(child for child in member.children if child.dep_ == "conj")
-        if len(members) < 2:
-            return None
-        kinds = set()
-        for member in members:
-            entity = self._entity_of(member)
-            if entity is None:
-                return None
-            kinds.add(kind_of_name(entity.text, entity.label_))
-        if PERSON in kinds:
-            # People by their names, without titles, notes and what follows ("Reps. Chris
-            # Collins (R-N.Y.) and Duncan Hunter (R-Calif.) on Wednesday").
-            group = self._group(head)
-            return group if group is not None and group.name else None
-        first = head.left_edge.i
-        last = max(member.right_edge.i for member in members)
-        while first < last and (
-            self.doc[first].lower_ in ("the", "both")
-            or self.doc[first].is_punct
-            or self.is_blocked(self.doc[first].idx)  # a dateline the parse hung on the group
-        ):
-            first += 1
-        name = self.doc[first : last + 1].text
-        # A group of people speaking together is an organisation of a sort.
-        kind = kinds.pop() if len(kinds) == 1 and PERSON not in kinds else ORGANIZATION
-        return Resolved(" ".join(name.split()), kind, "")
-
-    def _group(self, head: Token) -> Resolved | None:
-        """A coordination of two or more named speakers: "A and B" when every member has a
-        name, empty when one has none. None when at most one member holds a name ("real
-        estate mogul and reality television star Donald Trump" is one person)."""
-        members = [head]
-        for member in members:
-            members.extend(child for child in member.children if child.dep_ == "conj")
-        spans = []
-        for member in members:
-            first, last = member.left_edge.i, member.right_edge.i
-            ends = [child.left_edge.i for child in member.children if child.dep_ in ("cc", "conj")]
-            if ends:
-                last = min(ends) - 1
-            while last > first and (self.doc[last].is_punct or self.doc[last].dep_ == "cc"):
-                last -= 1
-            spans.append((first, last))
-        named = [
-            self._entity_of(member) is not None
-            or (
-                member.pos_ == "PROPN"
-                and member.text[:1].isupper()
-                and member.lower_.rstrip(".") not in PERSON_TITLES
-            )
-            or bool(self._people_named(first, last, member))
-            for member, (first, last) in zip(members, spans, strict=True)
-        ]
-        if sum(named) < 2:
-            return None
-        if len(members) > 4:
-            return Resolved("", UNNAMED, "")
-        names, kinds = [], set()
-        if any(self.doc[first].lower_ in ("a", "an") for first, _last in spans):
-            return None  # "Steve Bell, …, and a Republican who headed …" describes one person
-        for member, (first, last) in zip(members, spans, strict=True):
-            if member.i > last:
-                return Resolved("", UNNAMED, "")
-            resolved = self.resolve_tokens(first, last, grouping=False)
-            if not resolved.name or resolved.name in names:
-                return Resolved("", UNNAMED, "")
-            names.append(resolved.name)
-            kinds.add(resolved.kind)
-        name = " and ".join([", ".join(names[:-1]), names[-1]])
-        kind = kinds.pop() if len(kinds) == 1 and PERSON not in kinds else ORGANIZATION
-        return Resolved(name, kind, "")
-
     def _is_surname(self, name: str) -> bool:
         return " " not in name and any(
             person.name.split()[-1] == name and len(person.name.split()) > 1
             for person in self.persons
         )
 
-    def _entity_of(self, token: Token) -> Span | None:
+    def entity_of(self, token: Token) -> Span | None:
         entity = self._entity_at.get(token.i)
         if entity is None or self.is_blocked(entity.start_char):
             return None
         return entity
 
-    def _common_noun(self, head: Token, first: int, last: int, description: str) -> Resolved:
+    def _common_noun(self, head: Token, first: int, last: int, description: str) -> ResolvedSpeaker:
         lower = head.lower_
         if lower in COMPANY_NOUNS:
             company = self._company(head, first)
             if company:
-                return Resolved(company, ORGANIZATION, description)
+                return ResolvedSpeaker(company, ORGANIZATION, description)
         owner = owner_of(head)
         if owner is not None and lower in ORGANISATION_HEADS:
             owner_name = self._name_of(owner)
@@ -560,7 +481,7 @@ class SpeakerResolver:
                 ):
                     # "the United Nations human rights office", not "United Nations office".
                     lower = " ".join([*(word.lower_ for word in between), lower])
-                return Resolved(
+                return ResolvedSpeaker(
                     f"{owner_name} {lower}", ORGANISATION_HEADS[head.lower_], description
                 )
         if owner is not None and (lower in DOCUMENT_NOUNS or lower in SPOKES):
@@ -568,12 +489,12 @@ class SpeakerResolver:
             if resolved.name and (lower in DOCUMENT_NOUNS or resolved.kind != PERSON):
                 # An organisation speaks through its spokespeople; a person's spokesperson
                 # is not that person.
-                return Resolved(resolved.name, resolved.kind, description)
-            return Resolved("", UNNAMED, description)
+                return ResolvedSpeaker(resolved.name, resolved.kind, description)
+            return ResolvedSpeaker("", UNNAMED, description)
         if lower in PERSON_NOUNS or lower in ("person", "protester", "caller", "user"):
             named = self._named_as(head)
             if named is not None:
-                return Resolved(
+                return ResolvedSpeaker(
                     self.full_name(person_name(named.text), named.start_char), PERSON, description
                 )
         words = {word.lower_ for word in self.doc[first : last + 1]}
@@ -602,10 +523,10 @@ class SpeakerResolver:
                 lower, qualifiers, self.doc[first].idx, {w.lower_ for w in self.doc[first : head.i]}
             )
             if name:
-                return Resolved(name, PERSON, description)
+                return ResolvedSpeaker(name, PERSON, description)
         if words & MEDIA_WORDS:
-            return Resolved("", MEDIA, description)
-        return Resolved("", UNNAMED, description)
+            return ResolvedSpeaker("", MEDIA, description)
+        return ResolvedSpeaker("", UNNAMED, description)
 
     def _served(self, head: Token, last: int) -> list[str]:
         """The people a role's prepositional phrase names ("aide to President George W.
@@ -622,7 +543,7 @@ class SpeakerResolver:
                         served.append(word.lower_)
         return served
 
-    def _institution(self, head: Token, first: int, description: str) -> Resolved | None:
+    def _institution(self, head: Token, first: int, description: str) -> ResolvedSpeaker | None:
         """ "The British government": the words from the first name in front of an
         institution's head noun to the noun, when a name (a country, nationality, party or
         body, or a capitalised word) stands there; "the government" alone is no name."""
@@ -641,7 +562,7 @@ class SpeakerResolver:
         name = self.doc[named[0].i : head.i + 1].text
         if {word.lower_ for word in words} & NEWS_WORDS:
             kind = MEDIA  # "the Xinhua news agency"
-        return Resolved(name, kind, description)
+        return ResolvedSpeaker(name, kind, description)
 
     def _named_as(self, head: Token) -> Span | None:
         """ "a man calling himself Paul Paul", "a woman named Jane Roe", "A woman later
@@ -659,13 +580,13 @@ class SpeakerResolver:
                 elif child.dep_ not in ("oprd", "attr", "dobj"):
                     continue
                 for word in names:
-                    entity = self._entity_of(word)
+                    entity = self.entity_of(word)
                     if entity is not None and entity.label_ == "PERSON":
                         return entity
         return None
 
     def _name_of(self, token: Token) -> str:
-        entity = self._entity_of(token)
+        entity = self.entity_of(token)
         if entity is None:
             return ""
         if entity.label_ == "PERSON":
@@ -700,13 +621,13 @@ class SpeakerResolver:
                 return self.full_name(person.name, person.position)
         return ""
 
-    def _pronoun(self, pronoun: str, position: int) -> Resolved:
+    def _pronoun(self, pronoun: str, position: int) -> ResolvedSpeaker:
         """he/she: the nearest earlier salient person of that gender (or of unknown gender).
         "I" outside quotation marks is the writer (an op-ed's "I think"), whom a byline
         names at most, and bylines are never speakers; inside them ("Cecile Richards: ‘I’m
         sick …’") it is whoever speaks there."""
         if pronoun in ("i", "me") and self.quote_at(position) is None:
-            return Resolved("", UNNAMED, "")
+            return ResolvedSpeaker("", UNNAMED, "")
         gender = GENDER_OF_PRONOUN.get(pronoun, "")
         index = bisect_left(self._positions, position)
         earlier = self.persons[:index]
@@ -724,10 +645,10 @@ class SpeakerResolver:
                     # gender nearer than her may be "she" ("Rachael Maskell … told the
                     # Guardian … 'I cannot vote for this,' she said"): then no one is named.
                     if not person_gender and wanted_salient:
-                        return Resolved("", UNNAMED, "")
+                        return ResolvedSpeaker("", UNNAMED, "")
                     continue
                 if self._unnamed_between(person.position, position, gender):
                     # "… said one senior official. He added …": he is the official.
-                    return Resolved("", UNNAMED, "")
-                return Resolved(name, PERSON, "")
-        return Resolved("", UNNAMED, "")
+                    return ResolvedSpeaker("", UNNAMED, "")
+                return ResolvedSpeaker(name, PERSON, "")
+        return ResolvedSpeaker("", UNNAMED, "")
