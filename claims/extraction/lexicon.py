@@ -97,6 +97,15 @@ UNNAMED_NOUNS = frozenset(
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
+# Nouns by which news refers back to a company that spoke ("the company said in a
+# statement").
+COMPANY_NOUNS = frozenset(
+    """
+    company firm carmaker automaker bank retailer airline insurer manufacturer chipmaker
+    startup conglomerate lender broadcaster
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+
 # Common family names of languages that write them first (Chinese, Korean, Vietnamese): news
 # names "Lee Jae-myung" or "Xi Jinping" once, then "Lee" and "Xi".
 FAMILY_NAME_FIRST = frozenset(

@@ -39,6 +39,7 @@ from claims.extraction.gender import (
 )
 from claims.extraction.groups import coordination, group_of
 from claims.extraction.lexicon import (
+    COMPANY_NOUNS,
     FAMILY_NAME_FIRST,
     MEDIA_WORDS,
     PERSON_NOUNS,
@@ -86,14 +87,7 @@ from claims.extraction.phrases import (
 )
 from claims.extraction.types import ResolvedSpeaker
 
-# Nouns by which news refers back to a company that spoke ("the company said in a
-# statement"), and how far back (characters) the company may have spoken.
-COMPANY_NOUNS = frozenset(
-    """
-    company firm carmaker automaker bank retailer airline insurer manufacturer chipmaker
-    startup conglomerate lender broadcaster
-    """.split()  # noqa: SIM905 - a word list reads best as words
-)
+# How far back (characters) a company may have spoken for "the company said" to be it.
 COMPANY_REACH = 1500
 
 
