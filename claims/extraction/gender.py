@@ -84,7 +84,7 @@ _FEMALE_FIRST_NAMES += """
     alicia ana anita beatriz carmen cecilia charlotte chloe christina daniela denise elaine
     eleanor erin esther eva fiona gabriela grace gretchen hilary irene isabel isabella
     jacqueline jasmine joyce kathryn kristen kristin leah lucy madeleine marcia margarita
-    maxine melanie miriam molly natalie nina norma olivia penny phyllis rachael rita rosa
+    marina maxine melanie miriam molly natalie nina norma olivia penny phyllis rachael rita rosa
     rose samantha shirley silvia stacey sylvia tammy tanya vanessa victoria vivian yolanda zoe
 """
 _GENDER_OF_FIRST_NAME = dict.fromkeys(_MALE_FIRST_NAMES.split(), "m")

@@ -58,7 +58,11 @@ def mention_for(article: ArticleDoc, subject: Token) -> tuple[tuple[int, int], M
     ):
         first += 1
     while last > subject.i and (doc[last].is_punct or doc[last].is_space):
+        if _closes_a_bracket(doc, first, last):
+            break
         last -= 1
+    if last + 1 < len(doc) and _closes_a_bracket(doc, first, last + 1):
+        last += 1  # "The National Confederation of Agriculture (CNA)": its closing bracket
     last = _name_after_role(article, subject, last)
     last = _titled_name_after(article, subject, last)
     first, last = _name_set_off(article, subject, first, last)
@@ -77,6 +81,14 @@ def mention_for(article: ArticleDoc, subject: Token) -> tuple[tuple[int, int], M
         name = ""
     mention = Mention(span[0], mention_text, subject.lower_, name, label)
     return span, mention
+
+
+def _closes_a_bracket(doc, first: int, last: int) -> bool:
+    """Whether the token at ``last`` closes a bracket opened in the mention before it."""
+    before = doc[first:last].text
+    opened = before.count("(") + before.count("[")
+    closed = before.count(")") + before.count("]")
+    return doc[last].text in (")", "]") and opened > closed
 
 
 def _name_set_off(article: ArticleDoc, subject: Token, first: int, last: int) -> tuple[int, int]:

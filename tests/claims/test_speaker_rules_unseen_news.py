@@ -301,3 +301,22 @@ def test_the_company_with_no_company_speaking_before_stays_unnamed(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "sales to recover")
     assert quote.speaker == ""
+
+
+def test_a_mention_keeps_the_bracket_it_opens(nlp):
+    text = (
+        "The National Confederation of Agriculture (CNA) said in a statement that farmers were "
+        "the main victims of the fires."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "main victims")
+    assert quote.speaker_mention.text == "The National Confederation of Agriculture (CNA)"
+    assert quote.speaker == "National Confederation of Agriculture"
+
+
+def test_she_finds_a_minister_whose_first_name_the_list_knows(nlp):
+    text = (
+        "Environment Minister Marina Silva told reporters that most of the fires had been set "
+        'deliberately. "This is a crime against the country," she said.'
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "crime against")
+    assert quote.speaker == "Marina Silva"
