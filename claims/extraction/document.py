@@ -183,7 +183,11 @@ class ArticleDoc:
             end -= 1
         while start < end and self.text[start] in QUOTE_CHARS + " ":
             start += 1
-        if end > start and self.text[end : end + 1] in ('"', "”") and _opened(self.text[start:end]):
+        if (
+            end > start
+            and self.text[end : end + 1] in ('"', "”", "'", "’")
+            and _opened(self.text[start:end], self.text[end])
+        ):
             # The parse left the closing mark outside ("… “cannot be solved on the
             # battlefield”." or "… “for as long as it takes”, adding …"): it closes the
             # content's own quotation, so it belongs with it.
@@ -191,6 +195,14 @@ class ArticleDoc:
         return (start, end) if end > start else None
 
 
-def _opened(text: str) -> bool:
-    """Whether ``text`` opens a quotation it does not close."""
+# Single marks opening and closing a quotation, not apostrophes ("Trump's", "don't").
+_SINGLE_OPENS = re.compile(r"(?:^|(?<=[\s(—–-]))['‘](?=\w)")
+_SINGLE_CLOSES = re.compile(r"(?<=[\w.,!?])['’](?!\w)")
+
+
+def _opened(text: str, closing: str = '"') -> bool:
+    """Whether ``text`` opens a quotation it does not close, of the kind ``closing`` closes:
+    double marks, or single ones ("rejects Trump's claims of 'genocide'")."""
+    if closing in "'’":
+        return len(_SINGLE_OPENS.findall(text)) > len(_SINGLE_CLOSES.findall(text))
     return text.count("“") > text.count("”") or text.count('"') % 2 == 1

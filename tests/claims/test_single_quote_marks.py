@@ -48,3 +48,15 @@ def test_single_marks_pair_around_apostrophes(text, said):
 def test_single_marks_inside_double_quotes_stay_nested():
     text = "\"He called it 'a disgrace', and I agree,\" she said."
     assert quoted_texts(text) == ["He called it 'a disgrace', and I agree,"]
+
+
+def test_a_content_keeps_the_closing_single_mark_of_a_quotation_it_opens(nlp):
+    text = (
+        "Ramaphosa rejects Trump's claims of 'genocide'\n\n"
+        "JOHANNESBURG — South Africa's president, Cyril Ramaphosa, on Thursday rejected claims "
+        "by U.S. President Donald Trump that white farmers were being persecuted, calling them "
+        '"completely false".\n\n'
+        '"There is no genocide in South Africa," Ramaphosa told a news conference in Pretoria.'
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    assert quotes[0].content.text == "Trump's claims of 'genocide'"
