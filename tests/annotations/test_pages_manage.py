@@ -271,7 +271,8 @@ def test_a_manager_takes_all_articles_a_batch_or_picked_ones(client):
     client.post(
         articles_url, {"action": "page", "shown": shown, "checked": [others[0].id, in_batch[1].id]}
     )
-    assert set(project.articles.exclude(title__startswith="Article")) >= {others[0], in_batch[1]}
+    # (Faker's random titles may start with "Article" too: no filter on titles here.)
+    assert set(project.articles.all()) >= {others[0], in_batch[1]}
     assert not project.articles.filter(id__in=[in_batch[0].id, others[1].id]).exists()
     client.post(articles_url, {"action": "none"})
     assert not project.articles.exists()
