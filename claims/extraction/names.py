@@ -13,7 +13,7 @@ from claims.extraction.lexicon import (
 
 _POSSESSIVE = re.compile(r"^(.*)['’]s?$")
 _PARENTHESIS = re.compile(r"\s*\([^)]*\)")
-_NAME_PARTICLES = frozenset(
+NAME_PARTICLES = frozenset(
     ["de", "del", "della", "der", "van", "von", "da", "al", "bin", "ibn", "le", "la", "di", "du"]
 )
 _TRIM = " \t\r\n,.;:!?\"“”‘’'()[]—–-"
@@ -40,12 +40,12 @@ def _name_words(words: list[str]) -> tuple[list[str], list[str]]:
         word = words[index - 1]
         if _is_title(word):
             break
-        if word[:1].isupper() or word[:1].isdigit() or (name and word.lower() in _NAME_PARTICLES):
+        if word[:1].isupper() or word[:1].isdigit() or (name and word.lower() in NAME_PARTICLES):
             name.insert(0, word)
         else:
             break
         index -= 1
-    while name and name[0].lower() in _NAME_PARTICLES:
+    while name and name[0].lower() in NAME_PARTICLES:
         name.pop(0)
         index += 1
     return words[:index], name

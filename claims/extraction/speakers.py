@@ -49,6 +49,7 @@ from claims.extraction.lexicon import (
     UNNAMED_NOUNS,
 )
 from claims.extraction.names import (
+    NAME_PARTICLES,
     canonical_speaker_name,
     joined_organisation_name,
     kind_of_name,
@@ -100,6 +101,26 @@ class _Person:
     salient: bool  # a sentence subject outside quotes, or a speaker
 
 
+def _whole_names(doc: Doc) -> list[Span]:
+    """The named entities, a person's name that the tagger cut before its last word mended:
+    "Ursula von der" + "Leyen" (tagged a place) is "Ursula von der Leyen"."""
+    entities: list[Span] = []
+    for entity in doc.ents:
+        previous = entities[-1] if entities else None
+        if previous is not None and previous.end > entity.start:
+            continue  # the last word a mended name took in
+        if (
+            entity.label_ == "PERSON"
+            and entity[-1].lower_ in NAME_PARTICLES
+            and entity.end < len(doc)
+            and doc[entity.end].is_title
+            and doc[entity.end].pos_ == "PROPN"
+        ):
+            entity = Span(doc, entity.start, entity.end + 1, label="PERSON")
+        entities.append(entity)
+    return entities
+
+
 class SpeakerResolver:
     """Resolves speaker mentions within one parsed article to canonical speakers.
 
@@ -120,10 +141,11 @@ class SpeakerResolver:
         self.spoke: list[tuple[int, str]] = []
         self.organisations: list[str] = []
         self._entity_at: dict[int, Span] = {}
-        for entity in doc.ents:
+        entities = _whole_names(doc)
+        for entity in entities:
             for index in range(entity.start, entity.end):
                 self._entity_at[index] = entity
-        for entity in doc.ents:
+        for entity in entities:
             if self.is_blocked(entity.start_char):
                 continue
             if entity.label_ == "PERSON":
@@ -354,8 +376,9 @@ class SpeakerResolver:
                 # "Club for Growth Action", "Center for Economic and Policy Research": a name
                 # joined by "for"/"of"/"and" is one name, not its last capitalised words.
                 name = joined_organisation_name(entity.text, name)
-            if self._is_surname(name):
-                # NER took a person's surname for an organisation ("Trump said").
+            if self._is_surname(name) or self._titled(entity):
+                # NER took a person's surname for an organisation ("Trump said"), or a titled
+                # person's name ("German Chancellor Olaf Scholz").
                 return ResolvedSpeaker(self.full_name(name, position), PERSON, description)
             kind = kind_of_name(name, entity.label_)
             return ResolvedSpeaker(self.full_organisation_name(name), kind, description)
@@ -444,6 +467,19 @@ class SpeakerResolver:
         if institution.lower_ in PERSON_NOUNS or institution.ent_type_ == "PERSON":
             return False
         return institution.ent_type_ in ("ORG", "GPE", "NORP", "FAC") or institution.pos_ == "PROPN"
+
+    def _titled(self, entity: Span) -> bool:
+        """An "organisation" of two to four capitalised words right after a person's title
+        ("Chancellor Olaf Scholz"): the tagger's misreading of a titled name."""
+        before = self.doc[entity.start - 1] if entity.start else None
+        return (
+            entity.label_ == "ORG"
+            and before is not None
+            and before.lower_.rstrip(".") in PERSON_TITLES
+            and before.is_title
+            and 2 <= len(entity) <= 4
+            and all(word.is_title and word.pos_ == "PROPN" for word in entity)
+        )
 
     def _is_surname(self, name: str) -> bool:
         return " " not in name and any(

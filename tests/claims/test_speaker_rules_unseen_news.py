@@ -320,3 +320,21 @@ def test_she_finds_a_minister_whose_first_name_the_list_knows(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "crime against")
     assert quote.speaker == "Marina Silva"
+
+
+def test_a_name_the_tagger_cut_before_its_last_word_is_whole(nlp):
+    text = (
+        'European Commission President Ursula von der Leyen said the pact was "balanced and '
+        'fair". She urged member states to "stand together".'
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    assert {quote.speaker for quote in quotes} == {"Ursula von der Leyen"}
+
+
+def test_a_titled_name_the_tagger_took_for_an_organisation_is_a_person(nlp):
+    text = (
+        "Asked about the dispute, German Chancellor Olaf Scholz said he was confident a "
+        "compromise would be found."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "compromise would be found")
+    assert (quote.speaker, quote.speaker_kind) == ("Olaf Scholz", "person")
