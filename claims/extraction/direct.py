@@ -16,6 +16,7 @@ from claims.extraction.mentions import (
     subject_of,
 )
 from claims.extraction.names import canonical_speaker_name
+from claims.extraction.phrases import POSSESSIVE_MARKS
 from claims.extraction.quotemarks import Quoted
 from claims.extraction.signatures import signature
 
@@ -110,14 +111,15 @@ def continue_speakers(text: str, drafts: list[Draft]) -> None:
 
 # A short quotation right after a possessive is a title, not speech.
 TITLE_WORDS = 8
-POSSESSIVES = ("'s", "’s", "s'", "s’")
 
 
 def attribute_quote(article: ArticleDoc, item: Quoted) -> Draft | None:
     """A quote no parsed attribution covers: look for "…,” he said" or "He said: “…"."""
     doc = article.doc
     words = word_count(article.text[item.inner_start : item.inner_end])
-    if words <= TITLE_WORDS and article.text[: item.outer_start].rstrip().endswith(POSSESSIVES):
+    if words <= TITLE_WORDS and article.text[: item.outer_start].rstrip().endswith(
+        POSSESSIVE_MARKS
+    ):
         return None  # a work's title: NBC's “Meet the Press”, Trump's “The Art of the Deal”
     after = article.token_at(item.outer_end)
     if after < len(doc) and doc[after].idx < item.outer_end:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from claims.extraction.cues import SCOPE_ALL, CueModel
-from claims.extraction.quotemarks import Quoted
+from claims.extraction.quotemarks import SINGLE_CLOSING, SINGLE_OPENING, Quoted
 
 # A first line up to this long (followed by a line break) is a headline.
 HEADLINE_CHARS = 250
@@ -195,14 +195,9 @@ class ArticleDoc:
         return (start, end) if end > start else None
 
 
-# Single marks opening and closing a quotation, not apostrophes ("Trump's", "don't").
-_SINGLE_OPENS = re.compile(r"(?:^|(?<=[\s(—–-]))['‘](?=\w)")
-_SINGLE_CLOSES = re.compile(r"(?<=[\w.,!?])['’](?!\w)")
-
-
 def _opened(text: str, closing: str = '"') -> bool:
     """Whether ``text`` opens a quotation it does not close, of the kind ``closing`` closes:
     double marks, or single ones ("rejects Trump's claims of 'genocide'")."""
     if closing in "'’":
-        return len(_SINGLE_OPENS.findall(text)) > len(_SINGLE_CLOSES.findall(text))
+        return len(SINGLE_OPENING.findall(text)) > len(SINGLE_CLOSING.findall(text))
     return text.count("“") > text.count("”") or text.count('"') % 2 == 1

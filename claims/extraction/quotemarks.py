@@ -78,10 +78,10 @@ def find_quoted(text: str) -> list[Quoted]:
 # letter, a digit or a mark; a closing one after a letter, a digit or punctuation and before a
 # space, punctuation or the end. An apostrophe inside a word ("don't", "Clinton's") is
 # neither; nor one opening an elision or a year ("'em", "'90s").
-_SINGLE_OPENING = re.compile(r"(?:(?<=^)|(?<=[\s(\[{—–-]))['‘](?=[^\W\d_]|[\d][^0-9s]|[“\"])", re.M)
+SINGLE_OPENING = re.compile(r"(?:(?<=^)|(?<=[\s(\[{—–-]))['‘](?=[^\W\d_]|[\d][^0-9s]|[“\"])", re.M)
 # Not closing: a plural's possessive before a lower-case word ("the parents' rights"), the
 # end of an elision ("rock 'n' roll").
-_SINGLE_CLOSING = re.compile(
+SINGLE_CLOSING = re.compile(
     r"(?<!['‘’][nN])(?<=[\w.,!?;:…%)—–-])['’](?!(?<=s['’]) [a-z])(?=[\s.,;:!?)\]—–-]|$)"
 )
 _DOUBLE_MARKS = re.compile(r"[“”„«»\"]|''")
@@ -94,10 +94,10 @@ def _single_marks_as_double(text: str) -> str | None:
     if _DOUBLE_MARKS.search(text):
         return None
     elisions = {match.start() for match in _ELISIONS.finditer(text)}
-    opening = [m.start() for m in _SINGLE_OPENING.finditer(text) if m.start() not in elisions]
+    opening = [m.start() for m in SINGLE_OPENING.finditer(text) if m.start() not in elisions]
     if not opening:
         return None
-    closing = [match.start() for match in _SINGLE_CLOSING.finditer(text)]
+    closing = [match.start() for match in SINGLE_CLOSING.finditer(text)]
     marked = list(text)
     pending: int | None = None
     openings, closings = iter(opening), iter(closing)

@@ -448,7 +448,7 @@ class SpeakerResolver:
                 and all(word.pos_ == "PROPN" and word.is_title for word in words)
             ):
                 continue
-            entities = {self._entity_at.get(word.i) for word in words} - {None}
+            entities = {self.entity_of(word) for word in words} - {None}
             whole = any(e.start <= words.start and words.end <= e.end for e in entities)
             if first_name_gender(words.text) or (entities and not whole):
                 return [words]
