@@ -249,12 +249,10 @@ class DatasetExporter:
         A team's quotes rarely repeat a whole combination (who answered and what), but each
         annotator's own answers and the set of answers given repeat often: both are encoded
         once (_part_for, _agreement_for) and a new combination is joined from them."""
-        if not joined:
-            return self._no_answers(as_json=as_json)
         # Grouped by annotator without decoding: "dimension:choice choice…" texts are keys
         # enough for the caches (decoded on a miss, in _decoded).
         given: dict[str, list[str]] = {}
-        for item in joined.split(","):
+        for item in joined.split(",") if joined else ():
             annotator_id, _, answer = item.partition(":")
             if annotator_id in given:
                 given[annotator_id].append(answer)
@@ -274,30 +272,18 @@ class DatasetExporter:
         by_name = sorted(parts, key=lambda part: part.name)
         return _Answers(
             mean=mean,
-            labels=shares_csv + _csv_json_text("{" + ", ".join(part.csv for part in by_name) + "}"),
+            # No labels: "{}", which csv.writer leaves unquoted.
+            labels=shares_csv
+            + (
+                _csv_json_text("{" + ", ".join(part.csv for part in by_name) + "}")
+                if parts
+                else "{}"
+            ),
             agreement="",
             annotators=tuple((part.annotator_id, part.key[:-1] + ": ") for part in by_name),
             unchanged=_csv_json_text(
                 "{" + ", ".join(part.key[:-1] + ": 0" for part in by_name) + "}"
             ),
-        )
-
-    def _no_answers(self, *, as_json: bool) -> _Answers:
-        mean, agreement, shares_csv = self._agreements[()]
-        if as_json:
-            return _Answers(
-                mean=mean,
-                labels='"labels":{}',
-                agreement=agreement,
-                annotators=(),
-                unchanged='"label_changes":{}',
-            )
-        return _Answers(
-            mean=mean,
-            labels=shares_csv + "{}",
-            agreement="",
-            annotators=(),
-            unchanged=_csv_json_text("{}"),
         )
 
     def _decoded(self, answers: tuple[str, ...]) -> dict[str, object]:
