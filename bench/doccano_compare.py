@@ -54,6 +54,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.export import TEAM  # noqa: E402 - the export project's annotators, two per example
 from bench.labelling_data import AGREEMENT, ANSWER_SKEW  # noqa: E402
 from bench.labelling_data import _sentence as sentence  # noqa: E402
 from bench.load import (  # noqa: E402
@@ -74,7 +75,6 @@ from bench.load import (  # noqa: E402
 CATEGORIES = ("favor", "against", "neutral")
 # The stance skew of bench/labelling_data without "unclear": doccano's project has three labels.
 WEIGHTS = [ANSWER_SKEW["stance"][name] for name in CATEGORIES]
-EXPORT_TEAM = 12  # the export project's annotators, two per example (bench/export.py's TEAM)
 
 # Runs in doccano's venv (stdin), cwd = doccano's backend package. argv: command, JSON path.
 DOCCANO_SIDE = r"""
@@ -467,7 +467,7 @@ def doccano_export(args, venv: Path) -> None:
                 "export-setup",
                 {
                     "texts": texts(args.export_examples, seed=19),
-                    "annotators": EXPORT_TEAM,
+                    "annotators": TEAM,
                     "categories": CATEGORIES,
                     "weights": WEIGHTS,
                     "agreement": AGREEMENT,
@@ -476,7 +476,7 @@ def doccano_export(args, venv: Path) -> None:
             )
             print(
                 f"doccano {doccano.version}: built {args.export_examples} examples × 2 of "
-                f"{EXPORT_TEAM} annotators' "
+                f"{TEAM} annotators' "
                 f"labels ({args.export_mode} project) in {built['seconds']:.1f} s"
             )
             print(f"machine load average before the export: {load_line()}")
