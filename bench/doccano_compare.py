@@ -416,6 +416,7 @@ def doccano_load(args, venv: Path) -> dict:
             for client in clients:
                 client.start()
             cpu_before = server_cpu(server, args.server_url, args.database)
+            clients_cpu = time.process_time()  # this process: the client threads
             gate.wait()
             began = time.perf_counter()
             analyzer = analyze_later(database_url, args.analyze_after)
@@ -424,6 +425,7 @@ def doccano_load(args, venv: Path) -> dict:
             if analyzer is not None:
                 analyzer.cancel()
             elapsed = time.perf_counter() - began
+            clients_cpu = time.process_time() - clients_cpu
             cpu_after = server_cpu(server, args.server_url, args.database)
             logs = [client.log for client in clients]
             figures = report_latencies(logs, elapsed, operations=("next", "save-label"))
@@ -437,6 +439,8 @@ def doccano_load(args, venv: Path) -> dict:
                 "server CPU per request: "
                 + ", ".join(f"{role} {ms:.1f} ms" for role, ms in figures["cpu"].items())
             )
+            figures["clients_cpu"] = clients_cpu / requests * 1000
+            print(f"bench clients' CPU per request: {figures['clients_cpu']:.1f} ms")
             load_after = load_line()
             print(f"machine load average after the run: {load_after}")
             figures["load"] = (load_before.split(" (")[0], load_after.split(" (")[0])
@@ -554,6 +558,8 @@ def claimlab_load(args) -> dict:
             figures["cpu"] = {
                 role: float(ms) for role, ms in re.findall(r"(\w+) ([\d.]+) ms", line)
             }
+        elif line.startswith("bench clients' CPU per request:"):
+            figures["clients_cpu"] = float(line.split(": ")[1].split()[0])
         elif line.startswith("machine load average before"):
             figures.setdefault("load", [None, None])[0] = line.split(": ")[1].split(" (")[0]
         elif line.startswith("machine load average after"):
@@ -575,6 +581,7 @@ def row(name: str, f: dict) -> str:
             for op in ("next", "save-label")
         )
         + f" | {cpu.get('gunicorn', 0):.1f} + {cpu.get('postgres', 0):.1f} ms"
+        + f" | {f.get('clients_cpu', 0):.1f} ms"
         + f" | {f.get('errors', '?')} | {f['load'][0]} → {f['load'][1]} |"
     )
 
@@ -595,9 +602,9 @@ def interleave(args, venv: Path) -> None:
     )
     print(
         "| run | requests/s | next p50 / p95 / p99 / max | save p50 / p95 / p99 / max "
-        "| CPU / request | errors | load |"
+        "| CPU / request | bench clients' CPU / request | errors | load |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, claimlab, doccano in runs:
         print(row(f"{name} Claimlab", claimlab))
         print(row(f"{name} doccano", doccano))

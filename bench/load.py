@@ -470,6 +470,7 @@ def main() -> int:
         for client in clients:
             client.start()
         cpu_before = server_cpu(server, args.database)
+        clients_cpu = time.process_time()  # this process: the client threads, all but idle
         gate.wait()
         began = time.perf_counter()
         analyzer = analyze_later(database_url, args.analyze_after)
@@ -478,6 +479,7 @@ def main() -> int:
         if analyzer is not None:
             analyzer.cancel()
         elapsed = time.perf_counter() - began
+        clients_cpu = time.process_time() - clients_cpu
         logs = [client.log for client in clients]
         cpu_after = server_cpu(server, args.database)
         figures = report_latencies(logs, elapsed)
@@ -492,6 +494,7 @@ def main() -> int:
                 f"{role} {seconds / requests * 1000:.1f} ms" for role, seconds in spent.items()
             )
         )
+        print(f"bench clients' CPU per request: {clients_cpu / requests * 1000:.1f} ms")
         print(f"machine load average after the run: {load_line()}")
 
         errors = sum((log.errors for log in logs), Counter())
