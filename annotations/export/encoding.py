@@ -23,7 +23,7 @@ from typing import NamedTuple
 from annotations.agreement import majority_share
 from annotations.export.reading import Chunk, DatasetReader, ExportOptions
 from annotations.models import Project
-from config.spreadsheets import spreadsheet_cell, spreadsheet_row
+from config.spreadsheets import RISKY_STARTS, spreadsheet_cell, spreadsheet_row
 
 # Records joined into one piece of a streamed response (about 64 KB of JSONL).
 RECORDS_PER_PIECE = 100
@@ -56,7 +56,8 @@ _CSV_SPECIAL = re.compile('[",\r\n]')
 def _csv_field(value: str) -> str:
     """One text CSV field as csv.writer writes it (excel dialect, minimal quoting), made safe
     for spreadsheets."""
-    value = spreadsheet_cell(value)
+    if value[:1] in RISKY_STARTS:  # the rule's own test, without its call for most text
+        value = spreadsheet_cell(value)
     if _CSV_SPECIAL.search(value) is None:
         return value
     return '"' + value.replace('"', '""') + '"'
@@ -66,6 +67,11 @@ def _csv_json_text(text: str) -> str:
     """A JSON object or list as a CSV field: it starts with { or [ (no formula) and holds
     quotes, so csv.writer always quotes it."""
     return '"' + text.replace('"', '""') + '"'
+
+
+def _csv_quoted_json_text(text: str) -> str:
+    """A JSON string as it stands inside a quoted CSV field (its quotes doubled)."""
+    return encode_basestring(text).replace('"', '""')
 
 
 def _csv_json(value) -> str:
@@ -112,7 +118,7 @@ class _Answers(NamedTuple):
     labels: str
     agreement: str  # JSON only
     # The annotators with their names encoded as keys: JSON in the labels' order (by id),
-    # '"name":'; CSV by name, '"name": '.
+    # '"name":'; CSV by name, '""name"": ' (as inside a quoted CSV field).
     annotators: tuple[tuple[int, str], ...]
     # No change by anyone, as most quotes have: '"label_changes":{"name":0,…}', or the CSV cell.
     unchanged: str
@@ -139,11 +145,12 @@ def _work_members(
     annotators: tuple[tuple[int, str], ...],
     separator: str,
     seconds_only: bool,
+    encode_note: Callable[[str], str] = encode_basestring,
 ) -> tuple[str, str, str]:
     """For (annotator id, encoded key and colon) pairs, the JSON members of the notes, seconds
     spent and label changes objects, each list joined by `separator`: a note only where there
-    is one, null seconds and 0 changes where the annotator's work was not measured. With
-    `seconds_only` (no note and no change on the quote) the seconds alone."""
+    is one (encoded by `encode_note`), null seconds and 0 changes where the annotator's work was
+    not measured. With `seconds_only` (no note and no change on the quote) the seconds alone."""
     spent_by = chunk.seconds.get
     noted = seconds = changes = ""
     if seconds_only:
@@ -159,7 +166,7 @@ def _work_members(
         changes += f"{separator}{key}{changed_by(pair, 0)}"
         note = notes(pair)
         if note is not None:
-            noted += f"{separator}{key}{encode_basestring(note)}"
+            noted += f"{separator}{key}{encode_note(note)}"
     cut = len(separator)
     return noted[cut:], seconds[cut:], changes[cut:]
 
@@ -280,7 +287,11 @@ class DatasetExporter:
                 else "{}"
             ),
             agreement="",
-            annotators=tuple((part.annotator_id, part.key[:-1] + ": ") for part in by_name),
+            # Keys as they stand inside a quoted CSV field (quotes doubled), so that the
+            # notes, seconds and changes cells need no escaping per record (_work_csv).
+            annotators=tuple(
+                (part.annotator_id, (part.key[:-1] + ": ").replace('"', '""')) for part in by_name
+            ),
             unchanged=_csv_json_text(
                 "{" + ", ".join(part.key[:-1] + ": 0" for part in by_name) + "}"
             ),
@@ -387,12 +398,13 @@ class DatasetExporter:
         """The CSV cells notes_json, seconds_spent_json, label_changes_json."""
         if not answers.annotators:
             return _NO_ANNOTATORS_CSV
-        noted, seconds, changes = _work_members(chunk, quote_id, answers.annotators, ", ", plain)
-        return (
-            f"{_csv_json_text('{' + noted + '}') if noted else '{}'},"
-            f"{_csv_json_text('{' + seconds + '}')},"
-            f"{answers.unchanged if plain else _csv_json_text('{' + changes + '}')}"
+        noted, seconds, changes = _work_members(
+            chunk, quote_id, answers.annotators, ", ", plain, _csv_quoted_json_text
         )
+        # The members are CSV-escaped already (the keys by _answers_for, the notes here).
+        noted = f'"{{{noted}}}"' if noted else "{}"
+        changes = answers.unchanged if plain else f'"{{{changes}}}"'
+        return f'{noted},"{{{seconds}}}",{changes}'
 
     def _comments(self, thread: list[tuple[int, str, datetime.datetime]]) -> list[dict]:
         person = self.reader.person

@@ -14,6 +14,7 @@ from annotations.labelling.comments import comment_add
 from annotations.labelling.gold import gold_set
 from annotations.labelling.labels import label_save, labelling_effort
 from annotations.labelling.projects import membership_set
+from annotations.models import Label
 from tests.factories import UserFactory, labelling_project
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +96,28 @@ def test_csv_has_the_same_as_json_cells(work):
         assert cells[f"{field}_json"] == json.dumps(
             record[field], ensure_ascii=False, sort_keys=True
         )
+
+
+def test_names_and_notes_with_quote_marks_and_commas_stay_whole_in_csv(work):
+    """The notes, seconds and changes cells are built already escaped for CSV: a name or a
+    note holding quote marks and commas reads back as the JSON line has it, and the file is
+    what csv.writer would write."""
+    project, quote, _, ann1, ann2, _ = work
+    type(ann1).objects.filter(id=ann1.id).update(username='o"brien, jr')  # past the validator
+    type(ann2).objects.filter(id=ann2.id).update(username='"quoted"')
+    Label.objects.filter(quote=quote, annotator=ann1).update(note='He said "no", twice')
+    options = {"pseudonymise": False}
+    text = "".join(DatasetExporter(project=project, options=ExportOptions(**options)).csv())
+    rewritten = io.StringIO()
+    csv.writer(rewritten).writerows(csv.reader(io.StringIO(text, newline="")))
+    assert text == rewritten.getvalue()
+    header, *rows = list(csv.reader(io.StringIO(text, newline="")))
+    cells = {int(row[0]): dict(zip(header, row, strict=True)) for row in rows}[quote.id]
+    record = records(project, **options)[quote.id]
+    assert record["notes"] == {'o"brien, jr': 'He said "no", twice'}
+    assert record["seconds_spent"] == {'o"brien, jr': 6.0, '"quoted"': 9.5}
+    for field in ("notes", "seconds_spent", "label_changes"):
+        assert json.loads(cells[f"{field}_json"]) == record[field]
 
 
 def test_every_record_field_is_explained_in_the_card(work):
