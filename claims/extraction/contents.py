@@ -15,6 +15,7 @@ from claims.extraction.cues import (
     PREPOSITION_OBJECT_DEPS,
     SCOPE_ALL,
     following_clause,
+    lone_name,
 )
 from claims.extraction.document import ArticleDoc
 from claims.extraction.lexicon import INTENT_FORMS, PRONOUNS_PERSON, VERB_FORMS
@@ -131,7 +132,9 @@ def complements(
     article: ArticleDoc, verb: Token, *, clause_only: bool = False
 ) -> Iterator[tuple[int, int]]:
     """Token ranges of what the verb reports: its clausal complements."""
-    complements = [child for child in verb.children if child.dep_ == "ccomp"]
+    complements = [
+        child for child in verb.children if child.dep_ == "ccomp" and not lone_name(child)
+    ]
     if not complements and verb.lower_ in INTENT_FORMS and not clause_only:
         for child in verb.rights:
             if child.dep_ == "xcomp" and child.tag_ == "VB":

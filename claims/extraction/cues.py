@@ -90,6 +90,13 @@ def verbal(complement: Token) -> bool:
     return any(child.dep_ == "aux" and child.lower_ == "to" for child in complement.children)
 
 
+def lone_name(complement: Token) -> bool:
+    """A "clause" that is one proper noun and nothing else: a parse that took a name in the
+    verb's object for its complement ("told the local radio station WHCR that …" parsed WHCR
+    as the clause). What is reported is the real clause after it, or nothing."""
+    return complement.pos_ == "PROPN" and not any(True for _ in complement.children)
+
+
 def reports_object(prep: Token) -> bool:
     """Whether a preposition governs something it could report (a noun phrase or a clause)."""
     return any(child.dep_ in PREPOSITION_OBJECT_DEPS for child in prep.children)
@@ -102,7 +109,7 @@ def content_kind(token: Token) -> tuple[str, Token | None]:
         infinitive = obj = prep = None
         for child in token.children:
             dep = child.dep_
-            if dep in _CLAUSE_DEPS:
+            if dep in _CLAUSE_DEPS and not lone_name(child):
                 return CLAUSE, child
             if dep == "xcomp" and child.i > token.i and infinitive is None and verbal(child):
                 infinitive = child
