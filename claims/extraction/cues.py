@@ -17,6 +17,7 @@ from pathlib import Path
 from spacy.tokens import Token
 
 from claims.extraction.lexicon import INTENT_FORMS, PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
+from claims.extraction.phrases import DOCUMENT_NOUNS
 
 WEIGHTS_PATH = Path(__file__).with_name("cue_weights.json")
 
@@ -79,6 +80,35 @@ def following_clause(verb: Token) -> Token | None:
         and head.pos_ in ("VERB", "AUX")
     ):
         return head
+    return _clause_after_document(verb)
+
+
+# What a verb's "in a …" may name as the place of its words: documents, and a court's.
+_DOCUMENTS = DOCUMENT_NOUNS | frozenset(
+    ["order", "ruling", "filing", "filings", "decision", "opinion", "motion"]
+)
+
+
+def _clause_after_document(verb: Token) -> Token | None:
+    """ "wrote in a 14-page order that the arguments …", "said in a statement that the plan
+    …": a that-clause right after the document the verb names, which the parser hung on the
+    document's noun. Not a relative clause ("said in a statement that was released …": there
+    "that" is the clause's subject)."""
+    for prep in verb.rights:
+        if prep.dep_ != "prep" or prep.lower_ not in ("in", "on") or prep.i != verb.i + 1:
+            continue
+        for noun in prep.children:
+            if noun.dep_ != "pobj" or noun.lower_ not in _DOCUMENTS:
+                continue
+            for clause in noun.rights:
+                if (
+                    clause.dep_ in ("acl", "relcl", "ccomp")
+                    and clause.left_edge.i == noun.i + 1
+                    and clause.left_edge.lower_ == "that"
+                    and clause.left_edge.dep_ == "mark"
+                    and any(child.dep_.startswith("nsubj") for child in clause.children)
+                ):
+                    return clause
     return None
 
 

@@ -24,3 +24,24 @@ def test_a_clause_complement_still_reports_when_it_is_a_verb(nlp):
     assert [quote.content.text for quote in quotes] == [
         "that the mayor had steered contracts to his family"
     ]
+
+
+def test_a_that_clause_after_the_document_the_words_are_in_is_what_was_said(nlp):
+    """In "wrote in a 14-page order that …" and "wrote in a letter that …" the parser hangs the
+    clause on the document; it is what the judge or the senator wrote."""
+    text = (
+        "U.S. District Judge Patricia Moreno wrote in a 14-page order that the defense's "
+        "arguments misread the law. The senator wrote in a letter that the plan would raise "
+        "costs for families."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    assert [(quote.content.text, quote.speaker) for quote in quotes] == [
+        ("that the defense's arguments misread the law", "Patricia Moreno"),
+        ("that the plan would raise costs for families", ""),
+    ]
+
+
+def test_a_relative_clause_on_the_document_is_not_what_was_said(nlp):
+    text = "The ministry said in a statement that was released on Monday that prices would fall."
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    assert all("was released" not in quote.content.text for quote in quotes)
