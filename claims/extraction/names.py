@@ -101,6 +101,27 @@ def canonical_speaker_name(mention: str) -> str:
     return " ".join(name)
 
 
+# Words that head the name of a body, not of a person: "The Alzheimer's Association", "the
+# U.S. Attorney's Office" are named by their owner and the word together.
+_BODY_WORDS = _ORGANISATION_WORDS | frozenset(
+    """
+    office hospital ministry department school church museum commission council court embassy
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+
+
+def possessive_body_name(mention: str) -> str:
+    """The whole name of a body named with a capitalised owner: "The Alzheimer's Association"
+    -> "Alzheimer's Association", "the U.S. Attorney's Office" -> "U.S. Attorney's Office"
+    (never "Association" or "Office" alone); "" for any other mention."""
+    owner, words = _clean_words(mention)
+    if not owner or len(words) != 1 or words[0].lower() not in _BODY_WORDS:
+        return ""
+    if not all(word[:1].isupper() for word in [*owner, words[0]]):
+        return ""
+    return " ".join([*owner, words[0]])
+
+
 def organisation_name(mention: str) -> str:
     """An organisation's name in a mention: all its words but determiners, possessive owners
     and a trailing "'s" ("The Justice Department" -> "Justice Department")."""

@@ -55,6 +55,7 @@ from claims.extraction.names import (
     kind_of_name,
     organisation_name,
     person_name,
+    possessive_body_name,
     speaker_description,
 )
 from claims.extraction.phrases import (
@@ -386,6 +387,9 @@ class SpeakerResolver:
             left = head.left_edge.i
             while left < head.i and (self.is_blocked(doc[left].idx) or doc[left].is_punct):
                 left += 1  # "CLEVELAND - Donald Trump": the dateline is no part of the name
+            body = possessive_body_name(doc[left : head.i + 1].text)
+            if body:
+                return ResolvedSpeaker(body, kind_of_name(body, "ORG"), description)
             name = canonical_speaker_name(doc[left : head.i + 1].text)
             if name:
                 kind = kind_of_name(name, "")
