@@ -141,6 +141,7 @@ class SpeakerResolver:
         # Companies and other organisations that spoke by name: (position, name).
         self.spoke: list[tuple[int, str]] = []
         self.organisations: list[str] = []
+        self._lowercase_words: set[str] | None = None  # read on first need
         self._entity_at: dict[int, Span] = {}
         entities = _whole_names(doc)
         for entity in entities:
@@ -362,6 +363,8 @@ class SpeakerResolver:
             role = role_words_around(doc[first : last + 1], person)
             gender = title_gender(doc[max(person.start - 1, first) : person.end].text)
             return ResolvedSpeaker(self.full_name(name, position, gender), PERSON, role)
+        if first == last == head.i and self._common_word_capitalised(head):
+            return ResolvedSpeaker("", UNNAMED, description)
         entity = self.entity_of(head)
         author = self._author(first, last) if entity is not None else None
         if entity is not None and entity.label_ == "WORK_OF_ART" and author is not None:
@@ -397,6 +400,22 @@ class SpeakerResolver:
                     name = self.full_name(name, position)
                 return ResolvedSpeaker(name, kind, description)
         return self._common_noun(head, first, last, description)
+
+    def _common_word_capitalised(self, head: Token) -> bool:
+        """In "Landlords warned that …" and "Council approves …" a word alone opens its
+        sentence, which the tagger took for a name (NER may too, as a group or a body), while
+        the article writes it in lower case elsewhere ("small landlords", "the city council"):
+        a common noun, so the mention names no one. A person's name stays one ("Rose said",
+        though prices rose; "Small said" after Marty Small)."""
+        if not head.is_sent_start or not head.is_title or head.ent_type_ == "PERSON":
+            return False
+        if head.lower_ in PERSON_TITLES or head.lower_ in PERSON_NOUNS:
+            return False  # "Judge", "Anchor": a role, which the role rules may resolve
+        if self._is_surname(head.text):
+            return False  # "Small said": the Marty Small met before
+        if self._lowercase_words is None:
+            self._lowercase_words = {token.text for token in self.doc if token.is_lower}
+        return head.lower_ in self._lowercase_words
 
     def _author(self, first: int, last: int) -> ResolvedSpeaker | None:
         """The person or body after "by" in a work's mention, if one is named there."""

@@ -1,0 +1,53 @@
+"""What capitals say about a speaker's name, in news styles PolNeAR has little of: a body named
+with a capitalised owner ("The Alzheimer's Association", "the U.S. Attorney's Office") speaks
+under its whole name, never as "Association" or "Office" alone (which came out as a person's
+name); a common word capitalised because it opens a sentence ("Landlords warned …") names no
+one."""
+
+from claims.extraction import extract_quotes
+from claims.extraction.names import possessive_body_name
+
+
+def test_a_body_named_with_its_owner_keeps_the_whole_name(nlp):
+    text = (
+        'The Alzheimer\'s Association called the results "encouraging" on Wednesday. '
+        "The U.S. Attorney's Office declined to comment on the ruling."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    assert {(quote.speaker, quote.speaker_kind) for quote in quotes} == {
+        ("Alzheimer's Association", "organization"),
+        ("U.S. Attorney's Office", "government"),
+    }
+
+
+def test_only_a_capitalised_owner_and_a_body_word_make_such_a_name():
+    assert possessive_body_name("the Clark County Coroner's Office") == (
+        "Clark County Coroner's Office"
+    )
+    assert possessive_body_name("the company's board") == ""  # an owner in lower case
+    assert possessive_body_name("Italy's Foreign Ministry") == ""  # more than the body word
+    assert possessive_body_name("Clinton's spokesman") == ""  # no body
+    assert possessive_body_name("The Association") == ""  # no owner
+
+
+def test_a_common_word_opening_a_sentence_names_no_one(nlp):
+    text = (
+        "Council approves rent cap\n\n"
+        "The city council voted 7-2 on Tuesday to cap rent increases.\n\n"
+        "Landlords warned that the measure would backfire. Greg Hollis, who owns four "
+        "buildings, said small landlords would sell."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    by_content = {quote.content.text: quote for quote in quotes}
+    assert by_content["that the measure would backfire"].speaker == ""
+    assert by_content["that the measure would backfire"].speaker_mention.text == "Landlords"
+    assert by_content["small landlords would sell"].speaker == "Greg Hollis"
+
+
+def test_a_surname_or_a_role_opening_a_sentence_still_resolves(nlp):
+    text = (
+        "Mayor Marty Small welcomed the plan on Monday. Small said the city was small enough "
+        "to change quickly."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    assert [quote.speaker for quote in quotes if "enough" in quote.content.text] == ["Marty Small"]
