@@ -152,8 +152,9 @@ def complements(
         head = verb.head
         yield head.left_edge.i, head.right_edge.i
         return
+    complements, ends = _continuations_folded(verb, complements)
     for complement in complements:
-        first, last = complement.left_edge.i, complement.right_edge.i
+        first, last = complement.left_edge.i, ends.get(complement.i, complement.right_edge.i)
         if complement.i < verb.i and is_report(complement):
             continue  # "X added that A, he claimed …": A belongs to "added", not here
         if complement.i < verb.i and reported_inside(complement):
@@ -173,7 +174,7 @@ def complements(
             ):
                 # "he cannot support Trump, throwing a wrench into …": a comment on it.
                 last = min(last, token.left_edge.i - 1)
-        if last == complement.right_edge.i and complement.head == verb:
+        if last == ends.get(complement.i, complement.right_edge.i) and complement.head == verb:
             last = extend_over_modifiers(article, verb, last)
         reporter = verb.head
         if (
@@ -189,6 +190,33 @@ def complements(
             # complement of "claimed"; what X added runs to the end of the sentence.
             last = reporter.right_edge.i
         yield first, last
+
+
+def _continuations_folded(
+    verb: Token, complements: list[Token]
+) -> tuple[list[Token], dict[int, int]]:
+    """The complements without those that only continue the one before, and where each kept
+    one ends. "said that they had opened an inquiry into how Zephyr, the messaging app,
+    shares user data": the parser made "shares" a second complement of "said" (the
+    apposition's commas cut the clause); a finite verb without a subject right after the
+    previous complement, punctuation between, is that complement's own verb."""
+    doc = verb.doc
+    kept: list[Token] = []
+    ends: dict[int, int] = {}
+    for complement in sorted(complements, key=lambda token: token.i):
+        previous = kept[-1] if kept else None
+        if previous is not None and previous.i > verb.i and complement.i > previous.i:
+            end = ends.get(previous.i, previous.right_edge.i)
+            if (
+                complement.tag_ in ("VBZ", "VBD", "VBP")
+                and not any(child.dep_.startswith("nsubj") for child in complement.children)
+                and complement.left_edge.i > end
+                and all(token.is_punct for token in doc[end + 1 : complement.left_edge.i])
+            ):
+                ends[previous.i] = complement.right_edge.i
+                continue
+        kept.append(complement)
+    return kept, ends
 
 
 def reported_inside(clause: Token) -> bool:

@@ -45,3 +45,16 @@ def test_a_relative_clause_on_the_document_is_not_what_was_said(nlp):
     text = "The ministry said in a statement that was released on Monday that prices would fall."
     quotes = extract_quotes(text, nlp=nlp, scope="all")
     assert all("was released" not in quote.content.text for quote in quotes)
+
+
+def test_an_apposition_inside_what_was_said_does_not_cut_it_in_two(nlp):
+    """The apposition's commas led the parser to make "shares" a second clause of "said"."""
+    text = (
+        "European regulators said on Monday that they had opened an investigation into how "
+        "Zephyr, the messaging app, shares user data with advertisers."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    assert [quote.content.text for quote in quotes] == [
+        "that they had opened an investigation into how Zephyr, the messaging app, shares "
+        "user data with advertisers"
+    ]
