@@ -122,6 +122,12 @@ def _whole_names(doc: Doc) -> list[Span]:
     return entities
 
 
+# A party's member, in the singular ("the Republican", "a Democrat").
+_PARTY_MEMBERS = frozenset(
+    ["republican", "democrat", "independent", "conservative", "libertarian", "socialist", "tory"]
+)
+
+
 class SpeakerResolver:
     """Resolves speaker mentions within one parsed article to canonical speakers.
 
@@ -371,6 +377,8 @@ class SpeakerResolver:
             # "“Perfect Enough: …” by George Anders": a book speaks for its author, not its
             # title.
             return author
+        if entity is not None and self._party_member(entity, head, first):
+            return ResolvedSpeaker("", UNNAMED, description)
         if entity is not None and entity.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
             name = canonical_speaker_name(entity.text) or entity.text.strip()
             if name.lower() in INSTITUTION_HEADS:
@@ -400,6 +408,18 @@ class SpeakerResolver:
                     name = self.full_name(name, position)
                 return ResolvedSpeaker(name, kind, description)
         return self._common_noun(head, first, last, description)
+
+    def _party_member(self, entity: Span, head: Token, first: int) -> bool:
+        """In "The Republican said", "the Wisconsin Republican", "a Nevada Democrat": one
+        person by their party, not the party; who it is the mention does not say. (Only a
+        member's word: "The Tennessean" and "The Federalist" are newspapers.)"""
+        return (
+            entity.label_ == "NORP"
+            and head.lower_ in _PARTY_MEMBERS
+            and head.tag_ == "NNP"
+            and head.i == entity.end - 1
+            and self.doc[first].lower_ in ("the", "a", "an")
+        )
 
     def _common_word_capitalised(self, head: Token) -> bool:
         """In "Landlords warned that …" and "Council approves …" a word alone opens its

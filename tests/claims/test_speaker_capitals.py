@@ -51,3 +51,16 @@ def test_a_surname_or_a_role_opening_a_sentence_still_resolves(nlp):
     )
     quotes = extract_quotes(text, nlp=nlp, scope="all")
     assert [quote.speaker for quote in quotes if "enough" in quote.content.text] == ["Marty Small"]
+
+
+def test_a_party_member_is_a_person_the_mention_does_not_name(nlp):
+    text = (
+        "Her opponent, state Rep. Kevin Marsh, dismissed the event. The Republican said voters "
+        "cared more about property taxes. A Nevada Democrat said the race was close. "
+        "The Tennessean said the count would take a week."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    by_content = {quote.content.text: quote.speaker for quote in quotes}
+    assert by_content["voters cared more about property taxes"] == ""
+    assert by_content["the race was close"] == ""
+    assert by_content["the count would take a week"] == "Tennessean"  # a newspaper
