@@ -87,6 +87,17 @@ _FEMALE_FIRST_NAMES += """
     marina maxine melanie miriam molly natalie nina norma olivia penny phyllis rachael rita rosa
     rose samantha shirley silvia stacey sylvia tammy tanya vanessa victoria vivian yolanda zoe
 """
+# South Asian, African, East Asian and Spanish names from local and international news beyond
+# PolNeAR (2026-11-28: "Priya Natarajan … She said" left "she" unresolved), by the same rule.
+_MALE_FIRST_NAMES += """
+    akhilesh amit amitabh anil arjun arvind ashok deepak diego gaurav hiroshi jaime kenji
+    kwame lula manoj mukesh nitin pranab rajesh rajiv ramesh raúl raul sanjay santiago
+    shashi sunil suresh takeshi thabo vijay yogi
+"""
+_FEMALE_FIRST_NAMES += """
+    akiko anjali camila deepa heidi holly jenna kavita keiko lakshmi lucía lucia meena
+    ngozi pooja priya sofía sofia sunita sushma valeria yoko
+"""
 _GENDER_OF_FIRST_NAME = dict.fromkeys(_MALE_FIRST_NAMES.split(), "m")
 _GENDER_OF_FIRST_NAME |= dict.fromkeys(_FEMALE_FIRST_NAMES.split(), "f")
 

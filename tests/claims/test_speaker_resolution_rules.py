@@ -205,6 +205,15 @@ def test_a_first_name_used_for_men_and_women_gives_no_gender(nlp):
     assert first_name_gender("Olaf Scholz") == "m"
 
 
+def test_she_resolves_to_a_woman_named_with_a_south_asian_first_name(nlp):
+    text = (
+        "Council member Priya Natarajan, who wrote the ordinance, called the vote historic. "
+        "She said the cap would keep thousands of residents in their homes."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "thousands of residents")
+    assert quote.speaker == "Priya Natarajan"
+
+
 def test_a_role_named_with_whose_it_is_is_not_someone_else_s(nlp):
     text = (
         "Trump lawyer says judge is biased\n\n"
