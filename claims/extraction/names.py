@@ -194,6 +194,13 @@ def person_name(entity_text: str) -> str:
         words[-1] = words[-1][:-2]
     while len(words) > 1 and _is_title(words[0]):
         words.pop(0)
+    # "Fire Chief Ana Morales", "Police Commissioner Dermot Shea": a title that a word of its
+    # own leads, with a name of two words or more after it ("Martin Luther King Jr." keeps
+    # its "King").
+    for index in range(len(words) - 3, 0, -1):
+        if _is_title(words[index]) and all(word[:1].isupper() for word in words[:index]):
+            words = words[index + 1 :]
+            break
     if len(words) == 1 and (_is_title(words[0]) or words[0].lower() in PRONOUNS_PERSON):
         return ""
     return " ".join(words)

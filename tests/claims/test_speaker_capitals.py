@@ -5,7 +5,7 @@ name); a common word capitalised because it opens a sentence ("Landlords warned 
 one."""
 
 from claims.extraction import extract_quotes
-from claims.extraction.names import possessive_body_name
+from claims.extraction.names import person_name, possessive_body_name
 
 
 def test_a_body_named_with_its_owner_keeps_the_whole_name(nlp):
@@ -64,3 +64,11 @@ def test_a_party_member_is_a_person_the_mention_does_not_name(nlp):
     assert by_content["voters cared more about property taxes"] == ""
     assert by_content["the race was close"] == ""
     assert by_content["the count would take a week"] == "Tennessean"  # a newspaper
+
+
+def test_a_title_led_by_a_word_of_its_own_is_no_part_of_the_name(nlp):
+    text = "“We’ve never seen anything like this,” said Fire Chief Ana Morales."
+    assert [quote.speaker for quote in extract_quotes(text, nlp=nlp)] == ["Ana Morales"]
+    assert person_name("Police Commissioner Dermot Shea") == "Dermot Shea"
+    assert person_name("Martin Luther King Jr.") == "Martin Luther King Jr."
+    assert person_name("Representative Peter T. King") == "Peter T. King"
