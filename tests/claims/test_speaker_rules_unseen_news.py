@@ -338,3 +338,22 @@ def test_a_titled_name_the_tagger_took_for_an_organisation_is_a_person(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "compromise would be found")
     assert (quote.speaker, quote.speaker_kind) == ("Olaf Scholz", "person")
+
+
+def test_the_one_asked_in_a_passive_is_not_the_source(nlp):
+    text = (
+        "The central bank held rates on Wednesday. Powell was asked whether a cut in "
+        "September was still possible. The finance minister had been told that the forecast "
+        "would be revised."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    for words in ("cut in September", "forecast would be revised"):
+        quote = quote_saying(quotes, words)
+        assert quote.speaker_mention is None
+        assert quote.speaker == ""
+
+
+def test_a_passive_question_s_agent_is_its_source(nlp):
+    text = "The minister was asked by presenter Nick Robinson whether the budget would be delayed."
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "budget would be delayed")
+    assert quote.speaker == "Nick Robinson"
