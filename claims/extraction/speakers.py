@@ -360,6 +360,10 @@ class SpeakerResolver:
             name = canonical_speaker_name(doc[left : head.i + 1].text)
             if name:
                 kind = kind_of_name(name, "")
+                if kind == PERSON and head.tag_ == "NNPS" and " " in name:
+                    # "Volvo Cars", "Delta Air Lines": no one's name ends in a plural (a
+                    # surname alone, "Sanders", is often tagged one).
+                    kind = ORGANIZATION
                 if kind == PERSON:
                     name = self.full_name(name, position)
                 return ResolvedSpeaker(name, kind, description)

@@ -357,3 +357,16 @@ def test_a_passive_question_s_agent_is_its_source(nlp):
     text = "The minister was asked by presenter Nick Robinson whether the budget would be delayed."
     quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "budget would be delayed")
     assert quote.speaker == "Nick Robinson"
+
+
+def test_a_name_ending_in_a_plural_is_an_organisation_the_company_stands_for(nlp):
+    text = (
+        "Volvo Cars cuts 3,000 jobs as tariffs bite\n\n"
+        "Volvo Cars said on Monday it would cut about 3,000 jobs, mostly office-based roles "
+        "in Sweden.\n\n"
+        "The company said the cuts would save about 18 billion crowns."
+    )
+    quotes = extract_quotes(text, nlp=nlp)
+    first = quote_saying(quotes, "3,000 jobs")
+    assert (first.speaker, first.speaker_kind) == ("Volvo Cars", "organization")
+    assert quote_saying(quotes, "18 billion crowns").speaker == "Volvo Cars"
