@@ -370,3 +370,17 @@ def test_a_name_ending_in_a_plural_is_an_organisation_the_company_stands_for(nlp
     first = quote_saying(quotes, "3,000 jobs")
     assert (first.speaker, first.speaker_kind) == ("Volvo Cars", "organization")
     assert quote_saying(quotes, "18 billion crowns").speaker == "Volvo Cars"
+
+
+def test_a_question_and_the_answer_an_aside_introduces_are_two_quotes(nlp):
+    text = (
+        "Starmer faces revolt over welfare cuts\n\n"
+        "Sir Keir Starmer was facing a growing rebellion last night.\n\n"
+        "The Prime Minister was asked by the BBC's Laura Kuenssberg: \"Are you going to lose "
+        'this vote?" He replied: "We are going to win the argument."'
+    )
+    quotes = extract_quotes(text, nlp=nlp)
+    assert quote_saying(quotes, "lose this vote").speaker == "Laura Kuenssberg"
+    answer = quote_saying(quotes, "win the argument")
+    assert "lose this vote" not in answer.content.text
+    assert answer.speaker == "Keir Starmer"
