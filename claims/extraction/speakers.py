@@ -264,6 +264,14 @@ class SpeakerResolver:
         ):
             # "told a town hall in Salem, New Hampshire": where it was said, not who said it.
             return ResolvedSpeaker("", UNNAMED, "")
+        if (
+            head.dep_ == "pobj"
+            and head.head.lower_ in ("of", "from")
+            and head.head.head.lower_ in ("member", "members")
+            and head.head.head.i < first
+        ):
+            # "a member of Congress": the body the speaker belongs to is not the speaker.
+            return ResolvedSpeaker("", UNNAMED, "")
         return self.resolve_tokens(first, last)
 
     def resolve_tokens(self, first: int, last: int, *, grouping: bool = True) -> ResolvedSpeaker:

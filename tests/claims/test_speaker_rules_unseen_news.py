@@ -384,3 +384,9 @@ def test_a_question_and_the_answer_an_aside_introduces_are_two_quotes(nlp):
     answer = quote_saying(quotes, "win the argument")
     assert "lose this vote" not in answer.content.text
     assert answer.speaker == "Keir Starmer"
+
+
+def test_the_body_a_member_belongs_to_is_not_the_speaker(nlp):
+    text = "The first member of the Senate to endorse the governor was Sen. Tom Cotton of Arkansas."
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "the governor")
+    assert quote.speaker == ""
