@@ -35,6 +35,7 @@ from claims.extraction.phrases import (
     UNNAMED,
     holds_office,
     noun_phrase,
+    officer_initials,
     owner_of,
     word_stem,
 )
@@ -107,9 +108,14 @@ def common_noun(
         # "the former top aide to President George W. Bush": whom the role serves is a
         # qualifier too, so an aide to Nixon named earlier is not taken for him.
         qualifiers.extend(_served(resolver, head, last))
+        role = lower
+        if lower in ("executive", "officer"):
+            # "the chief executive" is the CEO the article named.
+            role = officer_initials(resolver.doc[max(head.i - 2, 0) : head.i + 1].text)
+            role = role.lower().split()[-1]
         name = _by_role(
             resolver,
-            lower,
+            role,
             qualifiers,
             resolver.doc[first].idx,
             {w.lower_ for w in resolver.doc[first : head.i]},
@@ -221,12 +227,13 @@ def _by_role(
     stems = [word_stem(word) for word in qualifiers if word_stem(word)]
 
     def fits(person: "Person") -> bool:
-        words = set(re.findall(r"[\w-]+", person.description))
+        description = officer_initials(person.description)
+        words = set(re.findall(r"[\w-]+", description))
         described = {word_stem(word) for word in words}
         if not all(stem in described for stem in stems):
             return False
         if words & roles:
-            return role == "leader" or holds_office(person.description, role, before)
+            return role == "leader" or holds_office(description, role, before)
         # "Ukraine's leader" after "Ukraine's Vladimir Zelensky": a country's named
         # person with no other role given.
         return role == "leader" and bool(stems) and not words & PERSON_TITLES

@@ -390,3 +390,23 @@ def test_the_body_a_member_belongs_to_is_not_the_speaker(nlp):
     text = "The first member of the Senate to endorse the governor was Sen. Tom Cotton of Arkansas."
     quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "the governor")
     assert quote.speaker == ""
+
+
+def test_the_ceo_is_the_chief_executive_the_story_named(nlp):
+    text = (
+        "Volvo Cars cuts jobs\n\n"
+        '"These are difficult but necessary decisions," chief executive Hakan Samuelsson '
+        "said in a statement.\n\n"
+        'Asked whether more cuts would follow, the CEO said: "We never say never."'
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "never say never")
+    assert quote.speaker == "Hakan Samuelsson"
+
+
+def test_the_chief_executive_is_the_ceo_the_story_named(nlp):
+    text = (
+        "CEO Mary Barra said the plant in Michigan would stay open.\n\n"
+        "The chief executive added that wages at the plant would rise next year."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "wages at the plant")
+    assert quote.speaker == "Mary Barra"
