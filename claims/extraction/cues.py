@@ -17,6 +17,7 @@ from pathlib import Path
 from spacy.tokens import Token
 
 from claims.extraction.lexicon import INTENT_FORMS, PRONOUNS_GROUP, PRONOUNS_PERSON, VERB_FORMS
+from claims.extraction.phrases import DOCUMENT_NOUNS
 
 WEIGHTS_PATH = Path(__file__).with_name("cue_weights.json")
 
@@ -82,6 +83,34 @@ def following_clause(verb: Token) -> Token | None:
     return None
 
 
+# What a reporting verb says something in: "said in a statement", "wrote in a note".
+_MESSAGES = DOCUMENT_NOUNS | {"note", "notes", "e-mail", "e-mails", "letters", "memos"}
+
+
+def clause_of_message(verb: Token) -> Token | None:
+    """ "wrote in a note that margins remained under pressure", "said in a letter that …": the
+    parse hung the clause the verb reports on the message it was said in. Only a clause
+    opened by "that" with a subject of its own ("in a statement that was released" is a
+    relative clause)."""
+    if verb.lower_ not in VERB_FORMS:
+        return None
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ != "in" or prep.i < verb.i:
+            continue
+        for message in prep.children:
+            if message.dep_ != "pobj" or message.lower_ not in _MESSAGES:
+                continue
+            for clause in message.children:
+                if (
+                    clause.dep_ in _NOUN_CLAUSE_DEPS
+                    and clause.i > message.i
+                    and any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+                    and any(c.dep_ in _SUBJECT_DEPS for c in clause.children)
+                ):
+                    return clause
+    return None
+
+
 def verbal(complement: Token) -> bool:
     """An infinitive ("vowed to raise", "did not want to be quoted") or, since 2.4.0, a gerund
     ("is considering abandoning …", "suggested raising …") that a verb could report."""
@@ -115,7 +144,7 @@ def content_kind(token: Token) -> tuple[str, Token | None]:
                 and child.lower_ in CONTENT_PREPOSITIONS
             ):
                 prep = child
-        following = following_clause(token)
+        following = following_clause(token) or clause_of_message(token)
         if following is not None:
             return CLAUSE, following
         if token.dep_ == "parataxis" and token.head.i != token.i:

@@ -410,3 +410,19 @@ def test_the_chief_executive_is_the_ceo_the_story_named(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp), "wages at the plant")
     assert quote.speaker == "Mary Barra"
+
+
+def test_what_is_written_in_a_note_is_what_the_verb_reports(nlp):
+    text = (
+        "Philippe Houchois, an analyst at the bank, wrote in a note that Volvo's margins "
+        "remained under pressure."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "margins remained")
+    assert quote.cue.text == "wrote"
+    assert quote.speaker == "Philippe Houchois"
+
+
+def test_a_relative_clause_on_the_statement_is_not_what_was_said(nlp):
+    text = "The mayor said in a statement that was released on Monday that she would resign."
+    quotes = extract_quotes(text, nlp=nlp)
+    assert all("was released" not in quote.content.text for quote in quotes)
