@@ -347,6 +347,8 @@ class SpeakerResolver:
             # title.
             return author
         if entity is not None and entity.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
+            if self._one_of_many(entity, head, first):
+                return ResolvedSpeaker("", UNNAMED, description)
             name = canonical_speaker_name(entity.text) or entity.text.strip()
             if name.lower() in INSTITUTION_HEADS:
                 # "The Justice Department": a title word ("Justice") names the institution.
@@ -376,6 +378,21 @@ class SpeakerResolver:
                     name = self.full_name(name, position)
                 return ResolvedSpeaker(name, kind, description)
         return common_noun(self, head, first, last, description)
+
+    def _one_of_many(self, entity: Span, head: Token, first: int) -> bool:
+        """ "A New Hampshire Republican", "the Kentucky Republican", "the Spaniard", "a super
+        PAC": a party member's or a nationality's one-word name (or a PAC) that an article
+        makes a description of someone, not their name. "The Tennessean" opening a sentence
+        or mid-sentence with its capital ("according to The Federalist") may be a paper's
+        name and is left alone."""
+        if len(entity) != 1 or entity.start != head.i or head.text.endswith("s"):
+            return False
+        if entity.label_ != "NORP" and head.lower_ != "pac":
+            return False
+        opening = self.doc[first]
+        if opening.lower_ in ("a", "an"):
+            return True
+        return opening.lower_ == "the" and (opening.text == "the" or head.i > first + 1)
 
     def _author(self, first: int, last: int) -> ResolvedSpeaker | None:
         """The person or body after "by" in a work's mention, if one is named there."""

@@ -426,3 +426,21 @@ def test_a_relative_clause_on_the_statement_is_not_what_was_said(nlp):
     text = "The mayor said in a statement that was released on Monday that she would resign."
     quotes = extract_quotes(text, nlp=nlp)
     assert all("was released" not in quote.content.text for quote in quotes)
+
+
+def test_a_nationality_or_party_member_described_is_no_organisation(nlp):
+    quotes = extract_quotes(
+        '"We are not here to make up the numbers," the Australian said after training. '
+        "A New Hampshire Republican said he would vote for the governor.",
+        nlp=nlp,
+    )
+    for words in ("make up the numbers", "vote for the governor"):
+        quote = quote_saying(quotes, words)
+        assert quote.speaker == ""
+        assert quote.speaker_kind == "unnamed"
+
+
+def test_a_super_pac_is_no_name(nlp):
+    text = "A super PAC supporting the senator said it would spend 5 million dollars on ads."
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "5 million dollars")
+    assert quote.speaker == ""
