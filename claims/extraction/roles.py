@@ -24,6 +24,7 @@ from claims.extraction.phrases import (
     DOCUMENT_NOUNS,
     INSTITUTION_HEADS,
     LEADER_ROLES,
+    LOCATIVES,
     MEDIA,
     NAMING_ENTITIES,
     NAMING_VERBS,
@@ -129,14 +130,27 @@ def common_noun(
 
 def _company(resolver: "SpeakerResolver", head: Token, first: int) -> str:
     """ "the company said" after "Apple said …": the nearest organisation that spoke by
-    name before, within a few paragraphs; "" when none did."""
+    name before, within a few paragraphs; "" when none did, or when another organisation
+    is named between them ("Columbia defends Exxon articles … the company", which may be
+    either)."""
     if resolver.doc[first].lower_ != "the" or head.tag_ != "NN" or owner_of(head) is not None:
         return ""
     position = resolver.doc[first].idx
     earlier = [
         (at, name) for at, name in resolver.spoke if position - COMPANY_REACH < at < position
     ]
-    return earlier[-1][1] if earlier else ""
+    if not earlier:
+        return ""
+    spoke_at, name = earlier[-1]
+    for entity in resolver.doc.ents:
+        if entity.label_ != "ORG" or not spoke_at < entity.start_char < position:
+            continue
+        if entity.root.dep_ == "pobj" and entity.root.head.lower_ in LOCATIVES:
+            continue  # "its AI features in the European Union": a place, no other company
+        other = canonical_speaker_name(entity.text) or entity.text
+        if not resolver.is_blocked(entity.start_char) and other not in name and name not in other:
+            return ""
+    return name
 
 
 def _served(resolver: "SpeakerResolver", head: Token, last: int) -> list[str]:

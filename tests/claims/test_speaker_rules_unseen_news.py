@@ -444,3 +444,13 @@ def test_a_super_pac_is_no_name(nlp):
     text = "A super PAC supporting the senator said it would spend 5 million dollars on ads."
     quote = quote_saying(extract_quotes(text, nlp=nlp), "5 million dollars")
     assert quote.speaker == ""
+
+
+def test_the_company_after_another_company_is_named_stays_unnamed(nlp):
+    text = (
+        "Apple said on Monday that it would build a new plant in Texas. The plan follows a "
+        "similar move by Samsung Electronics last year. The company said the plant would "
+        "employ 2,000 people."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "employ 2,000 people")
+    assert quote.speaker == ""
