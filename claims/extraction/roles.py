@@ -47,6 +47,10 @@ if TYPE_CHECKING:
 
 # How far back (characters) a company may have spoken for "the company said" to be it.
 COMPANY_REACH = 1500
+# Common nouns for a medium: a media word in lower case counts only when it is one of these.
+MEDIA_NOUNS = frozenset(
+    ["news", "newspaper", "magazine", "channel", "agency", "outlet", "wire", "daily", "weekly"]
+)
 
 
 def common_noun(
@@ -87,7 +91,6 @@ def common_noun(
             return ResolvedSpeaker(
                 resolver.full_name(person_name(named.text), named.start_char), PERSON, description
             )
-    words = {word.lower_ for word in resolver.doc[first : last + 1]}
     indefinite = resolver.doc[first].lower_ in ("a", "an", "some", "one", "several", "many")
     if not indefinite and (owner is None or owner.dep_ in ("compound", "nmod")):
         institution = _institution(resolver, head, first, description)
@@ -123,7 +126,20 @@ def common_noun(
         )
         if name:
             return ResolvedSpeaker(name, PERSON, description)
-    if words & MEDIA_WORDS:
+    # "a Post reporter", "the news agency", "the conservative press": a medium's name
+    # (capitalised), a word for one or the head; "an independent expert", "an economist",
+    # "the press secretary" are people.
+    media = {
+        word.lower_
+        for word in resolver.doc[first : last + 1]
+        if word.lower_ in MEDIA_WORDS
+        and (
+            not word.is_lower
+            or word.lower_ in MEDIA_NOUNS
+            or (word.i == head.i and word.lower_ not in PERSON_NOUNS)
+        )
+    }
+    if media:
         return ResolvedSpeaker("", MEDIA, description)
     return ResolvedSpeaker("", UNNAMED, description)
 

@@ -454,3 +454,14 @@ def test_the_company_after_another_company_is_named_stays_unnamed(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp), "employ 2,000 people")
     assert quote.speaker == ""
+
+
+def test_an_independent_expert_or_an_economist_is_no_medium(nlp):
+    text = (
+        "An independent expert said the trial was too short. The economist said rates would "
+        "rise. A Post reporter said the story was true."
+    )
+    quotes = extract_quotes(text, nlp=nlp)
+    assert quote_saying(quotes, "too short").speaker_kind == "unnamed"
+    assert quote_saying(quotes, "rates would rise").speaker_kind == "unnamed"
+    assert quote_saying(quotes, "story was true").speaker_kind == "media"
