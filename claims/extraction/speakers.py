@@ -362,7 +362,11 @@ class SpeakerResolver:
                 # person's name ("German Chancellor Olaf Scholz").
                 return ResolvedSpeaker(self.full_name(name, position), PERSON, description)
             kind = kind_of_name(name, entity.label_)
-            return ResolvedSpeaker(self.full_organisation_name(name), kind, description)
+            if entity.label_ in ("ORG", "NORP"):
+                # "the Center" after "the Center for Responsive Politics"; but a place is no
+                # organisation named after it ("Cleveland" is not the Cleveland Browns).
+                name = self.full_organisation_name(name)
+            return ResolvedSpeaker(name, kind, description)
         if head.pos_ == "PROPN" and (entity is None or entity.label_ not in NOT_NAMES):
             left = head.left_edge.i
             while left < head.i and (self.is_blocked(doc[left].idx) or doc[left].is_punct):

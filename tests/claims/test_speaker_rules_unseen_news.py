@@ -465,3 +465,12 @@ def test_an_independent_expert_or_an_economist_is_no_medium(nlp):
     assert quote_saying(quotes, "too short").speaker_kind == "unnamed"
     assert quote_saying(quotes, "rates would rise").speaker_kind == "unnamed"
     assert quote_saying(quotes, "story was true").speaker_kind == "media"
+
+
+def test_a_place_is_no_organisation_named_after_it(nlp):
+    text = (
+        "The New York Times reported that the deal was close. New York said it would sue the "
+        "federal government."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "sue the federal government")
+    assert quote.speaker == "New York"
