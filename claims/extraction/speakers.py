@@ -72,6 +72,9 @@ from claims.extraction.phrases import (
 from claims.extraction.roles import common_noun
 from claims.extraction.types import ResolvedSpeaker
 
+# Words that make a plural some of a group ("some Democrats", "many Republicans").
+QUANTIFIERS = frozenset(["some", "many", "several", "other", "few", "most", "certain", "numerous"])
+
 
 @dataclass(frozen=True, slots=True)
 class Person:
@@ -386,9 +389,12 @@ class SpeakerResolver:
     def _one_of_many(self, entity: Span, head: Token, first: int) -> bool:
         """ "A New Hampshire Republican", "the Kentucky Republican", "the Spaniard", "a super
         PAC": a party member's or a nationality's one-word name (or a PAC) that an article
-        makes a description of someone, not their name. "The Tennessean" opening a sentence
-        or mid-sentence with its capital ("according to The Federalist") may be a paper's
-        name and is left alone."""
+        makes a description of someone, not their name; "some Democrats", "many
+        Republicans": a quantifier makes a plural some of them, not the party. "The
+        Tennessean" opening a sentence or mid-sentence with its capital ("according to The
+        Federalist") may be a paper's name and is left alone."""
+        if self.doc[first].lower_ in QUANTIFIERS and head.tag_ in ("NNPS", "NNS"):
+            return True  # "some Democrats", "many Republicans": not the party
         if len(entity) != 1 or entity.start != head.i or head.text.endswith("s"):
             return False
         if entity.label_ != "NORP" and head.lower_ != "pac":

@@ -474,3 +474,13 @@ def test_a_place_is_no_organisation_named_after_it(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp), "sue the federal government")
     assert quote.speaker == "New York"
+
+
+def test_some_of_a_party_are_not_the_party(nlp):
+    text = (
+        "Labour won the vote comfortably. Some Conservatives said the result would not change "
+        "the party's position. The Conservatives said they would table an amendment."
+    )
+    quotes = extract_quotes(text, nlp=nlp)
+    assert quote_saying(quotes, "result would not change").speaker == ""
+    assert quote_saying(quotes, "table an amendment").speaker == "Conservatives"
