@@ -113,11 +113,19 @@ _NAME_CONNECTORS = frozenset(["for", "of", "and", "&", "on", "the"])
 _INITIALISM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 
 
+# An ordinal in a name stands where a capitalised word would: "6th Circuit Court of Appeals".
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() or bool(_ORDINAL.fullmatch(word))
+
+
 def joined_organisation_name(entity_text: str, name: str) -> str:
     """An organisation's whole name when connectors join its capitalised words ("Club for
     Growth Action"), else ``name`` (the trailing capitalised words)."""
     words = _clean_words(entity_text)[1]
-    if len(words) <= len(name.split()) or not words[0][:1].isupper():
+    if len(words) <= len(name.split()) or not _capitalised(words[0]):
         return name
     if words[-1].lower() in _NAME_CONNECTORS or any(_is_title(word) for word in words):
         return name
@@ -131,7 +139,7 @@ def joined_organisation_name(entity_text: str, name: str) -> str:
         # "Meenakshi Ganguly of Human Rights Watch": someone of an organisation, which NER
         # ran together; the organisation's own name is the trailing words.
         return name
-    if all(word[:1].isupper() or word.lower() in _NAME_CONNECTORS for word in words):
+    if all(_capitalised(word) or word.lower() in _NAME_CONNECTORS for word in words):
         # The trimming took an initialism's last full stop ("U.S" of "U.S. Court").
         return " ".join(word + "." if _INITIALISM.fullmatch(word) else word for word in words)
     return name

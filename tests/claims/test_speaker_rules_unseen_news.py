@@ -484,3 +484,9 @@ def test_some_of_a_party_are_not_the_party(nlp):
     quotes = extract_quotes(text, nlp=nlp)
     assert quote_saying(quotes, "result would not change").speaker == ""
     assert quote_saying(quotes, "table an amendment").speaker == "Conservatives"
+
+
+def test_a_court_named_with_an_ordinal_keeps_its_whole_name(nlp):
+    text = "The 6th Circuit Court of Appeals ruled on Friday that the law was unconstitutional."
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "unconstitutional")
+    assert quote.speaker == "6th Circuit Court of Appeals"
