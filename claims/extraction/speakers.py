@@ -480,15 +480,20 @@ class SpeakerResolver:
 
     def _titled(self, entity: Span) -> bool:
         """An "organisation" of two to four capitalised words right after a person's title
-        ("Chancellor Olaf Scholz"): the tagger's misreading of a titled name."""
-        before = self.doc[entity.start - 1] if entity.start else None
+        ("Chancellor Olaf Scholz"), or with the title its first word ("Spokeswoman Haley
+        Morris"): the tagger's misreading of a titled name."""
+        if entity.label_ != "ORG":
+            return False
+        words = entity
+        title = self.doc[entity.start - 1] if entity.start else None
+        if entity[0].lower_.rstrip(".") in PERSON_TITLES:
+            title, words = entity[0], entity[1:]
         return (
-            entity.label_ == "ORG"
-            and before is not None
-            and before.lower_.rstrip(".") in PERSON_TITLES
-            and before.is_title
-            and 2 <= len(entity) <= 4
-            and all(word.is_title and word.pos_ == "PROPN" for word in entity)
+            title is not None
+            and title.lower_.rstrip(".") in PERSON_TITLES
+            and title.is_title
+            and 2 <= len(words) <= 4
+            and all(word.is_title and word.pos_ == "PROPN" for word in words)
         )
 
     def _is_surname(self, name: str) -> bool:

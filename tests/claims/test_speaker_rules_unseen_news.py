@@ -490,3 +490,9 @@ def test_a_court_named_with_an_ordinal_keeps_its_whole_name(nlp):
     text = "The 6th Circuit Court of Appeals ruled on Friday that the law was unconstitutional."
     quote = quote_saying(extract_quotes(text, nlp=nlp), "unconstitutional")
     assert quote.speaker == "6th Circuit Court of Appeals"
+
+
+def test_a_title_the_tagger_took_into_an_organisation_s_name_makes_it_a_person(nlp):
+    text = "Spokeswoman Haley Morris said the campaign would respond on Monday."
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "campaign would respond")
+    assert (quote.speaker, quote.speaker_kind) == ("Haley Morris", "person")
