@@ -171,12 +171,19 @@ class SpeakerResolver:
         if start < entity.start:
             words.append(self.doc[start : entity.start].text.lower())
         for child in root.children:
-            if child.dep_ == "appos":
+            if child.dep_ == "appos" and not self._subject_after_name(child):
                 words.append(self.doc[child.left_edge.i : child.right_edge.i + 1].text)
         if root.dep_ == "appos" and root.head.i < root.i:
             head = root.head
             words.append(self.doc[head.left_edge.i : head.i + 1].text)
         return " ".join(words).lower()
+
+    def _subject_after_name(self, appositive: Token) -> bool:
+        """ "In an interview with Joe Scarborough and Mika Brzezinski, the Democratic
+        presidential candidate stated …": what the parse hung on the name as an appositive
+        runs straight into a verb, so it is the sentence's subject, not the name's role."""
+        after = appositive.right_edge.i + 1
+        return after < len(self.doc) and self.doc[after].pos_ in ("VERB", "AUX")
 
     def add_speaker(self, position: int, name: str, description: str, gender: str) -> None:
         """A named speaker of one of the article's quotes: a salient antecedent."""

@@ -496,3 +496,12 @@ def test_a_title_the_tagger_took_into_an_organisation_s_name_makes_it_a_person(n
     text = "Spokeswoman Haley Morris said the campaign would respond on Monday."
     quote = quote_saying(extract_quotes(text, nlp=nlp), "campaign would respond")
     assert (quote.speaker, quote.speaker_kind) == ("Haley Morris", "person")
+
+
+def test_the_subject_after_an_interviewer_s_name_is_not_their_role(nlp):
+    text = (
+        "In an interview with Bloomberg's Emily Chang, the Tesla chief executive said that "
+        "demand was strong."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "demand was strong")
+    assert quote.speaker == ""
