@@ -265,8 +265,14 @@ def _by_role(
         if words & roles:
             return role == "leader" or holds_office(description, role, before)
         # "Ukraine's leader" after "Ukraine's Vladimir Zelensky": a country's named
-        # person with no other role given.
-        return role == "leader" and bool(stems) and not words & PERSON_TITLES
+        # person with no other role given, named before ("a Russian economist" is not the
+        # Russian leader, nor "an influential Russian sociologist" named later).
+        return (
+            role == "leader"
+            and bool(stems)
+            and person.position < position
+            and not words & (PERSON_TITLES | PERSON_NOUNS)
+        )
 
     for person in [*reversed(resolver.persons[:index]), *resolver.persons[index:]]:
         if fits(person):

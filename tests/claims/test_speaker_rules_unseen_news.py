@@ -505,3 +505,13 @@ def test_the_subject_after_an_interviewer_s_name_is_not_their_role(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp), "demand was strong")
     assert quote.speaker == ""
+
+
+def test_the_russian_leader_is_no_russian_named_later_without_a_role(nlp):
+    text = (
+        "The Russian leader said on Friday that the talks had failed. Russians admire "
+        "strength, a study by an influential Russian sociologist, Olga Petrova, concluded "
+        "this year."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "talks had failed")
+    assert quote.speaker == ""
