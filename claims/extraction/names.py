@@ -107,6 +107,22 @@ def organisation_name(mention: str) -> str:
     return " ".join(_clean_words(mention)[1])
 
 
+# "U.S. Attorney's Office", "Manhattan District Attorney's Office": an owner that is part of
+# an office's name, every word capitalised.
+_OWNED_OFFICE = re.compile(r"^[A-Z][\w.]*(?: [A-Z][\w.]*)*['’]s (?:Office|Bureau)$")
+
+
+def owned_office_name(text: str, name: str) -> str:
+    """ "The U.S. Attorney's Office" -> "U.S. Attorney's Office", not "Office": an office
+    whose name says whose it is; else ``name``."""
+    whole = text.strip()
+    if whole.lower().startswith("the "):
+        whole = whole[4:]
+    if " " not in name and whole.endswith(name) and _OWNED_OFFICE.match(whole):
+        return whole
+    return name
+
+
 # Lower-case words inside an organisation's name ("Club for Growth", "Doctors Without
 # Borders" is capitalised anyway).
 _NAME_CONNECTORS = frozenset(["for", "of", "and", "&", "on", "the"])

@@ -48,6 +48,7 @@ from claims.extraction.names import (
     joined_organisation_name,
     kind_of_name,
     organisation_name,
+    owned_office_name,
     person_name,
     speaker_description,
 )
@@ -367,6 +368,7 @@ class SpeakerResolver:
                 # "Club for Growth Action", "Center for Economic and Policy Research": a name
                 # joined by "for"/"of"/"and" is one name, not its last capitalised words.
                 name = joined_organisation_name(entity.text, name)
+            name = owned_office_name(entity.text, name)
             if self._is_surname(name) or self._titled(entity):
                 # NER took a person's surname for an organisation ("Trump said"), or a titled
                 # person's name ("German Chancellor Olaf Scholz").
@@ -381,7 +383,9 @@ class SpeakerResolver:
             left = head.left_edge.i
             while left < head.i and (self.is_blocked(doc[left].idx) or doc[left].is_punct):
                 left += 1  # "CLEVELAND - Donald Trump": the dateline is no part of the name
-            name = canonical_speaker_name(doc[left : head.i + 1].text)
+            name = owned_office_name(
+                doc[left : head.i + 1].text, canonical_speaker_name(doc[left : head.i + 1].text)
+            )
             if name:
                 kind = kind_of_name(name, "")
                 if kind == PERSON and head.tag_ == "NNPS" and " " in name:

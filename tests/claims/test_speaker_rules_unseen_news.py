@@ -515,3 +515,9 @@ def test_the_russian_leader_is_no_russian_named_later_without_a_role(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp), "talks had failed")
     assert quote.speaker == ""
+
+
+def test_an_office_named_by_whose_it_is_keeps_its_whole_name(nlp):
+    text = "The Manhattan District Attorney's Office said on Tuesday that it would appeal."
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "would appeal")
+    assert quote.speaker == "Manhattan District Attorney's Office"
