@@ -41,6 +41,7 @@ from claims.extraction.lexicon import (
     PERSON_TITLES,
     PRONOUNS_GROUP,
     PRONOUNS_PERSON,
+    UNNAMED_NOUNS,
 )
 from claims.extraction.names import (
     NAME_PARTICLES,
@@ -126,6 +127,10 @@ class SpeakerResolver:
         self.spoke: list[tuple[int, str]] = []
         self.organisations: list[str] = []
         # Token index -> its named entity, blocked (a dateline, a byline) or not.
+        # Nouns the article writes in lower case ("aides", "research"): not names.
+        self._lower_nouns = {
+            token.lower_ for token in doc if token.is_lower and token.pos_ == "NOUN"
+        }
         self.entity_at: dict[int, Span] = {}
         entities = _whole_names(doc)
         for entity in entities:
@@ -386,6 +391,10 @@ class SpeakerResolver:
             name = owned_office_name(
                 doc[left : head.i + 1].text, canonical_speaker_name(doc[left : head.i + 1].text)
             )
+            if name and " " not in name and self._common_word(head):
+                # "Aides said", "Research suggests", "Supporters heard": a common noun
+                # capitalised to open a sentence or a headline.
+                return ResolvedSpeaker("", UNNAMED, description)
             if name:
                 kind = kind_of_name(name, "")
                 if kind == PERSON and head.tag_ == "NNPS" and " " in name:
@@ -414,6 +423,19 @@ class SpeakerResolver:
         if opening.lower_ in ("a", "an"):
             return True
         return opening.lower_ == "the" and (opening.text == "the" or head.i > first + 1)
+
+    def _common_word(self, head: Token) -> bool:
+        """Whether a capitalised word no entity covers is a common noun: one for people
+        ("Aides", "Supporters"), or one the article writes in lower case elsewhere, when
+        no one it names bears it."""
+        lower = head.lower_
+        if lower in UNNAMED_NOUNS or lower in PERSON_NOUNS:
+            return True
+        if lower in FAMILY_NAME_FIRST or any(
+            lower in person.name.lower().split() for person in self.persons
+        ):
+            return False
+        return lower in self._lower_nouns
 
     def _author(self, first: int, last: int) -> ResolvedSpeaker | None:
         """The person or body after "by" in a work's mention, if one is named there."""

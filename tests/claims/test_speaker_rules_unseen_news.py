@@ -521,3 +521,12 @@ def test_an_office_named_by_whose_it_is_keeps_its_whole_name(nlp):
     text = "The Manhattan District Attorney's Office said on Tuesday that it would appeal."
     quote = quote_saying(extract_quotes(text, nlp=nlp), "would appeal")
     assert quote.speaker == "Manhattan District Attorney's Office"
+
+
+def test_a_common_noun_capitalised_in_a_headline_is_no_name(nlp):
+    text = (
+        "Poll finds voters split on tariffs\n\n"
+        "A new poll of 1,000 adults found that most expect prices to rise."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "voters split on tariffs")
+    assert quote.speaker == ""
