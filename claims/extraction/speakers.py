@@ -373,7 +373,10 @@ class SpeakerResolver:
                 # "Club for Growth Action", "Center for Economic and Policy Research": a name
                 # joined by "for"/"of"/"and" is one name, not its last capitalised words.
                 name = joined_organisation_name(entity.text, name)
-            name = owned_office_name(entity.text, name)
+            # The owner may lie outside the entity ("The U.S. Attorney's" + "Office").
+            name = owned_office_name(
+                doc[min(head.left_edge.i, entity.start) : entity.end].text, name
+            )
             if self._is_surname(name) or self._titled(entity):
                 # NER took a person's surname for an organisation ("Trump said"), or a titled
                 # person's name ("German Chancellor Olaf Scholz").

@@ -530,3 +530,12 @@ def test_a_common_noun_capitalised_in_a_headline_is_no_name(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp), "voters split on tariffs")
     assert quote.speaker == ""
+
+
+def test_an_office_the_tagger_cut_from_its_owner_keeps_its_whole_name(nlp):
+    text = (
+        "The U.S. Attorney's Office in Manhattan, which had assisted the inquiry, declined to "
+        "comment on the sentence."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "comment on the sentence")
+    assert quote.speaker == "U.S. Attorney's Office"
