@@ -19,7 +19,9 @@ that read it stay in one class here. Gender, names, mentions, signatures and the
 and phrase shapes they consult live apart (gender.py, names.py, mentions.py, signatures.py,
 phrases.py), and so do the rules that read the resolver back: groups and coordinations
 (groups.py) and common nouns, institutions and roles ("the company", "the British
-government", "the chancellor"; roles.py).
+government", "the chancellor"; roles.py). The next split, as this file nears 600 lines again,
+is the checks on what the tagger called a name (``_whole_names``, ``_titled``,
+``_one_of_many``, ``_common_word``).
 """
 
 from bisect import bisect_left
