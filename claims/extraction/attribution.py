@@ -109,7 +109,7 @@ def cue_drafts(
     # "reportedly" names no source: the reports are unattributed.
     # An adjective's source is its copula's subject ("Trump was critical of …").
     reporter = token.head if is_adjective_cue(token) else token
-    asked = _asked_of(token)
+    asked = _asked_of(token) or _asked_in_passive(token)
     subject = (
         None
         if kind == HEARSAY or asked
@@ -152,6 +152,18 @@ def _asked_of(token: Token) -> bool:
         and token.dep_ == "advcl"
         and token.tag_ in ("VBN", "VBD")  # the parse takes some participles for past tenses
         and not any(child.dep_ in ("nsubj", "nsubjpass", "agent") for child in token.children)
+    )
+
+
+def _asked_in_passive(token: Token) -> bool:
+    """ "Powell was asked whether a cut was still possible", "Sanders had been told that he
+    would lose": the passive's subject is the one asked or told, not the source; with no
+    "by" agent the asker goes unnamed (PolNeAR gives these no source)."""
+    return (
+        token.lower_ in _ASKED
+        and token.tag_ == "VBN"
+        and any(child.dep_ == "auxpass" for child in token.children)
+        and not any(child.dep_ == "agent" for child in token.children)
     )
 
 

@@ -14,6 +14,7 @@ from claims.extraction.cues import (
     PREPOSITION,
     PREPOSITION_OBJECT_DEPS,
     SCOPE_ALL,
+    clause_of_message,
     following_clause,
     lone_name,
 )
@@ -143,7 +144,7 @@ def complements(
     if not complements:
         # The parser often hangs "X maintains it is open …" on the wrong verb: take a
         # clause that starts right after the verb as its complement all the same.
-        following = following_clause(verb)
+        following = following_clause(verb) or clause_of_message(verb)
         if following is not None:
             complements = [following]
     if not complements and verb.dep_ == "parataxis" and verb.head.i != verb.i:

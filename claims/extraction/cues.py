@@ -80,33 +80,36 @@ def following_clause(verb: Token) -> Token | None:
         and head.pos_ in ("VERB", "AUX")
     ):
         return head
-    return _clause_after_document(verb)
+    return None
 
 
-# What a verb's "in a …" may name as the place of its words: documents, and a court's.
-_DOCUMENTS = DOCUMENT_NOUNS | frozenset(
-    ["order", "ruling", "filing", "filings", "decision", "opinion", "motion"]
-)
+# What a reporting verb says something in: "said in a statement", "wrote in a note".
+# And a court's: "wrote in a 14-page order that …".
+_MESSAGES = DOCUMENT_NOUNS | {
+    *("note", "notes", "e-mail", "e-mails", "letters", "memos"),
+    *("order", "ruling", "filing", "filings", "decision", "opinion", "motion"),
+}
 
 
-def _clause_after_document(verb: Token) -> Token | None:
-    """ "wrote in a 14-page order that the arguments …", "said in a statement that the plan
-    …": a that-clause right after the document the verb names, which the parser hung on the
-    document's noun. Not a relative clause ("said in a statement that was released …": there
-    "that" is the clause's subject)."""
-    for prep in verb.rights:
-        if prep.dep_ != "prep" or prep.lower_ not in ("in", "on") or prep.i != verb.i + 1:
+def clause_of_message(verb: Token) -> Token | None:
+    """ "wrote in a note that margins remained under pressure", "said in a letter that …": the
+    parse hung the clause the verb reports on the message it was said in. Only a clause
+    opened by "that" with a subject of its own ("in a statement that was released" is a
+    relative clause)."""
+    if verb.lower_ not in VERB_FORMS:
+        return None
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ != "in" or prep.i < verb.i:
             continue
-        for noun in prep.children:
-            if noun.dep_ != "pobj" or noun.lower_ not in _DOCUMENTS:
+        for message in prep.children:
+            if message.dep_ != "pobj" or message.lower_ not in _MESSAGES:
                 continue
-            for clause in noun.rights:
+            for clause in message.children:
                 if (
-                    clause.dep_ in ("acl", "relcl", "ccomp")
-                    and clause.left_edge.i == noun.i + 1
-                    and clause.left_edge.lower_ == "that"
-                    and clause.left_edge.dep_ == "mark"
-                    and any(child.dep_.startswith("nsubj") for child in clause.children)
+                    clause.dep_ in _NOUN_CLAUSE_DEPS
+                    and clause.i > message.i
+                    and any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+                    and any(c.dep_ in _SUBJECT_DEPS for c in clause.children)
                 ):
                     return clause
     return None
@@ -152,7 +155,7 @@ def content_kind(token: Token) -> tuple[str, Token | None]:
                 and child.lower_ in CONTENT_PREPOSITIONS
             ):
                 prep = child
-        following = following_clause(token)
+        following = following_clause(token) or clause_of_message(token)
         if following is not None:
             return CLAUSE, following
         if token.dep_ == "parataxis" and token.head.i != token.i:

@@ -101,31 +101,35 @@ def canonical_speaker_name(mention: str) -> str:
     return " ".join(name)
 
 
-# Words that head the name of a body, not of a person: "The Alzheimer's Association", "the
-# U.S. Attorney's Office" are named by their owner and the word together.
-_BODY_WORDS = _ORGANISATION_WORDS | frozenset(
-    """
-    office hospital ministry department school church museum commission council court embassy
-    """.split()  # noqa: SIM905 - a word list reads best as words
-)
-
-
-def possessive_body_name(mention: str) -> str:
-    """The whole name of a body named with a capitalised owner: "The Alzheimer's Association"
-    -> "Alzheimer's Association", "the U.S. Attorney's Office" -> "U.S. Attorney's Office"
-    (never "Association" or "Office" alone); "" for any other mention."""
-    owner, words = _clean_words(mention)
-    if not owner or len(words) != 1 or words[0].lower() not in _BODY_WORDS:
-        return ""
-    if not all(word[:1].isupper() for word in [*owner, words[0]]):
-        return ""
-    return " ".join([*owner, words[0]])
-
-
 def organisation_name(mention: str) -> str:
     """An organisation's name in a mention: all its words but determiners, possessive owners
     and a trailing "'s" ("The Justice Department" -> "Justice Department")."""
     return " ".join(_clean_words(mention)[1])
+
+
+# "U.S. Attorney's Office", "Manhattan District Attorney's Office", "Alzheimer's Association":
+# an owner that is part of a body's name, every word capitalised, before a word that names a
+# body, not a person.
+_BODY_WORDS = _ORGANISATION_WORDS | frozenset(
+    """
+    office bureau hospital ministry department school church museum commission council court
+    embassy
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+_OWNED_OFFICE = re.compile(r"^[A-Z][\w.]*(?: [A-Z][\w.]*)*['’]s ([A-Z]\w*)$")
+
+
+def owned_office_name(text: str, name: str) -> str:
+    """ "The U.S. Attorney's Office" -> "U.S. Attorney's Office", "The Alzheimer's
+    Association" -> "Alzheimer's Association", not "Office" or "Association": a body whose
+    name says whose it is; else ``name``."""
+    whole = text.strip()
+    if whole.lower().startswith("the "):
+        whole = whole[4:]
+    match = _OWNED_OFFICE.match(whole)
+    if " " not in name and whole.endswith(name) and match and match[1].lower() in _BODY_WORDS:
+        return whole
+    return name
 
 
 # Lower-case words inside an organisation's name ("Club for Growth", "Doctors Without
@@ -134,11 +138,19 @@ _NAME_CONNECTORS = frozenset(["for", "of", "and", "&", "on", "the"])
 _INITIALISM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 
 
+# An ordinal in a name stands where a capitalised word would: "6th Circuit Court of Appeals".
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() or bool(_ORDINAL.fullmatch(word))
+
+
 def joined_organisation_name(entity_text: str, name: str) -> str:
     """An organisation's whole name when connectors join its capitalised words ("Club for
     Growth Action"), else ``name`` (the trailing capitalised words)."""
     words = _clean_words(entity_text)[1]
-    if len(words) <= len(name.split()) or not words[0][:1].isupper():
+    if len(words) <= len(name.split()) or not _capitalised(words[0]):
         return name
     if words[-1].lower() in _NAME_CONNECTORS or any(_is_title(word) for word in words):
         return name
@@ -152,7 +164,7 @@ def joined_organisation_name(entity_text: str, name: str) -> str:
         # "Meenakshi Ganguly of Human Rights Watch": someone of an organisation, which NER
         # ran together; the organisation's own name is the trailing words.
         return name
-    if all(word[:1].isupper() or word.lower() in _NAME_CONNECTORS for word in words):
+    if all(_capitalised(word) or word.lower() in _NAME_CONNECTORS for word in words):
         # The trimming took an initialism's last full stop ("U.S" of "U.S. Court").
         return " ".join(word + "." if _INITIALISM.fullmatch(word) else word for word in words)
     return name

@@ -86,6 +86,17 @@ NOT_NAMES = frozenset(
 OFFICE_MODIFIERS = frozenset(
     ["prime", "vice", "deputy", "assistant", "under", "associate", "lieutenant"]
 )
+# A company officer's title and its initials name one role: "the CEO" after "chief executive
+# Hakan Samuelsson", "the chief executive" after "CEO Mary Barra".
+_OFFICER_INITIALS = {"executive": "ceo", "financial": "cfo", "operating": "coo"}
+_CHIEF_OFFICERS = re.compile(r"\bchief (executive|financial|operating)(?: officer)?\b", re.I)
+
+
+def officer_initials(words: str) -> str:
+    """ "chief executive officer" -> "ceo", "chief financial officer" -> "cfo" …"""
+    return _CHIEF_OFFICERS.sub(lambda match: _OFFICER_INITIALS[match[1].lower()], words)
+
+
 LOCATIVES = frozenset(["in", "at", "near", "across", "into", "throughout", "outside", "inside"])
 # "a man calling himself …", "a woman named …", "later identified as …"
 NAMING_VERBS = frozenset(["named", "called", "calling", "identified", "known"])

@@ -184,6 +184,7 @@ def merge_split_quotes(text: str, quoted: list[Quoted]) -> list[Quoted]:
                 and not _second_report(between)
                 and not _runs_into(between)
                 and not _handed_on(text, item)
+                and not _answered(between, last_said)
             ):
                 said = (previous.inner_end - previous.inner_start) + (
                     item.inner_end - item.inner_start
@@ -207,6 +208,12 @@ def merge_split_quotes(text: str, quoted: list[Quoted]) -> list[Quoted]:
                 continue
         merged.append(item)
     return merged
+
+
+def _answered(between: str, last_said: str) -> bool:
+    """ "“Are you going to resign?” He replied: “No.”": a question or exclamation, then an
+    aside ending in a colon, which introduces the second quote as an answer of its own."""
+    return last_said in "?!" and between.rstrip().endswith(":")
 
 
 def _handed_on(text: str, item: Quoted) -> bool:

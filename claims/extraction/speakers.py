@@ -13,18 +13,17 @@ Commission. Datelines ("WASHINGTON —", "LONDON (Reuters) -") and bylines are n
 When none of this applies, the name stays empty and the mention keeps what the text says.
 
 The rules read each other's partial answers (a group's members are resolved as single
-mentions, a role falls back on the article's people met so far), so they stay in one class;
-gender, names, mentions, signatures and the word lists and phrase shapes they consult live
-apart (gender.py, names.py, mentions.py, signatures.py, phrases.py), and so do groups and
-coordinations (groups.py, which reads back ``resolve_tokens``, ``entity_of`` and
-``people_named``). That class is why this file is over 600 lines: what is left here is the
-resolver's own state (the article's people, organisations, unnamed speakers and companies met
-so far) and the methods that read it; pure phrase shapes go to phrases.py as they appear. The
-next split, when it grows, is the common-noun rules (``_common_noun``, ``_institution``,
-``_by_role``, ``_served``, ``_company``).
+mentions, a role falls back on the article's people met so far), so the resolver's state (the
+article's people, organisations, unnamed speakers and companies met so far) and the methods
+that read it stay in one class here. Gender, names, mentions, signatures and the word lists
+and phrase shapes they consult live apart (gender.py, names.py, mentions.py, signatures.py,
+phrases.py), and so do the rules that read the resolver back: groups and coordinations
+(groups.py) and common nouns, institutions and roles ("the company", "the British
+government", "the chancellor"; roles.py). The next split, as this file nears 600 lines again,
+is the checks on what the tagger called a name (``_whole_names``, ``_titled``,
+``_one_of_many``, ``_common_word``).
 """
 
-import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -39,9 +38,7 @@ from claims.extraction.gender import (
 )
 from claims.extraction.groups import coordination, group_of
 from claims.extraction.lexicon import (
-    COMPANY_NOUNS,
     FAMILY_NAME_FIRST,
-    MEDIA_WORDS,
     PERSON_NOUNS,
     PERSON_TITLES,
     PRONOUNS_GROUP,
@@ -54,47 +51,37 @@ from claims.extraction.names import (
     joined_organisation_name,
     kind_of_name,
     organisation_name,
+    owned_office_name,
     person_name,
-    possessive_body_name,
     speaker_description,
 )
 from claims.extraction.phrases import (
-    DOCUMENT_NOUNS,
     INSTITUTION_HEADS,
-    LEADER_ROLES,
     LOCATIVES,
-    MEDIA,
-    NAMING_ENTITIES,
-    NAMING_VERBS,
-    NEWS_WORDS,
     NOT_NAMES,
     NUMBERS,
-    ORGANISATION_HEADS,
     ORGANIZATION,
     PERSON,
     POSSESSIVE_MARKS,
-    SPOKES,
     UNNAMED,
     another_member,
     behind_preposition,
-    holds_office,
     modifies_noun,
     noun_phrase,
-    owner_of,
     role_words_around,
     span_root,
     the_person,
     the_person_holds,
-    word_stem,
 )
+from claims.extraction.roles import common_noun
 from claims.extraction.types import ResolvedSpeaker
 
-# How far back (characters) a company may have spoken for "the company said" to be it.
-COMPANY_REACH = 1500
+# Words that make a plural some of a group ("some Democrats", "many Republicans").
+QUANTIFIERS = frozenset(["some", "many", "several", "other", "few", "most", "certain", "numerous"])
 
 
 @dataclass(frozen=True, slots=True)
-class _Person:
+class Person:
     position: int
     name: str
     description: str  # lower-cased role words around the name
@@ -141,18 +128,22 @@ class SpeakerResolver:
         self.quote_at = quote_at
         self.blocked = no_speaker_ranges(self.text)
         self._blocked_starts = [start for start, _end in self.blocked]
-        self.persons: list[_Person] = []
+        self.persons: list[Person] = []
         # Speakers the article leaves unnamed ("one senior official said"): (position, gender).
         self.unnamed: list[tuple[int, str]] = []
         # Companies and other organisations that spoke by name: (position, name).
         self.spoke: list[tuple[int, str]] = []
         self.organisations: list[str] = []
-        self._lowercase_words: set[str] | None = None  # read on first need
-        self._entity_at: dict[int, Span] = {}
+        # Token index -> its named entity, blocked (a dateline, a byline) or not.
+        # Nouns the article writes in lower case ("aides", "research"): not names.
+        self._lower_nouns = {
+            token.lower_ for token in doc if token.is_lower and token.pos_ == "NOUN"
+        }
+        self.entity_at: dict[int, Span] = {}
         entities = _whole_names(doc)
         for entity in entities:
             for index in range(entity.start, entity.end):
-                self._entity_at[index] = entity
+                self.entity_at[index] = entity
         for entity in entities:
             if self.is_blocked(entity.start_char):
                 continue
@@ -166,7 +157,7 @@ class SpeakerResolver:
 
     def _index(self) -> None:
         self.persons.sort(key=lambda person: person.position)
-        self._positions = [person.position for person in self.persons]
+        self.positions = [person.position for person in self.persons]
 
     def is_blocked(self, position: int) -> bool:
         index = bisect_left(self._blocked_starts, position + 1) - 1
@@ -181,7 +172,7 @@ class SpeakerResolver:
         salient = root.dep_ in ("nsubj", "nsubjpass") and not inside_quote
         description = self._role_words(root, entity)
         self.persons.append(
-            _Person(
+            Person(
                 entity.start_char, name, description, entity_gender(entity, description), salient
             )
         )
@@ -194,16 +185,23 @@ class SpeakerResolver:
         if start < entity.start:
             words.append(self.doc[start : entity.start].text.lower())
         for child in root.children:
-            if child.dep_ == "appos":
+            if child.dep_ == "appos" and not self._subject_after_name(child):
                 words.append(self.doc[child.left_edge.i : child.right_edge.i + 1].text)
         if root.dep_ == "appos" and root.head.i < root.i:
             head = root.head
             words.append(self.doc[head.left_edge.i : head.i + 1].text)
         return " ".join(words).lower()
 
+    def _subject_after_name(self, appositive: Token) -> bool:
+        """ "In an interview with Joe Scarborough and Mika Brzezinski, the Democratic
+        presidential candidate stated …": what the parse hung on the name as an appositive
+        runs straight into a verb, so it is the sentence's subject, not the name's role."""
+        after = appositive.right_edge.i + 1
+        return after < len(self.doc) and self.doc[after].pos_ in ("VERB", "AUX")
+
     def add_speaker(self, position: int, name: str, description: str, gender: str) -> None:
         """A named speaker of one of the article's quotes: a salient antecedent."""
-        self.persons.append(_Person(position, name, description.lower(), gender, True))
+        self.persons.append(Person(position, name, description.lower(), gender, True))
         self._index()
 
     def add_unnamed_speaker(self, position: int, gender: str) -> None:
@@ -217,17 +215,6 @@ class SpeakerResolver:
         said" stands for."""
         self.spoke.append((position, name))
         self.spoke.sort()
-
-    def _company(self, head: Token, first: int) -> str:
-        """ "the company said" after "Apple said …": the nearest organisation that spoke by
-        name before, within a few paragraphs; "" when none did."""
-        if self.doc[first].lower_ != "the" or head.tag_ != "NN" or owner_of(head) is not None:
-            return ""
-        position = self.doc[first].idx
-        earlier = [
-            (at, name) for at, name in self.spoke if position - COMPANY_REACH < at < position
-        ]
-        return earlier[-1][1] if earlier else ""
 
     def _unnamed_between(self, start: int, end: int, gender: str) -> bool:
         """Whether an unnamed speaker the pronoun could be (gender agreeing or unknown) spoke
@@ -301,6 +288,14 @@ class SpeakerResolver:
         ):
             # "told a town hall in Salem, New Hampshire": where it was said, not who said it.
             return ResolvedSpeaker("", UNNAMED, "")
+        if (
+            head.dep_ == "pobj"
+            and head.head.lower_ in ("of", "from")
+            and head.head.head.lower_ in ("member", "members")
+            and head.head.head.i < first
+        ):
+            # "a member of Congress": the body the speaker belongs to is not the speaker.
+            return ResolvedSpeaker("", UNNAMED, "")
         return self.resolve_tokens(first, last)
 
     def resolve_tokens(self, first: int, last: int, *, grouping: bool = True) -> ResolvedSpeaker:
@@ -369,7 +364,14 @@ class SpeakerResolver:
             role = role_words_around(doc[first : last + 1], person)
             gender = title_gender(doc[max(person.start - 1, first) : person.end].text)
             return ResolvedSpeaker(self.full_name(name, position, gender), PERSON, role)
-        if first == last == head.i and self._common_word_capitalised(head):
+        if (
+            first == last == head.i
+            and head.is_sent_start
+            and head.ent_type_ not in ("", "PERSON")
+            and self._common_word(head)
+        ):
+            # "Landlords warned …", "Council approves …": NER took the capitalised common
+            # noun for a group or a body (without an entity, the name rule below decides).
             return ResolvedSpeaker("", UNNAMED, description)
         entity = self.entity_of(head)
         author = self._author(first, last) if entity is not None else None
@@ -377,9 +379,9 @@ class SpeakerResolver:
             # "“Perfect Enough: …” by George Anders": a book speaks for its author, not its
             # title.
             return author
-        if entity is not None and self._party_member(entity, head, first):
-            return ResolvedSpeaker("", UNNAMED, description)
         if entity is not None and entity.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
+            if self._one_of_many(entity, head, first):
+                return ResolvedSpeaker("", UNNAMED, description)
             name = canonical_speaker_name(entity.text) or entity.text.strip()
             if name.lower() in INSTITUTION_HEADS:
                 # "The Justice Department": a title word ("Justice") names the institution.
@@ -388,54 +390,74 @@ class SpeakerResolver:
                 # "Club for Growth Action", "Center for Economic and Policy Research": a name
                 # joined by "for"/"of"/"and" is one name, not its last capitalised words.
                 name = joined_organisation_name(entity.text, name)
+            # The owner may lie outside the entity ("The U.S. Attorney's" + "Office").
+            name = owned_office_name(
+                doc[min(head.left_edge.i, entity.start) : entity.end].text, name
+            )
             if self._is_surname(name) or self._titled(entity):
                 # NER took a person's surname for an organisation ("Trump said"), or a titled
                 # person's name ("German Chancellor Olaf Scholz").
                 return ResolvedSpeaker(self.full_name(name, position), PERSON, description)
             kind = kind_of_name(name, entity.label_)
-            return ResolvedSpeaker(self.full_organisation_name(name), kind, description)
+            if entity.label_ in ("ORG", "NORP"):
+                # "the Center" after "the Center for Responsive Politics"; but a place is no
+                # organisation named after it ("Cleveland" is not the Cleveland Browns).
+                name = self.full_organisation_name(name)
+            return ResolvedSpeaker(name, kind, description)
         if head.pos_ == "PROPN" and (entity is None or entity.label_ not in NOT_NAMES):
             left = head.left_edge.i
             while left < head.i and (self.is_blocked(doc[left].idx) or doc[left].is_punct):
                 left += 1  # "CLEVELAND - Donald Trump": the dateline is no part of the name
-            body = possessive_body_name(doc[left : head.i + 1].text)
-            if body:
-                return ResolvedSpeaker(body, kind_of_name(body, "ORG"), description)
-            name = canonical_speaker_name(doc[left : head.i + 1].text)
+            name = owned_office_name(
+                doc[left : head.i + 1].text, canonical_speaker_name(doc[left : head.i + 1].text)
+            )
+            if name and " " not in name and self._common_word(head):
+                # "Aides said", "Research suggests", "Supporters heard": a common noun
+                # capitalised to open a sentence or a headline.
+                return ResolvedSpeaker("", UNNAMED, description)
             if name:
                 kind = kind_of_name(name, "")
+                if kind == PERSON and head.tag_ == "NNPS" and " " in name:
+                    # "Volvo Cars", "Delta Air Lines": no one's name ends in a plural (a
+                    # surname alone, "Sanders", is often tagged one).
+                    kind = ORGANIZATION
                 if kind == PERSON:
                     name = self.full_name(name, position)
                 return ResolvedSpeaker(name, kind, description)
-        return self._common_noun(head, first, last, description)
+        return common_noun(self, head, first, last, description)
 
-    def _party_member(self, entity: Span, head: Token, first: int) -> bool:
-        """In "The Republican said", "the Wisconsin Republican", "a Nevada Democrat": one
-        person by their party, not the party; who it is the mention does not say. (Only a
-        member's word: "The Tennessean" and "The Federalist" are newspapers.)"""
-        return (
-            entity.label_ == "NORP"
-            and head.lower_ in _PARTY_MEMBERS
-            and head.tag_ == "NNP"
-            and head.i == entity.end - 1
-            and self.doc[first].lower_ in ("the", "a", "an")
-        )
-
-    def _common_word_capitalised(self, head: Token) -> bool:
-        """In "Landlords warned that …" and "Council approves …" a word alone opens its
-        sentence, which the tagger took for a name (NER may too, as a group or a body), while
-        the article writes it in lower case elsewhere ("small landlords", "the city council"):
-        a common noun, so the mention names no one. A person's name stays one ("Rose said",
-        though prices rose; "Small said" after Marty Small)."""
-        if not head.is_sent_start or not head.is_title or head.ent_type_ == "PERSON":
+    def _one_of_many(self, entity: Span, head: Token, first: int) -> bool:
+        """ "A New Hampshire Republican", "the Kentucky Republican", "the Spaniard", "a super
+        PAC": a party member's or a nationality's one-word name (or a PAC) that an article
+        makes a description of someone, not their name; "some Democrats", "many
+        Republicans": a quantifier makes a plural some of them, not the party. "The
+        Tennessean" opening a sentence or mid-sentence with its capital ("according to The
+        Federalist") may be a paper's name and is left alone."""
+        if self.doc[first].lower_ in QUANTIFIERS and head.tag_ in ("NNPS", "NNS"):
+            return True  # "some Democrats", "many Republicans": not the party
+        if len(entity) != 1 or entity.start != head.i or head.text.endswith("s"):
             return False
-        if head.lower_ in PERSON_TITLES or head.lower_ in PERSON_NOUNS:
-            return False  # "Judge", "Anchor": a role, which the role rules may resolve
-        if self._is_surname(head.text):
-            return False  # "Small said": the Marty Small met before
-        if self._lowercase_words is None:
-            self._lowercase_words = {token.text for token in self.doc if token.is_lower}
-        return head.lower_ in self._lowercase_words
+        if entity.label_ != "NORP" and head.lower_ != "pac":
+            return False
+        opening = self.doc[first]
+        if opening.lower_ in ("a", "an"):
+            return True
+        if opening.lower_ == "the" and head.lower_ in _PARTY_MEMBERS:
+            return True  # "The Republican said": a member's word, never a paper's name
+        return opening.lower_ == "the" and (opening.text == "the" or head.i > first + 1)
+
+    def _common_word(self, head: Token) -> bool:
+        """Whether a capitalised word no entity covers is a common noun: one for people
+        ("Aides", "Supporters"), or one the article writes in lower case elsewhere, when
+        no one it names bears it."""
+        lower = head.lower_
+        if lower in UNNAMED_NOUNS or lower in PERSON_NOUNS:
+            return True
+        if lower in FAMILY_NAME_FIRST or any(
+            lower in person.name.lower().split() for person in self.persons
+        ):
+            return False
+        return lower in self._lower_nouns
 
     def _author(self, first: int, last: int) -> ResolvedSpeaker | None:
         """The person or body after "by" in a work's mention, if one is named there."""
@@ -453,7 +475,7 @@ class SpeakerResolver:
         """PERSON names in the mention that name the speaker: not an owner ("Clinton's
         director") and not inside a prepositional phrase ("a spokeswoman for Clinton")."""
         found = []
-        entities = {self._entity_at[i] for i in range(first, last + 1) if i in self._entity_at}
+        entities = {self.entity_at[i] for i in range(first, last + 1) if i in self.entity_at}
         for entity in sorted(entities, key=lambda entity: entity.start):
             if entity.label_ != "PERSON":
                 continue
@@ -513,15 +535,20 @@ class SpeakerResolver:
 
     def _titled(self, entity: Span) -> bool:
         """An "organisation" of two to four capitalised words right after a person's title
-        ("Chancellor Olaf Scholz"): the tagger's misreading of a titled name."""
-        before = self.doc[entity.start - 1] if entity.start else None
+        ("Chancellor Olaf Scholz"), or with the title its first word ("Spokeswoman Haley
+        Morris"): the tagger's misreading of a titled name."""
+        if entity.label_ != "ORG":
+            return False
+        words = entity
+        title = self.doc[entity.start - 1] if entity.start else None
+        if entity[0].lower_.rstrip(".") in PERSON_TITLES:
+            title, words = entity[0], entity[1:]
         return (
-            entity.label_ == "ORG"
-            and before is not None
-            and before.lower_.rstrip(".") in PERSON_TITLES
-            and before.is_title
-            and 2 <= len(entity) <= 4
-            and all(word.is_title and word.pos_ == "PROPN" for word in entity)
+            title is not None
+            and title.lower_.rstrip(".") in PERSON_TITLES
+            and title.is_title
+            and 2 <= len(words) <= 4
+            and all(word.is_title and word.pos_ == "PROPN" for word in words)
         )
 
     def _is_surname(self, name: str) -> bool:
@@ -531,168 +558,10 @@ class SpeakerResolver:
         )
 
     def entity_of(self, token: Token) -> Span | None:
-        entity = self._entity_at.get(token.i)
+        entity = self.entity_at.get(token.i)
         if entity is None or self.is_blocked(entity.start_char):
             return None
         return entity
-
-    def _common_noun(self, head: Token, first: int, last: int, description: str) -> ResolvedSpeaker:
-        lower = head.lower_
-        if lower in COMPANY_NOUNS:
-            company = self._company(head, first)
-            if company:
-                return ResolvedSpeaker(company, ORGANIZATION, description)
-        owner = owner_of(head)
-        if owner is not None and lower in ORGANISATION_HEADS:
-            owner_name = self._name_of(owner)
-            if owner_name:
-                between = self.doc[owner.i + 1 : head.i]
-                if (
-                    owner.dep_ in ("compound", "nmod")
-                    and owner.ent_type_ != "PERSON"
-                    and all(word.is_lower and word.dep_ in ("compound", "amod") for word in between)
-                ):
-                    # "the United Nations human rights office", not "United Nations office".
-                    lower = " ".join([*(word.lower_ for word in between), lower])
-                return ResolvedSpeaker(
-                    f"{owner_name} {lower}", ORGANISATION_HEADS[head.lower_], description
-                )
-        if owner is not None and (lower in DOCUMENT_NOUNS or lower in SPOKES):
-            resolved = self.resolve_tokens(*noun_phrase(owner))
-            if resolved.name and (lower in DOCUMENT_NOUNS or resolved.kind != PERSON):
-                # An organisation speaks through its spokespeople; a person's spokesperson
-                # is not that person.
-                return ResolvedSpeaker(resolved.name, resolved.kind, description)
-            return ResolvedSpeaker("", UNNAMED, description)
-        if lower in PERSON_NOUNS or lower in ("person", "protester", "caller", "user"):
-            named = self._named_as(head)
-            if named is not None:
-                return ResolvedSpeaker(
-                    self.full_name(person_name(named.text), named.start_char), PERSON, description
-                )
-        words = {word.lower_ for word in self.doc[first : last + 1]}
-        indefinite = self.doc[first].lower_ in ("a", "an", "some", "one", "several", "many")
-        if not indefinite and (owner is None or owner.dep_ in ("compound", "nmod")):
-            institution = self._institution(head, first, description)
-            if institution is not None:
-                return institution
-        if lower in PERSON_NOUNS and lower not in UNNAMED_NOUNS and not indefinite:
-            # What the role belongs to: a country, party, institution or owner ("the
-            # Commission's spokesperson"), and a proper noun in front of it ("Trump lawyer"
-            # is no lawyer of Cohen's).
-            qualifiers = [
-                word.lower_
-                for word in self.doc[first : head.i]
-                if word.ent_type_ in ("NORP", "GPE", "ORG", "PERSON")
-                or word.dep_ == "poss"
-                or (word.dep_ == "compound" and (word.pos_ == "PROPN" or word.is_title))
-            ]
-            if owner is not None and owner.lower_ not in qualifiers:
-                qualifiers.append(owner.lower_)
-            # "the former top aide to President George W. Bush": whom the role serves is a
-            # qualifier too, so an aide to Nixon named earlier is not taken for him.
-            qualifiers.extend(self._served(head, last))
-            name = self._by_role(
-                lower, qualifiers, self.doc[first].idx, {w.lower_ for w in self.doc[first : head.i]}
-            )
-            if name:
-                return ResolvedSpeaker(name, PERSON, description)
-        if words & MEDIA_WORDS:
-            return ResolvedSpeaker("", MEDIA, description)
-        return ResolvedSpeaker("", UNNAMED, description)
-
-    def _served(self, head: Token, last: int) -> list[str]:
-        """The people a role's prepositional phrase names ("aide to President George W.
-        Bush"): the last word of each name within the mention. Places and institutions are
-        left out: "the senator from Texas" is also "Sen. Ted Cruz (R-Texas)"."""
-        served = []
-        for prep in head.children:
-            if prep.dep_ != "prep" or prep.i > last:
-                continue
-            for word in prep.subtree:
-                if word.i <= last and word.ent_type_ == "PERSON":
-                    entity = self._entity_at.get(word.i)
-                    if entity is not None and word.i == entity.end - 1:
-                        served.append(word.lower_)
-        return served
-
-    def _institution(self, head: Token, first: int, description: str) -> ResolvedSpeaker | None:
-        """ "The British government": the words from the first name in front of an
-        institution's head noun to the noun, when a name (a country, nationality, party or
-        body, or a capitalised word) stands there; "the government" alone is no name."""
-        kind = INSTITUTION_HEADS.get(head.lower_)
-        if kind is None or head.tag_ == "NNS":
-            return None
-        words = self.doc[first : head.i]
-        named = [
-            word
-            for word in words
-            if word.ent_type_ in NAMING_ENTITIES
-            or (word.pos_ == "PROPN" and word.dep_ in ("compound", "amod", "nmod"))
-        ]
-        if not named or any(word.ent_type_ == "PERSON" for word in words):
-            return None
-        name = self.doc[named[0].i : head.i + 1].text
-        if {word.lower_ for word in words} & NEWS_WORDS:
-            kind = MEDIA  # "the Xinhua news agency"
-        return ResolvedSpeaker(name, kind, description)
-
-    def _named_as(self, head: Token) -> Span | None:
-        """ "a man calling himself Paul Paul", "a woman named Jane Roe", "A woman later
-        identified as Eva Resnick-Day": the name the text gives the person."""
-        clauses = [child for child in head.children if child.dep_ == "acl"]
-        if head.dep_ in ("nsubj", "nsubjpass") and head.head.lower_ == "identified":
-            clauses.append(head.head)
-        for clause in clauses:
-            if clause.lower_ not in NAMING_VERBS:
-                continue
-            for child in clause.children:
-                names = [child]
-                if child.dep_ == "prep" and child.lower_ == "as":
-                    names = [word for word in child.children if word.dep_ == "pobj"]
-                elif child.dep_ not in ("oprd", "attr", "dobj"):
-                    continue
-                for word in names:
-                    entity = self.entity_of(word)
-                    if entity is not None and entity.label_ == "PERSON":
-                        return entity
-        return None
-
-    def _name_of(self, token: Token) -> str:
-        entity = self.entity_of(token)
-        if entity is None:
-            return ""
-        if entity.label_ == "PERSON":
-            return self.full_name(person_name(entity.text), entity.start_char)
-        return canonical_speaker_name(entity.text)
-
-    def _by_role(
-        self, role: str, qualifiers: list[str], position: int, before: frozenset[str] = frozenset()
-    ) -> str:
-        """ "the chancellor": the nearest earlier person described with that role word (a
-        leader: a president, prime minister …) and the mention's qualifiers ("the Ukrainian
-        leader", "the Commission's spokesperson"), else the first later one. Another office
-        made of the word ("prime minister", "vice president", "deputy editor") is not that
-        role unless the mention says so (``before``: its words before the role)."""
-        index = bisect_left(self._positions, position)
-        roles = LEADER_ROLES if role == "leader" else frozenset([role])
-        stems = [word_stem(word) for word in qualifiers if word_stem(word)]
-
-        def fits(person: _Person) -> bool:
-            words = set(re.findall(r"[\w-]+", person.description))
-            described = {word_stem(word) for word in words}
-            if not all(stem in described for stem in stems):
-                return False
-            if words & roles:
-                return role == "leader" or holds_office(person.description, role, before)
-            # "Ukraine's leader" after "Ukraine's Vladimir Zelensky": a country's named
-            # person with no other role given.
-            return role == "leader" and bool(stems) and not words & PERSON_TITLES
-
-        for person in [*reversed(self.persons[:index]), *self.persons[index:]]:
-            if fits(person):
-                return self.full_name(person.name, person.position)
-        return ""
 
     def _pronoun(self, pronoun: str, position: int) -> ResolvedSpeaker:
         """he/she: the nearest earlier salient person of that gender (or of unknown gender).
@@ -702,7 +571,7 @@ class SpeakerResolver:
         if pronoun in ("i", "me") and self.quote_at(position) is None:
             return ResolvedSpeaker("", UNNAMED, "")
         gender = GENDER_OF_PRONOUN.get(pronoun, "")
-        index = bisect_left(self._positions, position)
+        index = bisect_left(self.positions, position)
         earlier = self.persons[:index]
         for wanted_salient in (True, False):
             for person in reversed(earlier):

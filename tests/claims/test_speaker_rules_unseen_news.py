@@ -338,3 +338,204 @@ def test_a_titled_name_the_tagger_took_for_an_organisation_is_a_person(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "compromise would be found")
     assert (quote.speaker, quote.speaker_kind) == ("Olaf Scholz", "person")
+
+
+def test_the_one_asked_in_a_passive_is_not_the_source(nlp):
+    text = (
+        "The central bank held rates on Wednesday. Powell was asked whether a cut in "
+        "September was still possible. The finance minister had been told that the forecast "
+        "would be revised."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    for words in ("cut in September", "forecast would be revised"):
+        quote = quote_saying(quotes, words)
+        assert quote.speaker_mention is None
+        assert quote.speaker == ""
+
+
+def test_a_passive_question_s_agent_is_its_source(nlp):
+    text = "The minister was asked by presenter Nick Robinson whether the budget would be delayed."
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "budget would be delayed")
+    assert quote.speaker == "Nick Robinson"
+
+
+def test_a_name_ending_in_a_plural_is_an_organisation_the_company_stands_for(nlp):
+    text = (
+        "Volvo Cars cuts 3,000 jobs as tariffs bite\n\n"
+        "Volvo Cars said on Monday it would cut about 3,000 jobs, mostly office-based roles "
+        "in Sweden.\n\n"
+        "The company said the cuts would save about 18 billion crowns."
+    )
+    quotes = extract_quotes(text, nlp=nlp)
+    first = quote_saying(quotes, "3,000 jobs")
+    assert (first.speaker, first.speaker_kind) == ("Volvo Cars", "organization")
+    assert quote_saying(quotes, "18 billion crowns").speaker == "Volvo Cars"
+
+
+def test_a_question_and_the_answer_an_aside_introduces_are_two_quotes(nlp):
+    text = (
+        "Starmer faces revolt over welfare cuts\n\n"
+        "Sir Keir Starmer was facing a growing rebellion last night.\n\n"
+        "The Prime Minister was asked by the BBC's Laura Kuenssberg: \"Are you going to lose "
+        'this vote?" He replied: "We are going to win the argument."'
+    )
+    quotes = extract_quotes(text, nlp=nlp)
+    assert quote_saying(quotes, "lose this vote").speaker == "Laura Kuenssberg"
+    answer = quote_saying(quotes, "win the argument")
+    assert "lose this vote" not in answer.content.text
+    assert answer.speaker == "Keir Starmer"
+
+
+def test_the_body_a_member_belongs_to_is_not_the_speaker(nlp):
+    text = "The first member of the Senate to endorse the governor was Sen. Tom Cotton of Arkansas."
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "the governor")
+    assert quote.speaker == ""
+
+
+def test_the_ceo_is_the_chief_executive_the_story_named(nlp):
+    text = (
+        "Volvo Cars cuts jobs\n\n"
+        '"These are difficult but necessary decisions," chief executive Hakan Samuelsson '
+        "said in a statement.\n\n"
+        'Asked whether more cuts would follow, the CEO said: "We never say never."'
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "never say never")
+    assert quote.speaker == "Hakan Samuelsson"
+
+
+def test_the_chief_executive_is_the_ceo_the_story_named(nlp):
+    text = (
+        "CEO Mary Barra said the plant in Michigan would stay open.\n\n"
+        "The chief executive added that wages at the plant would rise next year."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "wages at the plant")
+    assert quote.speaker == "Mary Barra"
+
+
+def test_what_is_written_in_a_note_is_what_the_verb_reports(nlp):
+    text = (
+        "Philippe Houchois, an analyst at the bank, wrote in a note that Volvo's margins "
+        "remained under pressure."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "margins remained")
+    assert quote.cue.text == "wrote"
+    assert quote.speaker == "Philippe Houchois"
+
+
+def test_a_relative_clause_on_the_statement_is_not_what_was_said(nlp):
+    text = "The mayor said in a statement that was released on Monday that she would resign."
+    quotes = extract_quotes(text, nlp=nlp)
+    assert all("was released" not in quote.content.text for quote in quotes)
+
+
+def test_a_nationality_or_party_member_described_is_no_organisation(nlp):
+    quotes = extract_quotes(
+        '"We are not here to make up the numbers," the Australian said after training. '
+        "A New Hampshire Republican said he would vote for the governor.",
+        nlp=nlp,
+    )
+    for words in ("make up the numbers", "vote for the governor"):
+        quote = quote_saying(quotes, words)
+        assert quote.speaker == ""
+        assert quote.speaker_kind == "unnamed"
+
+
+def test_a_super_pac_is_no_name(nlp):
+    text = "A super PAC supporting the senator said it would spend 5 million dollars on ads."
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "5 million dollars")
+    assert quote.speaker == ""
+
+
+def test_the_company_after_another_company_is_named_stays_unnamed(nlp):
+    text = (
+        "Apple said on Monday that it would build a new plant in Texas. The plan follows a "
+        "similar move by Samsung Electronics last year. The company said the plant would "
+        "employ 2,000 people."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "employ 2,000 people")
+    assert quote.speaker == ""
+
+
+def test_an_independent_expert_or_an_economist_is_no_medium(nlp):
+    text = (
+        "An independent expert said the trial was too short. The economist said rates would "
+        "rise. A Post reporter said the story was true."
+    )
+    quotes = extract_quotes(text, nlp=nlp)
+    assert quote_saying(quotes, "too short").speaker_kind == "unnamed"
+    assert quote_saying(quotes, "rates would rise").speaker_kind == "unnamed"
+    assert quote_saying(quotes, "story was true").speaker_kind == "media"
+
+
+def test_a_place_is_no_organisation_named_after_it(nlp):
+    text = (
+        "The New York Times reported that the deal was close. New York said it would sue the "
+        "federal government."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "sue the federal government")
+    assert quote.speaker == "New York"
+
+
+def test_some_of_a_party_are_not_the_party(nlp):
+    text = (
+        "Labour won the vote comfortably. Some Conservatives said the result would not change "
+        "the party's position. The Conservatives said they would table an amendment."
+    )
+    quotes = extract_quotes(text, nlp=nlp)
+    assert quote_saying(quotes, "result would not change").speaker == ""
+    assert quote_saying(quotes, "table an amendment").speaker == "Conservatives"
+
+
+def test_a_court_named_with_an_ordinal_keeps_its_whole_name(nlp):
+    text = "The 6th Circuit Court of Appeals ruled on Friday that the law was unconstitutional."
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "unconstitutional")
+    assert quote.speaker == "6th Circuit Court of Appeals"
+
+
+def test_a_title_the_tagger_took_into_an_organisation_s_name_makes_it_a_person(nlp):
+    text = "Spokeswoman Haley Morris said the campaign would respond on Monday."
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "campaign would respond")
+    assert (quote.speaker, quote.speaker_kind) == ("Haley Morris", "person")
+
+
+def test_the_subject_after_an_interviewer_s_name_is_not_their_role(nlp):
+    text = (
+        "In an interview with Bloomberg's Emily Chang, the Tesla chief executive said that "
+        "demand was strong."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "demand was strong")
+    assert quote.speaker == ""
+
+
+def test_the_russian_leader_is_no_russian_named_later_without_a_role(nlp):
+    text = (
+        "The Russian leader said on Friday that the talks had failed. Russians admire "
+        "strength, a study by an influential Russian sociologist, Olga Petrova, concluded "
+        "this year."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "talks had failed")
+    assert quote.speaker == ""
+
+
+def test_an_office_named_by_whose_it_is_keeps_its_whole_name(nlp):
+    text = "The Manhattan District Attorney's Office said on Tuesday that it would appeal."
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "would appeal")
+    assert quote.speaker == "Manhattan District Attorney's Office"
+
+
+def test_a_common_noun_capitalised_in_a_headline_is_no_name(nlp):
+    text = (
+        "Poll finds voters split on tariffs\n\n"
+        "A new poll of 1,000 adults found that most expect prices to rise."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "voters split on tariffs")
+    assert quote.speaker == ""
+
+
+def test_an_office_the_tagger_cut_from_its_owner_keeps_its_whole_name(nlp):
+    text = (
+        "The U.S. Attorney's Office in Manhattan, which had assisted the inquiry, declined to "
+        "comment on the sentence."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "comment on the sentence")
+    assert quote.speaker == "U.S. Attorney's Office"
