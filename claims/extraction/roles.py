@@ -265,12 +265,14 @@ def _by_role(
         if words & roles:
             return role == "leader" or holds_office(description, role, before)
         # "Ukraine's leader" after "Ukraine's Vladimir Zelensky": a country's named
-        # person with no other role given, named before ("a Russian economist" is not the
-        # Russian leader, nor "an influential Russian sociologist" named later).
+        # person with no other role given ("a Russian economist" is not the Russian leader).
+        # Named later, only when the country is all that is said of them ("Ukraine's leader
+        # has claimed … Ukraine's Vladimir Zelensky", not "an influential Russian
+        # sociologist").
         return (
             role == "leader"
             and bool(stems)
-            and person.position < position
+            and (person.position < position or described <= {*stems, "", "s"})
             and not words & (PERSON_TITLES | PERSON_NOUNS)
         )
 

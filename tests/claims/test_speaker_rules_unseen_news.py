@@ -517,6 +517,17 @@ def test_the_russian_leader_is_no_russian_named_later_without_a_role(nlp):
     assert quote.speaker == ""
 
 
+def test_a_country_s_leader_is_its_person_named_just_after_in_the_lede(nlp):
+    """News ledes name the leader after the role: "Ukraine's leader has claimed … Ukraine's
+    Vladimir Zelensky has criticized …" (the seed gold's case)."""
+    text = (
+        "Ukraine’s leader has claimed that Western agencies kept contacts with Moscow.\n"
+        "Ukraine’s Vladimir Zelensky has criticized the West for its contacts with Moscow."
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "kept contacts")
+    assert quote.speaker == "Vladimir Zelensky"
+
+
 def test_an_office_named_by_whose_it_is_keeps_its_whole_name(nlp):
     text = "The Manhattan District Attorney's Office said on Tuesday that it would appeal."
     quote = quote_saying(extract_quotes(text, nlp=nlp), "would appeal")
