@@ -15,7 +15,7 @@ from claims.extraction.pipeline import load_pipeline
 from claims.extraction.types import ExtractedQuote, ResolvedSpeaker, TextSpan
 
 # Bump whenever the output for the same text may change (stored quotes record it).
-EXTRACTOR_VERSION = "2.5.1"
+EXTRACTOR_VERSION = "2.5.2"
 
 __all__ = [
     "EXTRACTOR_VERSION",
