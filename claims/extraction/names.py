@@ -132,6 +132,20 @@ def owned_office_name(text: str, name: str) -> str:
     return name
 
 
+# An organisation NER spans with a possessive inside it: "Moody's Analytics", "McDonald's
+# Corp." (not "Trump's campaign", which NER leaves outside an organisation).
+_OWNER_INSIDE = re.compile(r"^(?:[Tt]he )?([A-Z][\w.&-]*['’]s(?: [A-Z][\w.&-]*)+)$")
+
+
+def owner_inside_name(entity_text: str, name: str) -> str:
+    """ "Moody's Analytics" -> "Moody's Analytics", not "Analytics": the owner of an
+    organisation's name that NER took in with it is part of the name; else ``name``."""
+    match = _OWNER_INSIDE.match(entity_text.strip())
+    if match and " " not in name and match[1].rstrip(".").endswith(name.rstrip(".")):
+        return match[1]
+    return name
+
+
 # Lower-case words inside an organisation's name ("Club for Growth", "Doctors Without
 # Borders" is capitalised anyway).
 _NAME_CONNECTORS = frozenset(["for", "of", "and", "&", "on", "the"])

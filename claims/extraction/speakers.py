@@ -52,6 +52,7 @@ from claims.extraction.names import (
     kind_of_name,
     organisation_name,
     owned_office_name,
+    owner_inside_name,
     person_name,
     speaker_description,
 )
@@ -394,6 +395,12 @@ class SpeakerResolver:
             name = owned_office_name(
                 doc[min(head.left_edge.i, entity.start) : entity.end].text, name
             )
+            if (
+                entity.label_ == "ORG"
+                and head.lower_ not in PERSON_NOUNS
+                and not title_gender(head.text)  # "Trump's Son" in a headline is no company
+            ):
+                name = owner_inside_name(entity.text, name)  # "Moody's Analytics"
             if self._is_surname(name) or self._titled(entity):
                 # NER took a person's surname for an organisation ("Trump said"), or a titled
                 # person's name ("German Chancellor Olaf Scholz").

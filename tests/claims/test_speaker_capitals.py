@@ -5,7 +5,7 @@ name); a common word capitalised because it opens a sentence ("Landlords warned 
 one."""
 
 from claims.extraction import extract_quotes
-from claims.extraction.names import owned_office_name, person_name
+from claims.extraction.names import owned_office_name, owner_inside_name, person_name
 
 
 def test_a_body_named_with_its_owner_keeps_the_whole_name(nlp):
@@ -73,3 +73,14 @@ def test_a_title_led_by_a_word_of_its_own_is_no_part_of_the_name(nlp):
     assert person_name("Police Commissioner Dermot Shea") == "Dermot Shea"
     assert person_name("Martin Luther King Jr.") == "Martin Luther King Jr."
     assert person_name("Representative Peter T. King") == "Peter T. King"
+
+
+def test_an_organisation_named_with_an_owner_inside_keeps_it(nlp):
+    text = (
+        "An analysis by Moody's Analytics estimated that the tariffs would cost 200,000 jobs. "
+        "McDonald's Corp. said on Monday that sales rose."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    assert [quote.speaker for quote in quotes] == ["Moody's Analytics", "McDonald's Corp."]
+    assert owner_inside_name("The Women's March", "March") == "Women's March"
+    assert owner_inside_name("Bundesbank", "Bundesbank") == "Bundesbank"
