@@ -88,15 +88,18 @@ _FEMALE_FIRST_NAMES += """
     rose samantha shirley silvia stacey sylvia tammy tanya vanessa victoria vivian yolanda zoe
 """
 # South Asian, African, East Asian and Spanish names from local and international news beyond
-# PolNeAR (2026-11-28: "Priya Natarajan … She said" left "she" unresolved), by the same rule.
+# PolNeAR (2026-11-28: "Priya Natarajan … She said" left "she" unresolved), and short English
+# forms ("Delaney's campaign manager, Sue Park": NER took the name for a place), by the same
+# rule.
 _MALE_FIRST_NAMES += """
     akhilesh amit amitabh anil arjun arvind ashok deepak diego gaurav hiroshi jaime kenji
     kwame lula manoj mukesh nitin pranab rajesh rajiv ramesh raúl raul sanjay santiago
-    shashi sunil suresh takeshi thabo vijay yogi
+    shashi sunil suresh takeshi thabo vijay yogi andy dave rob hank walt ned
 """
 _FEMALE_FIRST_NAMES += """
     akiko anjali camila deepa heidi holly jenna kavita keiko lakshmi lucía lucia meena
-    ngozi pooja priya sofía sofia sunita sushma valeria yoko
+    ngozi pooja priya sofía sofia sunita sushma valeria yoko sue meg jen becky peggy sally gina
+    sheila gail
 """
 _GENDER_OF_FIRST_NAME = dict.fromkeys(_MALE_FIRST_NAMES.split(), "m")
 _GENDER_OF_FIRST_NAME |= dict.fromkeys(_FEMALE_FIRST_NAMES.split(), "f")

@@ -214,6 +214,15 @@ def test_she_resolves_to_a_woman_named_with_a_south_asian_first_name(nlp):
     assert quote.speaker == "Priya Natarajan"
 
 
+def test_a_role_s_appositive_name_that_ner_took_for_a_place_is_the_person(nlp):
+    text = (
+        "Delaney's campaign manager, Sue Park, told reporters the result was "
+        '"a clear mandate for change."'
+    )
+    quote = quote_saying(extract_quotes(text, nlp=nlp), "mandate")
+    assert quote.speaker == "Sue Park"
+
+
 def test_a_role_named_with_whose_it_is_is_not_someone_else_s(nlp):
     text = (
         "Trump lawyer says judge is biased\n\n"
