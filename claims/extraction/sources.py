@@ -159,6 +159,8 @@ def _is_candidate(article: ArticleDoc, draft: Draft, token: Token, cue: Token) -
         return False
     if token.pos_ not in _CANDIDATE_POS and token.lower_ not in _RELATIVES:
         return False
+    if token.ent_type_ in ("DATE", "TIME"):
+        return False  # "9:10 p.m. — Turnout appears …", "Wednesday": never anyone's words
     if token.lower_ in _RELATIVES and token.dep_ not in ("nsubj", "nsubjpass"):
         return False
     quoted = article.quote_at(token.idx)

@@ -550,3 +550,15 @@ def test_an_office_the_tagger_cut_from_its_owner_keeps_its_whole_name(nlp):
     )
     quote = quote_saying(extract_quotes(text, nlp=nlp, scope="all"), "comment on the sentence")
     assert quote.speaker == "U.S. Attorney's Office"
+
+
+def test_a_live_blog_s_time_stamp_is_no_source(nlp):
+    text = (
+        "Election night live: results as they come in\n\n"
+        "9:10 p.m. — Turnout appears to be high across the state. Secretary of State Frank "
+        "LaRose said more than 4 million ballots had been cast."
+    )
+    quotes = extract_quotes(text, nlp=nlp, scope="all")
+    impression = quote_saying(quotes, "Turnout appears")
+    assert impression.speaker_mention is None and impression.speaker == ""
+    assert quote_saying(quotes, "4 million ballots").speaker == "Frank LaRose"
