@@ -127,7 +127,7 @@ def lone_name(complement: Token) -> bool:
     """A "clause" that is one proper noun and nothing else: a parse that took a name in the
     verb's object for its complement ("told the local radio station WHCR that …" parsed WHCR
     as the clause). What is reported is the real clause after it, or nothing."""
-    return complement.pos_ == "PROPN" and not any(True for _ in complement.children)
+    return complement.pos_ == "PROPN" and complement.n_lefts + complement.n_rights == 0
 
 
 def reports_object(prep: Token) -> bool:

@@ -19,9 +19,9 @@ that read it stay in one class here. Gender, names, mentions, signatures and the
 and phrase shapes they consult live apart (gender.py, names.py, mentions.py, signatures.py,
 phrases.py), and so do the rules that read the resolver back: groups and coordinations
 (groups.py) and common nouns, institutions and roles ("the company", "the British
-government", "the chancellor"; roles.py). The next split, as this file nears 600 lines again,
-is the checks on what the tagger called a name (``_whole_names``, ``_titled``,
-``_one_of_many``, ``_common_word``).
+government", "the chancellor"; roles.py), and the checks on what the tagger called a name
+(tagged.py: a name it cut, a title it took for an organisation, a party member, a common
+noun it capitalised).
 """
 
 from bisect import bisect_left
@@ -40,13 +40,10 @@ from claims.extraction.groups import coordination, group_of
 from claims.extraction.lexicon import (
     FAMILY_NAME_FIRST,
     PERSON_NOUNS,
-    PERSON_TITLES,
     PRONOUNS_GROUP,
     PRONOUNS_PERSON,
-    UNNAMED_NOUNS,
 )
 from claims.extraction.names import (
-    NAME_PARTICLES,
     canonical_speaker_name,
     joined_organisation_name,
     kind_of_name,
@@ -75,10 +72,8 @@ from claims.extraction.phrases import (
     the_person_holds,
 )
 from claims.extraction.roles import common_noun
+from claims.extraction.tagged import common_word, one_of_many, titled, whole_names
 from claims.extraction.types import ResolvedSpeaker
-
-# Words that make a plural some of a group ("some Democrats", "many Republicans").
-QUANTIFIERS = frozenset(["some", "many", "several", "other", "few", "most", "certain", "numerous"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,32 +83,6 @@ class Person:
     description: str  # lower-cased role words around the name
     gender: str  # "m", "f" or "" when the article does not say
     salient: bool  # a sentence subject outside quotes, or a speaker
-
-
-def _whole_names(doc: Doc) -> list[Span]:
-    """The named entities, a person's name that the tagger cut before its last word mended:
-    "Ursula von der" + "Leyen" (tagged a place) is "Ursula von der Leyen"."""
-    entities: list[Span] = []
-    for entity in doc.ents:
-        previous = entities[-1] if entities else None
-        if previous is not None and previous.end > entity.start:
-            continue  # the last word a mended name took in
-        if (
-            entity.label_ == "PERSON"
-            and entity[-1].lower_ in NAME_PARTICLES
-            and entity.end < len(doc)
-            and doc[entity.end].is_title
-            and doc[entity.end].pos_ == "PROPN"
-        ):
-            entity = Span(doc, entity.start, entity.end + 1, label="PERSON")
-        entities.append(entity)
-    return entities
-
-
-# A party's member, in the singular ("the Republican", "a Democrat").
-_PARTY_MEMBERS = frozenset(
-    ["republican", "democrat", "independent", "conservative", "libertarian", "socialist", "tory"]
-)
 
 
 class SpeakerResolver:
@@ -141,7 +110,7 @@ class SpeakerResolver:
             token.lower_ for token in doc if token.is_lower and token.pos_ == "NOUN"
         }
         self.entity_at: dict[int, Span] = {}
-        entities = _whole_names(doc)
+        entities = whole_names(doc)
         for entity in entities:
             for index in range(entity.start, entity.end):
                 self.entity_at[index] = entity
@@ -369,7 +338,7 @@ class SpeakerResolver:
             first == last == head.i
             and head.is_sent_start
             and head.ent_type_ not in ("", "PERSON")
-            and self._common_word(head)
+            and common_word(head, self.persons, self._lower_nouns)
         ):
             # "Landlords warned …", "Council approves …": NER took the capitalised common
             # noun for a group or a body (without an entity, the name rule below decides).
@@ -381,7 +350,7 @@ class SpeakerResolver:
             # title.
             return author
         if entity is not None and entity.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
-            if self._one_of_many(entity, head, first):
+            if one_of_many(entity, head, first):
                 return ResolvedSpeaker("", UNNAMED, description)
             name = canonical_speaker_name(entity.text) or entity.text.strip()
             if name.lower() in INSTITUTION_HEADS:
@@ -401,7 +370,7 @@ class SpeakerResolver:
                 and not title_gender(head.text)  # "Trump's Son" in a headline is no company
             ):
                 name = owner_inside_name(entity.text, name)  # "Moody's Analytics"
-            if self._is_surname(name) or self._titled(entity):
+            if self._is_surname(name) or titled(entity):
                 # NER took a person's surname for an organisation ("Trump said"), or a titled
                 # person's name ("German Chancellor Olaf Scholz").
                 return ResolvedSpeaker(self.full_name(name, position), PERSON, description)
@@ -418,7 +387,7 @@ class SpeakerResolver:
             name = owned_office_name(
                 doc[left : head.i + 1].text, canonical_speaker_name(doc[left : head.i + 1].text)
             )
-            if name and " " not in name and self._common_word(head):
+            if name and " " not in name and common_word(head, self.persons, self._lower_nouns):
                 # "Aides said", "Research suggests", "Supporters heard": a common noun
                 # capitalised to open a sentence or a headline.
                 return ResolvedSpeaker("", UNNAMED, description)
@@ -432,39 +401,6 @@ class SpeakerResolver:
                     name = self.full_name(name, position)
                 return ResolvedSpeaker(name, kind, description)
         return common_noun(self, head, first, last, description)
-
-    def _one_of_many(self, entity: Span, head: Token, first: int) -> bool:
-        """ "A New Hampshire Republican", "the Kentucky Republican", "the Spaniard", "a super
-        PAC": a party member's or a nationality's one-word name (or a PAC) that an article
-        makes a description of someone, not their name; "some Democrats", "many
-        Republicans": a quantifier makes a plural some of them, not the party. "The
-        Tennessean" opening a sentence or mid-sentence with its capital ("according to The
-        Federalist") may be a paper's name and is left alone."""
-        if self.doc[first].lower_ in QUANTIFIERS and head.tag_ in ("NNPS", "NNS"):
-            return True  # "some Democrats", "many Republicans": not the party
-        if len(entity) != 1 or entity.start != head.i or head.text.endswith("s"):
-            return False
-        if entity.label_ != "NORP" and head.lower_ != "pac":
-            return False
-        opening = self.doc[first]
-        if opening.lower_ in ("a", "an"):
-            return True
-        if opening.lower_ == "the" and head.lower_ in _PARTY_MEMBERS:
-            return True  # "The Republican said": a member's word, never a paper's name
-        return opening.lower_ == "the" and (opening.text == "the" or head.i > first + 1)
-
-    def _common_word(self, head: Token) -> bool:
-        """Whether a capitalised word no entity covers is a common noun: one for people
-        ("Aides", "Supporters"), or one the article writes in lower case elsewhere, when
-        no one it names bears it."""
-        lower = head.lower_
-        if lower in UNNAMED_NOUNS or lower in PERSON_NOUNS:
-            return True
-        if lower in FAMILY_NAME_FIRST or any(
-            lower in person.name.lower().split() for person in self.persons
-        ):
-            return False
-        return lower in self._lower_nouns
 
     def _author(self, first: int, last: int) -> ResolvedSpeaker | None:
         """The person or body after "by" in a work's mention, if one is named there."""
@@ -539,24 +475,6 @@ class SpeakerResolver:
         if institution.lower_ in PERSON_NOUNS or institution.ent_type_ == "PERSON":
             return False
         return institution.ent_type_ in ("ORG", "GPE", "NORP", "FAC") or institution.pos_ == "PROPN"
-
-    def _titled(self, entity: Span) -> bool:
-        """An "organisation" of two to four capitalised words right after a person's title
-        ("Chancellor Olaf Scholz"), or with the title its first word ("Spokeswoman Haley
-        Morris"): the tagger's misreading of a titled name."""
-        if entity.label_ != "ORG":
-            return False
-        words = entity
-        title = self.doc[entity.start - 1] if entity.start else None
-        if entity[0].lower_.rstrip(".") in PERSON_TITLES:
-            title, words = entity[0], entity[1:]
-        return (
-            title is not None
-            and title.lower_.rstrip(".") in PERSON_TITLES
-            and title.is_title
-            and 2 <= len(words) <= 4
-            and all(word.is_title and word.pos_ == "PROPN" for word in words)
-        )
 
     def _is_surname(self, name: str) -> bool:
         return " " not in name and any(
