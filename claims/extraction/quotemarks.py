@@ -213,7 +213,7 @@ def merge_split_quotes(text: str, quoted: list[Quoted]) -> list[Quoted]:
 def _answered(between: str, last_said: str) -> bool:
     """ "“Are you going to resign?” He replied: “No.”": a question or exclamation, then an
     aside ending in a colon, which introduces the second quote as an answer of its own."""
-    return last_said in "?!" and between.rstrip().endswith(":")
+    return last_said in ("?", "!") and between.rstrip().endswith(":")
 
 
 def _handed_on(text: str, item: Quoted) -> bool:
